@@ -1,0 +1,73 @@
+"""The validated-price cache: used when valid, rebuilt when damaged, skipped when disabled."""
+
+import json
+
+import pytest
+
+from ticketcost import pricing
+
+
+@pytest.fixture
+def fresh(monkeypatch, tmp_path):
+    monkeypatch.setenv("TICKETCOST_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("TICKETCOST_NO_CACHE", raising=False)
+    pricing.bundled_prices.cache_clear()
+    yield tmp_path
+    pricing.bundled_prices.cache_clear()
+
+
+def records(table):
+    return [m.to_record() for m in table]
+
+
+def test_first_load_writes_the_cache_and_second_load_reads_it(fresh, monkeypatch):
+    first = pricing.bundled_prices()
+    files = list(fresh.glob("pricing-*.json"))
+    assert len(files) == 1
+    pricing.bundled_prices.cache_clear()
+
+    def no_validation(*args, **kwargs):
+        raise AssertionError("the cache should have been used")
+
+    monkeypatch.setattr(pricing, "parse_price_text", no_validation)
+    second = pricing.bundled_prices()
+    assert records(second) == records(first)
+
+
+def test_a_damaged_cache_is_rebuilt(fresh):
+    first = pricing.bundled_prices()
+    (cache_file,) = fresh.glob("pricing-*.json")
+    payload = json.loads(cache_file.read_text())
+    payload["models"][0]["input_usd_per_mtok"] = "not a number"
+    cache_file.write_text(json.dumps(payload))
+    pricing.bundled_prices.cache_clear()
+    assert records(pricing.bundled_prices()) == records(first)
+
+
+def test_a_cache_with_another_key_is_ignored(fresh):
+    first = pricing.bundled_prices()
+    (cache_file,) = fresh.glob("pricing-*.json")
+    payload = json.loads(cache_file.read_text())
+    payload["key"] = "something else"
+    payload["models"] = []
+    cache_file.write_text(json.dumps(payload))
+    pricing.bundled_prices.cache_clear()
+    assert records(pricing.bundled_prices()) == records(first)
+
+
+def test_no_cache_setting_writes_nothing(fresh, monkeypatch):
+    monkeypatch.setenv("TICKETCOST_NO_CACHE", "1")
+    assert len(pricing.bundled_prices()) >= 30
+    assert not list(fresh.iterdir())
+
+
+def test_an_unwritable_cache_directory_is_not_an_error(fresh, monkeypatch):
+    blocker = fresh / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("TICKETCOST_CACHE_DIR", str(blocker / "sub"))
+    assert len(pricing.bundled_prices()) >= 30
+
+
+def test_records_round_trip_exactly():
+    for model in pricing.price_table():
+        assert pricing.ModelPrice.from_record(model.to_record()) == model

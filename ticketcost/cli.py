@@ -1,0 +1,197 @@
+"""The ``ticketcost`` command line: parse flags, call the core, render. No arithmetic here.
+
+Errors: the core raises :class:`~ticketcost.errors.TicketcostError`; it is caught in one place,
+:meth:`_Group.main`, and printed as a single ``Error: …`` line on stderr with exit code 2.
+Results go to stdout, messages to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from ticketcost import __version__
+from ticketcost.conversation import CacheMode
+from ticketcost.errors import TicketcostError
+from ticketcost.formats import OutputFormat
+
+
+class _Group(TyperGroup):
+    """Turns every bad-input error into one line on stderr and an exit code (2 for bad input)."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = result if isinstance(result, int) else 0
+        except TicketcostError as exc:
+            code = _fail(str(exc), exc.exit_code)
+        except typer.Abort:
+            code = _fail("aborted", 1)
+        except typer.TyperException as exc:  # click's usage errors: bad flag, bad value
+            message = exc.format_message()
+            context = getattr(exc, "ctx", None)
+            if context is not None:
+                message += f" (see '{context.command_path} --help')"
+            code = _fail(message, exc.exit_code)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"Error: {' '.join(message.split())}\n")
+    return code
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="ticketcost",
+    help="What one AI-handled customer-support ticket really costs, exactly.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Output: a table for people, or json, csv, markdown."),
+]
+PricingOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--pricing",
+        help="Your own price file (same schema as the bundled ones); adds or overrides models. "
+        "Repeatable.",
+        dir_okay=False,
+    ),
+]
+
+
+def _emit(report: Any, output_format: OutputFormat) -> None:
+    from ticketcost.formats import format_report
+
+    sys.stdout.write(format_report(report, output_format))
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    """What one AI-handled customer-support ticket really costs, exactly.
+
+    Prices are exact (decimal arithmetic), per 1M tokens, from bundled tables that say where each
+    price came from and when it was verified. Nothing is fetched from the network.
+    """
+    if version:
+        sys.stdout.write(f"ticketcost {__version__}\n")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        sys.stdout.write(ctx.get_help() + "\n")
+        raise typer.Exit()
+
+
+ESTIMATE_EPILOG = """\
+Examples:
+
+  ticketcost estimate                                   # standard 5-turn ticket, every model
+
+  ticketcost estimate -m claude-haiku-4.5 -m gpt-5.4-mini --cache system
+
+  ticketcost estimate -m gemini-2.5-flash --turns 12 --per-turn
+
+  ticketcost estimate --pricing my-prices.yaml --format json
+"""
+
+
+@app.command(epilog=ESTIMATE_EPILOG)
+def estimate(
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", "-m", help="Model id or alias. Repeatable. Default: all models."),
+    ] = None,
+    provider: Annotated[
+        str | None, typer.Option("--provider", help="Only this provider's models.")
+    ] = None,
+    turns: Annotated[int, typer.Option(help="Turns in the conversation.", min=1)] = 5,
+    system_tokens: Annotated[int, typer.Option(help="System-prompt tokens.", min=0)] = 500,
+    user_tokens: Annotated[int, typer.Option(help="User tokens per turn.", min=0)] = 150,
+    assistant_tokens: Annotated[
+        int, typer.Option(help="Assistant (output) tokens per turn.", min=0)
+    ] = 200,
+    cache: Annotated[
+        CacheMode,
+        typer.Option(
+            help="Prompt caching: none; system (system prompt cached after turn 1); "
+            "prefix (each turn reads the previous turn's prompt from cache)."
+        ),
+    ] = CacheMode.NONE,
+    per_turn: Annotated[
+        bool, typer.Option("--per-turn", help="Show the turn-by-turn breakdown.")
+    ] = False,
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Price one support conversation on every model, cheapest first.
+
+    Each turn re-sends the whole history: turn k sends system + k*user + (k-1)*assistant input
+    tokens and gets one assistant reply. The default is the standard 5-turn ticket (500-token system
+    prompt, 150 user and 200 assistant tokens a turn: 6,750 input + 1,000 output tokens).
+    """
+    from ticketcost.conversation import ConversationProfile
+    from ticketcost.estimate import estimate as run_estimate
+    from ticketcost.pricing import price_table
+    from ticketcost.report import estimate_report
+
+    table = price_table(pricing or ())
+    models = [table.get(name) for name in model] if model else table.models(provider)
+    if model and provider:
+        models = [m for m in models if m.provider == provider.lower()]
+        if not models:
+            raise TicketcostError(f"none of the models given with --model is from '{provider}'")
+    profile = ConversationProfile(turns, system_tokens, user_tokens, assistant_tokens)
+    result = run_estimate(models, profile, cache)
+    _emit(estimate_report(result, per_turn=per_turn), output_format)
+
+
+MODELS_EPILOG = """\
+Examples:
+
+  ticketcost models
+
+  ticketcost models --provider anthropic
+
+  ticketcost models --format csv > prices.csv
+"""
+
+
+@app.command(epilog=MODELS_EPILOG)
+def models(
+    provider: Annotated[
+        str | None, typer.Option("--provider", help="Only this provider's models.")
+    ] = None,
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List the model prices (USD per 1M tokens), with source and date verified."""
+    from ticketcost.pricing import price_table
+    from ticketcost.report import models_report
+
+    table = price_table(pricing or ())
+    _emit(models_report(table.models(provider)), output_format)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="ticketcost")

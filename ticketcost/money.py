@@ -1,0 +1,60 @@
+"""Exact money arithmetic. Prices are USD per 1M tokens; costs are ``Decimal`` end to end.
+
+Every operation runs in :data:`MONEY_CONTEXT`, which traps ``Inexact``: if a product or sum ever
+needed rounding, we would rather fail loudly than be off by a fraction of a cent. Rounding happens
+only in :func:`format_usd`, for display.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+
+MONEY_CONTEXT = decimal.Context(
+    prec=60,
+    rounding=decimal.ROUND_HALF_EVEN,
+    traps=[decimal.Inexact, decimal.InvalidOperation, decimal.Overflow, decimal.DivisionByZero],
+)
+ZERO = Decimal(0)
+TOKENS_PER_MTOK = 1_000_000
+
+
+def usd_for_tokens(tokens: int, usd_per_mtok: Decimal) -> Decimal:
+    """Exact cost of ``tokens`` at a price quoted in USD per 1M tokens."""
+    return MONEY_CONTEXT.multiply(Decimal(tokens), usd_per_mtok).scaleb(-6, MONEY_CONTEXT)
+
+
+def add(*amounts: Decimal) -> Decimal:
+    """Exact sum (``sum()`` would use the thread's default context)."""
+    total = ZERO
+    for amount in amounts:
+        total = MONEY_CONTEXT.add(total, amount)
+    return total
+
+
+def multiply(amount: Decimal, factor: Decimal | int) -> Decimal:
+    return MONEY_CONTEXT.multiply(amount, Decimal(factor))
+
+
+def plain(amount: Decimal) -> str:
+    """The exact value as a plain decimal string, no exponent, trailing zeros trimmed."""
+    text = format(amount.normalize(MONEY_CONTEXT), "f") if amount else "0"
+    return text
+
+
+def format_usd(amount: Decimal, max_places: int = 8) -> str:
+    """Display form, e.g. ``$0.001075``: exact up to ``max_places`` decimals, else rounded (``≈``).
+
+    At least two decimals are shown so that whole dollars read as money (``$12.50``).
+    """
+    exact = amount.normalize(MONEY_CONTEXT) if amount else Decimal("0")
+    exponent = exact.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    prefix = ""
+    if places > max_places:
+        exact = amount.quantize(Decimal(1).scaleb(-max_places), rounding=decimal.ROUND_HALF_EVEN)
+        places = max_places
+        prefix = "≈"
+    places = max(places, 2)
+    sign = "-" if exact < 0 else ""
+    return f"{prefix}{sign}${abs(exact):,.{places}f}"

@@ -1,0 +1,285 @@
+"""Model price tables: the bundled ones in ``pricing/*.yaml`` and a user's own files.
+
+Prices are exact ``Decimal`` values in USD per 1M tokens. The bundled tables are validated with the
+strict pydantic schema (:mod:`ticketcost.pricing_schema`) and the validated records are kept in a
+small JSON cache keyed by a hash of the data files, the schema and the ticketcost version, so a
+normal run neither imports pydantic nor parses YAML. Set ``TICKETCOST_NO_CACHE=1`` to skip the
+cache, or ``TICKETCOST_CACHE_DIR`` to move it (default ``~/.cache/ticketcost``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ticketcost import __version__
+from ticketcost.datafiles import data_files
+from ticketcost.errors import TicketcostError
+
+if TYPE_CHECKING:
+    from ticketcost.pricing_schema import PriceFile
+
+CACHE_FORMAT = 1
+_PRICE_FIELDS = (
+    "input_usd_per_mtok",
+    "output_usd_per_mtok",
+    "cache_read_usd_per_mtok",
+    "cache_write_usd_per_mtok",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelPrice:
+    """One model's list prices (USD per 1M tokens) and where they came from."""
+
+    id: str
+    name: str
+    provider: str
+    provider_name: str
+    aliases: tuple[str, ...]
+    input_usd_per_mtok: Decimal
+    output_usd_per_mtok: Decimal
+    cache_read_usd_per_mtok: Decimal | None
+    cache_write_usd_per_mtok: Decimal | None
+    source: str
+    verified: dt.date
+    notes: str | None
+    origin: str  # the file the price was read from, e.g. "pricing/anthropic.yaml"
+
+    def to_record(self) -> dict[str, Any]:
+        """JSON-safe form: prices as exact decimal strings, the date in ISO form."""
+        record: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "provider": self.provider,
+            "provider_name": self.provider_name,
+            "aliases": list(self.aliases),
+            "source": self.source,
+            "verified": self.verified.isoformat(),
+            "notes": self.notes,
+            "origin": self.origin,
+        }
+        for field in _PRICE_FIELDS:
+            value = getattr(self, field)
+            record[field] = None if value is None else str(value)
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> ModelPrice:
+        prices = {
+            field: None if record[field] is None else Decimal(record[field])
+            for field in _PRICE_FIELDS
+        }
+        return cls(
+            id=record["id"],
+            name=record["name"],
+            provider=record["provider"],
+            provider_name=record["provider_name"],
+            aliases=tuple(record["aliases"]),
+            source=record["source"],
+            verified=dt.date.fromisoformat(record["verified"]),
+            notes=record["notes"],
+            origin=record["origin"],
+            **prices,
+        )
+
+
+class PriceTable:
+    """Models by id, with lookup by id, alias or ``provider/id`` (case-insensitive)."""
+
+    def __init__(self, models: Iterable[ModelPrice]) -> None:
+        self._models: dict[str, ModelPrice] = {}
+        self._index: dict[str, str] = {}
+        for model in models:
+            self._add(model, replace=False)
+
+    def _add(self, model: ModelPrice, *, replace: bool) -> None:
+        if model.id in self._models and not replace:
+            raise TicketcostError(
+                f"{model.origin}: model id '{model.id}' is already defined in "
+                f"{self._models[model.id].origin}"
+            )
+        self._models[model.id] = model
+        for name in (model.id, *model.aliases, f"{model.provider}/{model.id}"):
+            key = name.lower()
+            owner = self._index.get(key)
+            if owner is not None and owner != model.id and not replace:
+                raise TicketcostError(
+                    f"{model.origin}: '{name}' (model {model.id}) already names model {owner} "
+                    f"in {self._models[owner].origin}"
+                )
+            self._index[key] = model.id
+
+    def with_overrides(self, models: Iterable[ModelPrice]) -> PriceTable:
+        """A new table where ``models`` add to or replace (by id, alias) the ones here."""
+        table = PriceTable(self._models.values())
+        for model in models:
+            table._add(model, replace=True)
+        return table
+
+    def __len__(self) -> int:
+        return len(self._models)
+
+    def __iter__(self) -> Any:
+        return iter(self._models.values())
+
+    def models(self, provider: str | None = None) -> list[ModelPrice]:
+        if provider is None:
+            return list(self._models.values())
+        wanted = provider.lower()
+        found = [m for m in self._models.values() if m.provider == wanted]
+        if not found:
+            raise TicketcostError(
+                f"unknown provider '{provider}'{_did_you_mean(wanted, self.providers())}"
+                f"; known providers: {', '.join(self.providers())}"
+            )
+        return found
+
+    def providers(self) -> list[str]:
+        return sorted({m.provider for m in self._models.values()})
+
+    def get(self, name: str) -> ModelPrice:
+        key = name.strip().lower()
+        model_id = self._index.get(key)
+        if model_id is None:
+            close = difflib.get_close_matches(key, list(self._index), n=6, cutoff=0.6)
+            ids = list(dict.fromkeys(self._index[c] for c in close))[:3]
+            hint = f"; did you mean {', '.join(ids)}?" if ids else ""
+            raise TicketcostError(
+                f"unknown model '{name}'{hint} (run 'ticketcost models' for the {len(self)} "
+                "known models, or add yours with --pricing FILE)"
+            )
+        return self._models[model_id]
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+# ---------------------------------------------------------------------------------------- loading
+
+
+def models_from_file(price_file: PriceFile, origin: str) -> list[ModelPrice]:
+    return [
+        ModelPrice(
+            id=entry.id,
+            name=entry.name,
+            provider=price_file.provider,
+            provider_name=price_file.provider_name,
+            aliases=tuple(entry.aliases),
+            input_usd_per_mtok=entry.input_usd_per_mtok,
+            output_usd_per_mtok=entry.output_usd_per_mtok,
+            cache_read_usd_per_mtok=entry.cache_read_usd_per_mtok,
+            cache_write_usd_per_mtok=entry.cache_write_usd_per_mtok,
+            source=entry.source or price_file.source,
+            verified=entry.verified or price_file.verified,
+            notes=entry.notes,
+            origin=origin,
+        )
+        for entry in price_file.models
+    ]
+
+
+def parse_price_text(text: str | bytes, origin: str) -> list[ModelPrice]:
+    """Validate one price file's text against the schema (imports pydantic and yaml lazily)."""
+    from ticketcost.pricing_schema import validate_price_file
+    from ticketcost.yamlio import parse_yaml
+
+    return models_from_file(validate_price_file(parse_yaml(text, origin)), origin)
+
+
+def load_price_file(path: str | os.PathLike[str]) -> list[ModelPrice]:
+    """A user's price file (same schema as the bundled ones)."""
+    file = Path(path)
+    try:
+        text = file.read_bytes()
+    except FileNotFoundError:
+        raise TicketcostError(f"{file}: price file not found") from None
+    except OSError as exc:
+        raise TicketcostError(f"{file}: cannot read price file ({exc.strerror})") from None
+    return parse_price_text(text, str(file))
+
+
+@functools.cache
+def bundled_prices() -> PriceTable:
+    """The bundled price tables, validated (once per data version) and cached."""
+    blobs = [(entry.name, entry.read_bytes()) for entry in data_files("pricing")]
+    digest = hashlib.sha256(f"{__version__}\0{CACHE_FORMAT}\0".encode())
+    digest.update((resources.files("ticketcost") / "pricing_schema.py").read_bytes())
+    for name, blob in blobs:
+        digest.update(f"\0{name}\0".encode())
+        digest.update(blob)
+    key = digest.hexdigest()
+
+    records = _read_cache(key)
+    if records is not None:
+        try:
+            return PriceTable(ModelPrice.from_record(r) for r in records)
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            pass  # a damaged cache is rebuilt below
+    models = [m for name, blob in blobs for m in parse_price_text(blob, f"pricing/{name}")]
+    table = PriceTable(models)
+    _write_cache(key, [m.to_record() for m in models])
+    return table
+
+
+def price_table(extra_files: Sequence[str | os.PathLike[str]] = ()) -> PriceTable:
+    """Bundled prices, with user files layered on top in the order given."""
+    table = bundled_prices()
+    for path in extra_files:
+        table = table.with_overrides(load_price_file(path))
+    return table
+
+
+def _cache_dir() -> Path | None:
+    if os.environ.get("TICKETCOST_NO_CACHE"):
+        return None
+    configured = os.environ.get("TICKETCOST_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "ticketcost"
+
+
+def _read_cache(key: str) -> list[dict[str, Any]] | None:
+    directory = _cache_dir()
+    if directory is None:
+        return None
+    try:
+        payload = json.loads((directory / f"pricing-{key[:24]}.json").read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(payload, dict) or payload.get("key") != key:
+        return None
+    records = payload.get("models")
+    return records if isinstance(records, list) else None
+
+
+def _write_cache(key: str, records: list[dict[str, Any]]) -> None:
+    """Best effort: a read-only or missing home directory just means no cache."""
+    directory = _cache_dir()
+    if directory is None:
+        return
+    target = directory / f"pricing-{key[:24]}.json"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=directory, delete=False, suffix=".tmp") as tmp:
+            json.dump({"key": key, "models": records}, tmp)
+        os.replace(tmp.name, target)
+        for stale in directory.glob("pricing-*.json"):
+            if stale != target:
+                stale.unlink(missing_ok=True)
+    except OSError:
+        return

@@ -1,0 +1,332 @@
+"""One presentation-neutral view of a result, rendered by every output format.
+
+A :class:`Report` holds a table (columns and rows of raw values: ``Decimal``, ``int``, ``str``,
+``None``), notes, and a structured JSON payload. The terminal table, CSV and markdown are drawn from
+the same rows; JSON is the payload. Builders here turn core results into reports and never print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from ticketcost import __version__, money
+from ticketcost.conversation import CacheMode, ConversationCost, CostSplit, TokenSplit
+from ticketcost.estimate import Estimate
+from ticketcost.pricing import ModelPrice
+
+SCHEMA_VERSION = "1"
+Cell = Decimal | int | str | None
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    COUNT = "count"  # token counts, turn numbers
+    USD = "usd"  # a cost
+    RATE = "rate"  # a price in USD per 1M tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    header: str
+    kind: Kind = Kind.TEXT
+    terminal: bool = True  # False: only in CSV (machine detail that would crowd a terminal)
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    payload: dict[str, Any]
+    notes: tuple[str, ...] = ()
+    group_breaks: tuple[int, ...] = field(default=())  # row indexes that start a new group
+
+    def terminal_columns(self) -> list[int]:
+        return [i for i, column in enumerate(self.columns) if column.terminal]
+
+
+def display(value: Cell, kind: Kind) -> str:
+    """How a cell reads in a terminal or a markdown table (rounding, if any, happens only here)."""
+    if value is None:
+        return "—"
+    if kind in (Kind.USD, Kind.RATE) and isinstance(value, Decimal):
+        return money.format_usd(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _payload_header(command: str) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generated_by": f"ticketcost {__version__}",
+        "command": command,
+        "currency": "USD",
+    }
+
+
+def price_record(model: ModelPrice) -> dict[str, Any]:
+    return {
+        "input_usd_per_mtok": model.input_usd_per_mtok,
+        "output_usd_per_mtok": model.output_usd_per_mtok,
+        "cache_read_usd_per_mtok": model.cache_read_usd_per_mtok,
+        "cache_write_usd_per_mtok": model.cache_write_usd_per_mtok,
+        "source": model.source,
+        "verified": model.verified,
+        "origin": model.origin,
+    }
+
+
+def _tokens_record(tokens: TokenSplit) -> dict[str, int]:
+    return {
+        "input": tokens.input,
+        "fresh_input": tokens.fresh_input,
+        "cache_read": tokens.cache_read,
+        "cache_write": tokens.cache_write,
+        "output": tokens.output,
+    }
+
+
+def _cost_record(cost: CostSplit) -> dict[str, Decimal]:
+    return {
+        "fresh_input": cost.fresh_input,
+        "cache_read": cost.cache_read,
+        "cache_write": cost.cache_write,
+        "output": cost.output,
+        "total": cost.total,
+    }
+
+
+def _sources_notes(models: Sequence[ModelPrice]) -> list[str]:
+    """One line per distinct (source, verified date), naming the models it covers when not all."""
+    groups: dict[tuple[str, str, str], list[ModelPrice]] = {}
+    for model in models:
+        key = (model.provider, model.source, model.verified.isoformat())
+        groups.setdefault(key, []).append(model)
+    per_provider: dict[str, int] = {}
+    for provider, _, _ in groups:
+        per_provider[provider] = per_provider.get(provider, 0) + 1
+    lines = []
+    for (provider, source, verified), members in sorted(groups.items()):
+        which = provider
+        if per_provider[provider] > 1:
+            which += " " + ", ".join(m.id for m in members)
+        lines.append(f"Price source ({which}): {source}; verified {verified}")
+    return lines
+
+
+# ------------------------------------------------------------------------------------- estimate
+
+_RATE_COLUMNS = (
+    Column("input_usd_per_mtok", "In $/M", Kind.RATE),
+    Column("output_usd_per_mtok", "Out $/M", Kind.RATE),
+    Column("cache_read_usd_per_mtok", "Read $/M", Kind.RATE),
+    Column("cache_write_usd_per_mtok", "Write $/M", Kind.RATE),
+)
+_TOKEN_COLUMNS = (
+    Column("input_tokens", "Input tok", Kind.COUNT),
+    Column("fresh_input_tokens", "Fresh tok", Kind.COUNT),
+    Column("cache_read_tokens", "Read tok", Kind.COUNT),
+    Column("cache_write_tokens", "Write tok", Kind.COUNT),
+    Column("output_tokens", "Output tok", Kind.COUNT),
+)
+_COST_COLUMNS = (
+    Column("fresh_input_usd", "Input $", Kind.USD),
+    Column("cache_read_usd", "Cache read $", Kind.USD),
+    Column("cache_write_usd", "Cache write $", Kind.USD),
+    Column("output_usd", "Output $", Kind.USD),
+)
+
+
+def _visible(columns: Sequence[Column], cached: bool, hide_tokens: bool) -> list[Column]:
+    """Hide cache columns when nothing is cached, and token columns from the terminal view."""
+    shown = []
+    for column in columns:
+        terminal = column.terminal
+        if not cached and ("cache" in column.key or column.key.startswith(("fresh_input_t",))):
+            terminal = False
+        if hide_tokens and column.kind is Kind.COUNT:
+            terminal = False
+        shown.append(Column(column.key, column.header, column.kind, terminal))
+    return shown
+
+
+def estimate_report(result: Estimate, per_turn: bool = False) -> Report:
+    cached = result.cache_mode is not CacheMode.NONE
+    profile = result.profile
+    title = (
+        f"Cost per ticket: {profile.turns} turns, {profile.system_tokens:,} system + "
+        f"{profile.user_tokens:,} user + {profile.assistant_tokens:,} assistant tokens per turn "
+        f"= {profile.total_input_tokens:,} input + {profile.total_output_tokens:,} output tokens "
+        f"(cache: {result.cache_mode})"
+    )
+    notes: list[str] = []
+    no_cache = [c.model.id for c in result.results if c.cache_unavailable]
+    if no_cache:
+        notes.append(f"No cache price, priced without caching: {', '.join(no_cache)}")
+    as_input = [c.model.id for c in result.results if c.writes_billed_as_input]
+    if as_input:
+        notes.append(
+            "No separate cache-write price (the provider bills the first pass as ordinary input), "
+            f"so cache writes count as fresh input: {', '.join(as_input)}"
+        )
+    notes.extend(_sources_notes([c.model for c in result.results]))
+
+    payload = _payload_header("estimate")
+    payload |= {
+        "profile": {
+            "turns": profile.turns,
+            "system_tokens": profile.system_tokens,
+            "user_tokens": profile.user_tokens,
+            "assistant_tokens": profile.assistant_tokens,
+        },
+        "cache_mode": result.cache_mode,
+        "models": [_conversation_record(c) for c in result.results],
+    }
+
+    if per_turn:
+        columns = [
+            Column("model", "Model"),
+            Column("turn", "Turn", Kind.TEXT),
+            *_visible(_TOKEN_COLUMNS, cached, hide_tokens=False),
+            *_visible(_COST_COLUMNS, cached, hide_tokens=False),
+            Column("total_usd", "Turn total", Kind.USD),
+        ]
+        rows: list[tuple[Cell, ...]] = []
+        breaks: list[int] = []
+        for conversation in result.results:
+            breaks.append(len(rows))
+            for turn in conversation.turns:
+                label = conversation.model.id if turn.turn == 1 else ""
+                rows.append(_split_cells(label, str(turn.turn), turn.tokens, turn.cost))
+            rows.append(_split_cells("", "total", conversation.tokens, conversation.cost))
+        return Report(title, tuple(columns), tuple(rows), payload, tuple(notes), tuple(breaks))
+
+    columns = [
+        Column("model", "Model"),
+        Column("name", "Name", terminal=False),
+        Column("provider", "Provider", terminal=False),
+        *_visible(_RATE_COLUMNS, cached, hide_tokens=True),
+        *_visible(_TOKEN_COLUMNS, cached, hide_tokens=True),
+        *_visible(_COST_COLUMNS, cached, hide_tokens=True),
+        Column("total_usd", "Per ticket", Kind.USD),
+        Column("per_1k_tickets_usd", "Per 1K tickets", Kind.USD),
+        Column("verified", "Verified", terminal=False),
+        Column("source", "Source", terminal=False),
+    ]
+    rows = []
+    for conversation in result.results:
+        model, tokens, cost = conversation.model, conversation.tokens, conversation.cost
+        rows.append(
+            (
+                model.id,
+                model.name,
+                model.provider,
+                model.input_usd_per_mtok,
+                model.output_usd_per_mtok,
+                model.cache_read_usd_per_mtok,
+                model.cache_write_usd_per_mtok,
+                tokens.input,
+                tokens.fresh_input,
+                tokens.cache_read,
+                tokens.cache_write,
+                tokens.output,
+                cost.fresh_input,
+                cost.cache_read,
+                cost.cache_write,
+                cost.output,
+                cost.total,
+                money.multiply(cost.total, 1000),
+                model.verified.isoformat(),
+                model.source,
+            )
+        )
+    return Report(title, tuple(columns), tuple(rows), payload, tuple(notes))
+
+
+def _split_cells(model: str, turn: str, tokens: TokenSplit, cost: CostSplit) -> tuple[Cell, ...]:
+    return (
+        model,
+        turn,
+        tokens.input,
+        tokens.fresh_input,
+        tokens.cache_read,
+        tokens.cache_write,
+        tokens.output,
+        cost.fresh_input,
+        cost.cache_read,
+        cost.cache_write,
+        cost.output,
+        cost.total,
+    )
+
+
+def _conversation_record(conversation: ConversationCost) -> dict[str, Any]:
+    model = conversation.model
+    return {
+        "id": model.id,
+        "name": model.name,
+        "provider": model.provider,
+        "price": price_record(model),
+        "cache_mode": conversation.effective_cache_mode,
+        "tokens": _tokens_record(conversation.tokens),
+        "cost_usd": _cost_record(conversation.cost),
+        "cost_usd_per_1k_tickets": money.multiply(conversation.total_usd, 1000),
+        "turns": [
+            {
+                "turn": turn.turn,
+                "tokens": _tokens_record(turn.tokens),
+                "cost_usd": _cost_record(turn.cost),
+            }
+            for turn in conversation.turns
+        ],
+        "notes": list(conversation.notes),
+    }
+
+
+# --------------------------------------------------------------------------------------- models
+
+
+def models_report(models: Sequence[ModelPrice]) -> Report:
+    columns = (
+        Column("model", "Model"),
+        Column("name", "Name"),
+        Column("provider", "Provider"),
+        Column("aliases", "Aliases", terminal=False),
+        *_RATE_COLUMNS,
+        Column("verified", "Verified"),
+        Column("source", "Source", terminal=False),
+        Column("notes", "Notes", terminal=False),
+    )
+    rows = tuple(
+        (
+            m.id,
+            m.name,
+            m.provider,
+            " ".join(m.aliases),
+            m.input_usd_per_mtok,
+            m.output_usd_per_mtok,
+            m.cache_read_usd_per_mtok,
+            m.cache_write_usd_per_mtok,
+            m.verified.isoformat(),
+            m.source,
+            m.notes,
+        )
+        for m in models
+    )
+    payload = _payload_header("models")
+    payload["models"] = [
+        {"id": m.id, "name": m.name, "provider": m.provider, "aliases": list(m.aliases)}
+        | price_record(m)
+        | {"notes": m.notes}
+        for m in models
+    ]
+    notes = ["Prices in USD per 1M tokens; — means the provider has no such price."]
+    notes += [f"{m.id}: {m.notes}" for m in models if m.notes]
+    notes += _sources_notes(models)
+    return Report(f"{len(rows)} models", columns, rows, payload, tuple(notes))
