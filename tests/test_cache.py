@@ -1,6 +1,8 @@
 """The validated-price cache: used when valid, rebuilt when damaged, skipped when disabled."""
 
 import json
+import shutil
+from decimal import Decimal
 
 import pytest
 
@@ -71,3 +73,16 @@ def test_an_unwritable_cache_directory_is_not_an_error(fresh, monkeypatch):
 def test_records_round_trip_exactly():
     for model in pricing.price_table():
         assert pricing.ModelPrice.from_record(model.to_record()) == model
+
+
+def test_editing_a_data_file_invalidates_the_cache(fresh, monkeypatch, tmp_path):
+    data = tmp_path / "pricing"
+    shutil.copytree(pricing.data_files("pricing")[0].parent, data)
+    monkeypatch.setattr(pricing, "data_files", lambda name: sorted(data.glob("*.yaml")))
+    assert pricing.bundled_prices().get("gpt-5.4-mini").input_usd_per_mtok == Decimal("0.75")
+    openai = data / "openai.yaml"
+    openai.write_text(
+        openai.read_text().replace("input_usd_per_mtok: 0.75", "input_usd_per_mtok: 0.7")
+    )
+    pricing.bundled_prices.cache_clear()
+    assert str(pricing.bundled_prices().get("gpt-5.4-mini").input_usd_per_mtok) == "0.7"

@@ -143,8 +143,8 @@ def test_provider_filter():
     ("args", "expected"),
     [
         (["estimate", "-m", "claude-haku-4.5"], "did you mean claude-haiku-4-5"),
-        (["estimate", "--turns", "0"], "'--turns': 0 is not in the range x>=1"),
-        (["estimate", "--user-tokens", "-5"], "'--user-tokens': -5 is not in the range x>=0"),
+        (["estimate", "--turns", "0"], "--turns must be 1 or more (got 0)"),
+        (["estimate", "--user-tokens", "-5"], "--user-tokens must be 0 or more (got -5)"),
         (["estimate", "--system-tokens", "1.5"], "'--system-tokens': '1.5' is not a valid"),
         (["estimate", "--cache", "all"], "'all' is not one of 'none', 'system', 'prefix'"),
         (["estimate", "--format", "xml"], "'xml' is not one of"),

@@ -7,6 +7,7 @@ Results go to stdout, messages to stderr.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -60,6 +61,8 @@ app = typer.Typer(
     help="What one AI-handled customer-support ticket really costs, exactly.",
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: rich-formatted help costs ~100 ms of imports on every --help.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -71,6 +74,7 @@ PricingOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--pricing",
+        metavar="FILE",
         help="Your own price file (same schema as the bundled ones); adds or overrides models. "
         "Repeatable.",
         dir_okay=False,
@@ -78,10 +82,19 @@ PricingOption = Annotated[
 ]
 
 
-def _emit(report: Any, output_format: OutputFormat) -> None:
-    from ticketcost.formats import format_report
+def _at_least(flag: str, value: int, minimum: int) -> None:
+    if value < minimum:
+        raise TicketcostError(f"{flag} must be {minimum} or more (got {value})")
 
-    sys.stdout.write(format_report(report, output_format))
+
+def _emit(report: Any, output_format: OutputFormat) -> None:
+    from ticketcost.formats import format_report, format_table
+
+    if output_format is OutputFormat.TABLE:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        sys.stdout.write(format_table(report, color=color))
+    else:
+        sys.stdout.write(format_report(report, output_format))
 
 
 @app.callback(invoke_without_command=True)
@@ -103,15 +116,12 @@ def _root(
 
 
 ESTIMATE_EPILOG = """\
+\b
 Examples:
-
-  ticketcost estimate                                   # standard 5-turn ticket, every model
-
+  ticketcost estimate                       # the standard ticket on every model
   ticketcost estimate -m claude-haiku-4.5 -m gpt-5.4-mini --cache system
-
   ticketcost estimate -m gemini-2.5-flash --turns 12 --per-turn
-
-  ticketcost estimate --pricing my-prices.yaml --format json
+  ticketcost estimate --pricing my-prices.yaml --format json > estimate.json
 """
 
 
@@ -119,16 +129,22 @@ Examples:
 def estimate(
     model: Annotated[
         list[str] | None,
-        typer.Option("--model", "-m", help="Model id or alias. Repeatable. Default: all models."),
+        typer.Option(
+            "--model",
+            "-m",
+            metavar="MODEL",
+            help="Model id or alias. Repeatable. Default: all models.",
+        ),
     ] = None,
     provider: Annotated[
-        str | None, typer.Option("--provider", help="Only this provider's models.")
+        str | None,
+        typer.Option("--provider", metavar="PROVIDER", help="Only this provider's models."),
     ] = None,
-    turns: Annotated[int, typer.Option(help="Turns in the conversation.", min=1)] = 5,
-    system_tokens: Annotated[int, typer.Option(help="System-prompt tokens.", min=0)] = 500,
-    user_tokens: Annotated[int, typer.Option(help="User tokens per turn.", min=0)] = 150,
+    turns: Annotated[int, typer.Option(help="Turns in the conversation.", metavar="N")] = 5,
+    system_tokens: Annotated[int, typer.Option(help="System-prompt tokens.", metavar="N")] = 500,
+    user_tokens: Annotated[int, typer.Option(help="User tokens per turn.", metavar="N")] = 150,
     assistant_tokens: Annotated[
-        int, typer.Option(help="Assistant (output) tokens per turn.", min=0)
+        int, typer.Option(help="Assistant (output) tokens per turn.", metavar="N")
     ] = 200,
     cache: Annotated[
         CacheMode,
@@ -160,18 +176,23 @@ def estimate(
         models = [m for m in models if m.provider == provider.lower()]
         if not models:
             raise TicketcostError(f"none of the models given with --model is from '{provider}'")
+    _at_least("--turns", turns, 1)
+    for flag, count in (
+        ("--system-tokens", system_tokens),
+        ("--user-tokens", user_tokens),
+        ("--assistant-tokens", assistant_tokens),
+    ):
+        _at_least(flag, count, 0)
     profile = ConversationProfile(turns, system_tokens, user_tokens, assistant_tokens)
     result = run_estimate(models, profile, cache)
     _emit(estimate_report(result, per_turn=per_turn), output_format)
 
 
 MODELS_EPILOG = """\
+\b
 Examples:
-
   ticketcost models
-
   ticketcost models --provider anthropic
-
   ticketcost models --format csv > prices.csv
 """
 
@@ -179,7 +200,8 @@ Examples:
 @app.command(epilog=MODELS_EPILOG)
 def models(
     provider: Annotated[
-        str | None, typer.Option("--provider", help="Only this provider's models.")
+        str | None,
+        typer.Option("--provider", metavar="PROVIDER", help="Only this provider's models."),
     ] = None,
     pricing: PricingOption = None,
     output_format: FormatOption = OutputFormat.TABLE,

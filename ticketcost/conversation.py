@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from ticketcost import money
 from ticketcost.errors import TicketcostError
@@ -35,7 +36,7 @@ class CacheMode(StrEnum):
     PREFIX = "prefix"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ConversationProfile:
     """The shape of one ticket's conversation. Defaults are the standard 5-turn support ticket."""
 
@@ -67,7 +68,7 @@ class ConversationProfile:
         return self.turns * self.assistant_tokens
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TokenSplit:
     """Tokens of one turn (or a whole conversation) by how they are billed."""
 
@@ -89,7 +90,7 @@ class TokenSplit:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CostSplit:
     """Exact USD cost by category. ``total`` is their exact sum."""
 
@@ -115,14 +116,14 @@ class CostSplit:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TurnCost:
     turn: int
     tokens: TokenSplit
     cost: CostSplit
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ConversationCost:
     """One model's cost for one conversation, turn by turn and in total."""
 
@@ -133,14 +134,14 @@ class ConversationCost:
     turns: tuple[TurnCost, ...]
     notes: tuple[str, ...] = field(default=())
 
-    @property
+    @cached_property
     def tokens(self) -> TokenSplit:
         total = TokenSplit()
         for turn in self.turns:
             total = total + turn.tokens
         return total
 
-    @property
+    @cached_property
     def cost(self) -> CostSplit:
         total = CostSplit()
         for turn in self.turns:

@@ -1,34 +1,30 @@
 """Where the bundled reference data lives.
 
-In an installed wheel the top-level ``pricing/`` directory ships as ``ticketcost/_data/pricing``; in
-a source checkout (or an editable install) it is read from the repository root.
+In an installed wheel the top-level ``pricing/`` directory ships inside the package as
+``ticketcost/_data/pricing``; in a source checkout (or an editable install) it is read from the
+repository root. Plain paths next to ``__file__`` work for both (pip never installs a wheel as a
+zip) and avoid importing ``importlib.resources`` and ``zipfile`` on every start.
 """
 
 from __future__ import annotations
 
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from ticketcost.errors import TicketcostError
 
+_PACKAGE = Path(__file__).resolve().parent
 
-def data_dir(name: str) -> Traversable:
-    packaged = resources.files("ticketcost") / "_data" / name
-    if packaged.is_dir():
-        return packaged
-    checkout = Path(__file__).resolve().parent.parent / name
-    if checkout.is_dir():
-        return checkout
+
+def data_dir(name: str) -> Path:
+    for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
     raise TicketcostError(
-        f"bundled {name}/ data not found (looked in {packaged} and {checkout}); "
-        "reinstall ticketcost"
+        f"bundled {name}/ data not found (looked in {_PACKAGE / '_data' / name} and "
+        f"{_PACKAGE.parent / name}); reinstall ticketcost"
     )
 
 
-def data_files(name: str, suffix: str = ".yaml") -> list[Traversable]:
+def data_files(name: str, suffix: str = ".yaml") -> list[Path]:
     """The data files of one kind, sorted by name so loading order is stable."""
-    return sorted(
-        (entry for entry in data_dir(name).iterdir() if entry.name.endswith(suffix)),
-        key=lambda entry: entry.name,
-    )
+    return sorted(data_dir(name).glob(f"*{suffix}"))

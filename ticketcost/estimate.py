@@ -14,7 +14,7 @@ from ticketcost.conversation import (
 from ticketcost.pricing import ModelPrice
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Estimate:
     """One profile priced on several models, cheapest first."""
 

@@ -5,14 +5,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 
 from ticketcost import jsonout, money
-from ticketcost.report import Cell, Report, display
+from ticketcost.report import Cell, Kind, Report, display
 
 
 class OutputFormat(StrEnum):
@@ -35,6 +34,8 @@ def _csv_cell(value: Cell) -> str:
 
 
 def format_csv(report: Report) -> str:
+    import csv
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(column.key for column in report.columns)
@@ -62,10 +63,20 @@ def format_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_table(report: Report) -> str:
-    from ticketcost.render import render_table
+def format_table(report: Report, color: bool = False) -> str:
+    """The terminal table (ANSI bold headers and dim notes when ``color``)."""
+    from ticketcost.texttable import draw_table
 
-    return render_table(report)
+    shown = report.terminal_columns()
+    return draw_table(
+        report.title,
+        [report.columns[i].header for i in shown],
+        [[display(row[i], report.columns[i].kind) for i in shown] for row in report.rows],
+        [report.columns[i].kind is not Kind.TEXT for i in shown],
+        report.notes,
+        report.group_breaks,
+        color,
+    )
 
 
 FORMATTERS: dict[OutputFormat, Callable[[Report], str]] = {

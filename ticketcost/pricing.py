@@ -2,24 +2,22 @@
 
 Prices are exact ``Decimal`` values in USD per 1M tokens. The bundled tables are validated with the
 strict pydantic schema (:mod:`ticketcost.pricing_schema`) and the validated records are kept in a
-small JSON cache keyed by a hash of the data files, the schema and the ticketcost version, so a
-normal run neither imports pydantic nor parses YAML. Set ``TICKETCOST_NO_CACHE=1`` to skip the
-cache, or ``TICKETCOST_CACHE_DIR`` to move it (default ``~/.cache/ticketcost``).
+small JSON cache keyed by the size and modification time of the data files and the schema, and the
+ticketcost version, so a normal run neither imports pydantic nor parses YAML. Set
+``TICKETCOST_NO_CACHE=1`` to skip the cache, or ``TICKETCOST_CACHE_DIR`` to move it (default
+``~/.cache/ticketcost``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
-import hashlib
 import json
 import os
-import tempfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +37,7 @@ _PRICE_FIELDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ModelPrice:
     """One model's list prices (USD per 1M tokens) and where they came from."""
 
@@ -153,6 +151,8 @@ class PriceTable:
         key = name.strip().lower()
         model_id = self._index.get(key)
         if model_id is None:
+            import difflib
+
             close = difflib.get_close_matches(key, list(self._index), n=6, cutoff=0.6)
             ids = list(dict.fromkeys(self._index[c] for c in close))[:3]
             hint = f"; did you mean {', '.join(ids)}?" if ids else ""
@@ -164,6 +164,8 @@ class PriceTable:
 
 
 def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]}?)" if close else ""
 
@@ -214,14 +216,18 @@ def load_price_file(path: str | os.PathLike[str]) -> list[ModelPrice]:
 
 @functools.cache
 def bundled_prices() -> PriceTable:
-    """The bundled price tables, validated (once per data version) and cached."""
-    blobs = [(entry.name, entry.read_bytes()) for entry in data_files("pricing")]
-    digest = hashlib.sha256(f"{__version__}\0{CACHE_FORMAT}\0".encode())
-    digest.update((resources.files("ticketcost") / "pricing_schema.py").read_bytes())
-    for name, blob in blobs:
-        digest.update(f"\0{name}\0".encode())
-        digest.update(blob)
-    key = digest.hexdigest()
+    """The bundled price tables, validated (once per data version) and cached.
+
+    Like Python's own bytecode cache, the cache key is built from each input file's size and
+    modification time (plus the ticketcost version and the schema module), so a normal run reads
+    one small JSON file instead of parsing YAML and importing pydantic.
+    """
+    files = data_files("pricing")
+    key_parts = [f"ticketcost {__version__}", f"format {CACHE_FORMAT}"]
+    for path in (Path(__file__).with_name("pricing_schema.py"), *files):
+        stat = path.stat()
+        key_parts.append(f"{path.name} {stat.st_size} {stat.st_mtime_ns}")
+    key = "|".join(key_parts)
 
     records = _read_cache(key)
     if records is not None:
@@ -229,7 +235,9 @@ def bundled_prices() -> PriceTable:
             return PriceTable(ModelPrice.from_record(r) for r in records)
         except (KeyError, TypeError, ValueError, ArithmeticError):
             pass  # a damaged cache is rebuilt below
-    models = [m for name, blob in blobs for m in parse_price_text(blob, f"pricing/{name}")]
+    models = [
+        m for path in files for m in parse_price_text(path.read_bytes(), f"pricing/{path.name}")
+    ]
     table = PriceTable(models)
     _write_cache(key, [m.to_record() for m in models])
     return table
@@ -253,12 +261,16 @@ def _cache_dir() -> Path | None:
     return Path(base) / "ticketcost"
 
 
+def _cache_file(directory: Path, key: str) -> Path:
+    return directory / f"pricing-{zlib.crc32(key.encode()):08x}.json"
+
+
 def _read_cache(key: str) -> list[dict[str, Any]] | None:
     directory = _cache_dir()
     if directory is None:
         return None
     try:
-        payload = json.loads((directory / f"pricing-{key[:24]}.json").read_bytes())
+        payload = json.loads(_cache_file(directory, key).read_bytes())
     except (OSError, ValueError):
         return None
     if not isinstance(payload, dict) or payload.get("key") != key:
@@ -272,7 +284,9 @@ def _write_cache(key: str, records: list[dict[str, Any]]) -> None:
     directory = _cache_dir()
     if directory is None:
         return
-    target = directory / f"pricing-{key[:24]}.json"
+    import tempfile
+
+    target = _cache_file(directory, key)
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=directory, delete=False, suffix=".tmp") as tmp:

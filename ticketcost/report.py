@@ -7,7 +7,7 @@ the same rows; JSON is the payload. Builders here turn core results into reports
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -29,7 +29,7 @@ class Kind(StrEnum):
     RATE = "rate"  # a price in USD per 1M tokens
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Column:
     key: str
     header: str
@@ -42,9 +42,13 @@ class Report:
     title: str
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...]
-    payload: dict[str, Any]
+    build_payload: Callable[[], dict[str, Any]]  # built only when JSON is asked for
     notes: tuple[str, ...] = ()
     group_breaks: tuple[int, ...] = field(default=())  # row indexes that start a new group
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return self.build_payload()
 
     def terminal_columns(self) -> list[int]:
         return [i for i, column in enumerate(self.columns) if column.terminal]
@@ -177,17 +181,18 @@ def estimate_report(result: Estimate, per_turn: bool = False) -> Report:
         )
     notes.extend(_sources_notes([c.model for c in result.results]))
 
-    payload = _payload_header("estimate")
-    payload |= {
-        "profile": {
-            "turns": profile.turns,
-            "system_tokens": profile.system_tokens,
-            "user_tokens": profile.user_tokens,
-            "assistant_tokens": profile.assistant_tokens,
-        },
-        "cache_mode": result.cache_mode,
-        "models": [_conversation_record(c) for c in result.results],
-    }
+    def payload() -> dict[str, Any]:
+        return _payload_header("estimate") | {
+            "profile": {
+                "turns": profile.turns,
+                "system_tokens": profile.system_tokens,
+                "user_tokens": profile.user_tokens,
+                "assistant_tokens": profile.assistant_tokens,
+            },
+            "cache_mode": result.cache_mode,
+            "models": [_conversation_record(c) for c in result.results],
+            "notes": notes,
+        }
 
     if per_turn:
         columns = [
@@ -319,13 +324,17 @@ def models_report(models: Sequence[ModelPrice]) -> Report:
         )
         for m in models
     )
-    payload = _payload_header("models")
-    payload["models"] = [
-        {"id": m.id, "name": m.name, "provider": m.provider, "aliases": list(m.aliases)}
-        | price_record(m)
-        | {"notes": m.notes}
-        for m in models
-    ]
+
+    def payload() -> dict[str, Any]:
+        return _payload_header("models") | {
+            "models": [
+                {"id": m.id, "name": m.name, "provider": m.provider, "aliases": list(m.aliases)}
+                | price_record(m)
+                | {"notes": m.notes}
+                for m in models
+            ]
+        }
+
     notes = ["Prices in USD per 1M tokens; — means the provider has no such price."]
     notes += [f"{m.id}: {m.notes}" for m in models if m.notes]
     notes += _sources_notes(models)
