@@ -197,3 +197,8 @@ def test_every_format_is_handled_for_every_report(output_format):
     ):
         text = format_report(report, output_format)
         assert "claude-haiku-4-5" in text
+
+
+def test_a_model_named_twice_is_priced_once():
+    data = as_json("estimate", "-m", "haiku-4.5", "-m", "claude-haiku-4-5", "-m", "gpt-5.4-nano")
+    assert [m["id"] for m in data["models"]] == ["gpt-5.4-nano", "claude-haiku-4-5"]

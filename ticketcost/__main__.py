@@ -1,3 +1,3 @@
 from ticketcost.cli import main
 
-raise SystemExit(main())
+main()

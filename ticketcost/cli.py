@@ -58,7 +58,6 @@ def _fail(message: str, code: int) -> int:
 app = typer.Typer(
     cls=_Group,
     name="ticketcost",
-    help="What one AI-handled customer-support ticket really costs, exactly.",
     add_completion=False,
     pretty_exceptions_enable=False,
     # Plain click help: rich-formatted help costs ~100 ms of imports on every --help.
@@ -170,12 +169,6 @@ def estimate(
     from ticketcost.pricing import price_table
     from ticketcost.report import estimate_report
 
-    table = price_table(pricing or ())
-    models = [table.get(name) for name in model] if model else table.models(provider)
-    if model and provider:
-        models = [m for m in models if m.provider == provider.lower()]
-        if not models:
-            raise TicketcostError(f"none of the models given with --model is from '{provider}'")
     _at_least("--turns", turns, 1)
     for flag, count in (
         ("--system-tokens", system_tokens),
@@ -184,6 +177,17 @@ def estimate(
     ):
         _at_least(flag, count, 0)
     profile = ConversationProfile(turns, system_tokens, user_tokens, assistant_tokens)
+
+    table = price_table(pricing or ())
+    if model:
+        chosen = {m.id: m for m in (table.get(name) for name in model)}  # a model once, in order
+        models = list(chosen.values())
+        if provider:
+            models = [m for m in models if m.provider == provider.lower()]
+            if not models:
+                raise TicketcostError(f"none of the models given with --model is from '{provider}'")
+    else:
+        models = table.models(provider)
     result = run_estimate(models, profile, cache)
     _emit(estimate_report(result, per_turn=per_turn), output_format)
 
@@ -206,7 +210,7 @@ def models(
     pricing: PricingOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    """List the model prices (USD per 1M tokens), with source and date verified."""
+    """List model prices (USD per 1M tokens) with their source and date verified."""
     from ticketcost.pricing import price_table
     from ticketcost.report import models_report
 

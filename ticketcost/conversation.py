@@ -136,17 +136,11 @@ class ConversationCost:
 
     @cached_property
     def tokens(self) -> TokenSplit:
-        total = TokenSplit()
-        for turn in self.turns:
-            total = total + turn.tokens
-        return total
+        return sum((turn.tokens for turn in self.turns), TokenSplit())
 
     @cached_property
     def cost(self) -> CostSplit:
-        total = CostSplit()
-        for turn in self.turns:
-            total = total + turn.cost
-        return total
+        return sum((turn.cost for turn in self.turns), CostSplit())
 
     @property
     def total_usd(self) -> Decimal:

@@ -75,22 +75,25 @@ class ModelPrice:
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> ModelPrice:
-        prices = {
-            field: None if record[field] is None else Decimal(record[field])
-            for field in _PRICE_FIELDS
-        }
         return cls(
             id=record["id"],
             name=record["name"],
             provider=record["provider"],
             provider_name=record["provider_name"],
             aliases=tuple(record["aliases"]),
+            input_usd_per_mtok=Decimal(record["input_usd_per_mtok"]),
+            output_usd_per_mtok=Decimal(record["output_usd_per_mtok"]),
+            cache_read_usd_per_mtok=_optional_decimal(record["cache_read_usd_per_mtok"]),
+            cache_write_usd_per_mtok=_optional_decimal(record["cache_write_usd_per_mtok"]),
             source=record["source"],
             verified=dt.date.fromisoformat(record["verified"]),
             notes=record["notes"],
             origin=record["origin"],
-            **prices,
         )
+
+
+def _optional_decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
 
 
 class PriceTable:

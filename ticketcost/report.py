@@ -87,23 +87,11 @@ def price_record(model: ModelPrice) -> dict[str, Any]:
 
 
 def _tokens_record(tokens: TokenSplit) -> dict[str, int]:
-    return {
-        "input": tokens.input,
-        "fresh_input": tokens.fresh_input,
-        "cache_read": tokens.cache_read,
-        "cache_write": tokens.cache_write,
-        "output": tokens.output,
-    }
+    return {"input": tokens.input} | vars(tokens)
 
 
 def _cost_record(cost: CostSplit) -> dict[str, Decimal]:
-    return {
-        "fresh_input": cost.fresh_input,
-        "cache_read": cost.cache_read,
-        "cache_write": cost.cache_write,
-        "output": cost.output,
-        "total": cost.total,
-    }
+    return vars(cost) | {"total": cost.total}
 
 
 def _sources_notes(models: Sequence[ModelPrice]) -> list[str]:

@@ -63,9 +63,10 @@ def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value == str(part):
-                return value
+                return value  # type: ignore[no-any-return]
     elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-        return node.value[part] if 0 <= part < len(node.value) else None
+        children: list[yaml.Node] = node.value
+        return children[part] if 0 <= part < len(children) else None
     return None
 
 
