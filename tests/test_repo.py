@@ -30,4 +30,5 @@ def test_reference_data_ships_inside_the_wheel():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     force_include = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert force_include["pricing"] == "ticketcost/_data/pricing"
+    assert force_include["benchmarks"] == "ticketcost/_data/benchmarks"
     assert config["project"]["scripts"]["ticketcost"] == "ticketcost.cli:main"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -216,6 +217,150 @@ def models(
 
     table = price_table(pricing or ())
     _emit(models_report(table.models(provider)), output_format)
+
+
+class ConfigFormat(StrEnum):
+    YAML = "yaml"
+    TOML = "toml"
+
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        metavar="FILE",
+        help="Config file. Default: ticketcost.yaml, ticketcost.yml, ticketcost.toml or "
+        "[tool.ticketcost] in pyproject.toml, in the current directory.",
+        dir_okay=False,
+    ),
+]
+
+INIT_EPILOG = """\
+\b
+Examples:
+  ticketcost init                          # writes ./ticketcost.yaml, every field commented
+  ticketcost init --format toml            # writes ./ticketcost.toml
+  ticketcost init -o support/cost.yaml --force
+"""
+
+
+@app.command(epilog=INIT_EPILOG)
+def init(
+    config_format: Annotated[
+        ConfigFormat, typer.Option("--format", "-f", help="File format of the starter.")
+    ] = ConfigFormat.YAML,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write it. Default: ticketcost.yaml or ticketcost.toml here.",
+            dir_okay=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a starter config: a realistic month of support to edit into yours.
+
+    10,000 tickets a month over four intents (password resets, general questions, billing,
+    complaints), each on a model tier that suits it, with embeddings, retries, human review and
+    escalations, observability, integrations and fixed infrastructure. `ticketcost stack` and
+    `ticketcost compare` work on it straight away.
+    """
+    from ticketcost.starter import STARTER_YAML, starter_toml
+
+    target = output or Path(f"ticketcost.{config_format.value}")
+    if target.exists() and not force:
+        raise TicketcostError(f"{target} already exists; pass --force to overwrite it")
+    text = STARTER_YAML if config_format is ConfigFormat.YAML else starter_toml()
+    try:
+        target.write_text(text)
+    except OSError as exc:
+        raise TicketcostError(f"{target}: cannot write ({exc.strerror})") from None
+    sys.stderr.write(
+        f"Wrote {target}. Next: ticketcost stack -c {target}, then ticketcost compare -c {target}\n"
+    )
+
+
+def _load_stack(config: Path | None, pricing: list[Path] | None) -> Any:
+    from ticketcost.config import load_config
+    from ticketcost.pricing import price_table
+    from ticketcost.stack import compute_stack
+
+    prices = price_table(pricing or ())
+    loaded = load_config(config, prices)
+    return loaded, compute_stack(loaded.config, prices)
+
+
+STACK_EPILOG = """\
+\b
+Examples:
+  ticketcost stack                         # uses ./ticketcost.yaml (see ticketcost init)
+  ticketcost stack -c support.toml --format json > stack.json
+  ticketcost stack --format markdown       # for a pull request or a wiki page
+"""
+
+
+@app.command(epilog=STACK_EPILOG)
+def stack(
+    config: ConfigOption = None,
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Break a month of support down into its full cost stack, with a bar chart.
+
+    Every component (model API, retries, embeddings and vector DB, human review and escalations,
+    observability, integrations, infrastructure) per month, per ticket handled and per ticket
+    resolved, its share, how it was computed, and the same per intent. CSV holds the component
+    table; JSON holds everything.
+    """
+    from ticketcost.stack_report import stack_report
+
+    _, result = _load_stack(config, pricing)
+    _emit(stack_report(result), output_format)
+
+
+COMPARE_EPILOG = """\
+\b
+Examples:
+  ticketcost compare
+  ticketcost compare -c ticketcost.toml --benchmarks our-history.yaml
+  ticketcost compare --format markdown
+"""
+
+
+@app.command(epilog=COMPARE_EPILOG)
+def compare(
+    config: ConfigOption = None,
+    benchmarks: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--benchmarks",
+            metavar="FILE",
+            help="More reference points (same schema as benchmarks/*.yaml). Repeatable.",
+            dir_okay=False,
+        ),
+    ] = None,
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Set your all-in cost per resolved ticket beside public benchmarks.
+
+    Klarna, Intercom Fin, Sierra, human baselines and task-priced agents (bundled, each with its
+    source, date, range and what it includes), plus the config's own benchmarks and --benchmarks
+    files. Rows whose unit or inclusions differ from yours say so. Savings are computed against the
+    human baselines.
+    """
+    from ticketcost.benchmarks import bundled_benchmarks, load_benchmark_file, merge_benchmarks
+    from ticketcost.compare import compare as run_compare
+    from ticketcost.stack_report import compare_report
+
+    loaded, result = _load_stack(config, pricing)
+    extra = [b for path in benchmarks or () for b in load_benchmark_file(path)]
+    chosen = merge_benchmarks(bundled_benchmarks(), loaded.config.benchmarks, extra)
+    _emit(compare_report(run_compare(result, chosen)), output_format)
 
 
 def main() -> None:

@@ -1,7 +1,4 @@
-"""Machine and document formats: pure ``Report -> str`` functions, one per :class:`OutputFormat`.
-
-``table`` is drawn by :mod:`ticketcost.render` (rich, imported only when a table is asked for).
-"""
+"""Output formats: pure ``Report -> str`` functions, one per :class:`OutputFormat`."""
 
 from __future__ import annotations
 
@@ -11,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from ticketcost import jsonout, money
-from ticketcost.report import Cell, Kind, Report, display
+from ticketcost.report import Cell, Kind, Report
 
 
 class OutputFormat(StrEnum):
@@ -34,12 +31,14 @@ def _csv_cell(value: Cell) -> str:
 
 
 def format_csv(report: Report) -> str:
+    """The report's main (first) table, every column, exact values. JSON has everything else."""
     import csv
 
+    table = report.tables[0]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(column.key for column in report.columns)
-    for row in report.rows:
+    writer.writerow(column.key for column in table.columns)
+    for row in table.rows:
         writer.writerow(_csv_cell(value) for value in row)
     return buffer.getvalue()
 
@@ -49,34 +48,52 @@ def _md_escape(text: str) -> str:
 
 
 def format_markdown(report: Report) -> str:
-    shown = report.terminal_columns()
-    columns = [report.columns[i] for i in shown]
-    lines = [f"### {_md_escape(report.title)}", ""]
-    lines.append("| " + " | ".join(_md_escape(c.header) for c in columns) + " |")
-    lines.append("|" + "|".join("---:" if c.kind != "text" else "---" for c in columns) + "|")
-    for row in report.rows:
-        cells = [_md_escape(display(row[i], report.columns[i].kind)) for i in shown]
-        lines.append("| " + " | ".join(cells) + " |")
+    from ticketcost.texttable import draw_bars
+
+    lines = [f"**{_md_escape(line)}**  " for line in report.headline]
+    for table in report.tables:
+        columns = [table.columns[i] for i in table.terminal_columns()]
+        lines += ["", f"### {_md_escape(table.title)}", ""]
+        lines.append("| " + " | ".join(_md_escape(c.header) for c in columns) + " |")
+        lines.append(
+            "|" + "|".join("---" if c.kind is Kind.TEXT else "---:" for c in columns) + "|"
+        )
+        lines += ["| " + " | ".join(_md_escape(c) for c in row) + " |" for row in table.displayed()]
+    for chart in report.charts:
+        lines += ["", f"### {_md_escape(chart.title)}", "", "```", draw_bars(chart).rstrip(), "```"]
     if report.notes:
         lines.append("")
         lines.extend(f"- {_md_escape(note)}" for note in report.notes)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines).lstrip("\n") + "\n"
 
 
 def format_table(report: Report, color: bool = False) -> str:
-    """The terminal table (ANSI bold headers and dim notes when ``color``)."""
-    from ticketcost.texttable import draw_table
+    """The terminal view (ANSI bold headers and dim notes when ``color``)."""
+    from ticketcost.texttable import BOLD, DIM, RESET, draw_bars, draw_table
 
-    shown = report.terminal_columns()
-    return draw_table(
-        report.title,
-        [report.columns[i].header for i in shown],
-        [[display(row[i], report.columns[i].kind) for i in shown] for row in report.rows],
-        [report.columns[i].kind is not Kind.TEXT for i in shown],
-        report.notes,
-        report.group_breaks,
-        color,
-    )
+    def styled(text: str, style: str) -> str:
+        return f"{style}{text}{RESET}" if color else text
+
+    parts = [styled(line, BOLD) + "\n" for line in report.headline]
+    for table in report.tables:
+        if parts:
+            parts.append("\n")
+        shown = table.terminal_columns()
+        parts.append(
+            draw_table(
+                styled(table.title, BOLD),
+                [table.columns[i].header for i in shown],
+                table.displayed(),
+                [table.columns[i].kind is not Kind.TEXT for i in shown],
+                table.group_breaks,
+                color,
+            )
+        )
+    for chart in report.charts:
+        parts.append("\n" + styled(chart.title, BOLD) + "\n" + draw_bars(chart))
+    if report.notes:
+        parts.append("".join(styled(note, DIM) + "\n" for note in report.notes))
+    return "".join(parts)
 
 
 FORMATTERS: dict[OutputFormat, Callable[[Report], str]] = {

@@ -1,8 +1,10 @@
 """Exact money arithmetic. Prices are USD per 1M tokens; costs are ``Decimal`` end to end.
 
-Every operation runs in :data:`MONEY_CONTEXT`, which traps ``Inexact``: if a product or sum ever
-needed rounding, we would rather fail loudly than be off by a fraction of a cent. Rounding happens
-only in :func:`format_usd`, for display.
+Sums and products run in :data:`MONEY_CONTEXT`, which traps ``Inexact``: if one ever needed
+rounding, we would rather fail loudly than be off by a fraction of a cent. Quotients (a monthly cost
+spread over tickets, an hourly rate from an annual cost) often do not terminate; :func:`divide`
+carries them to 40 significant digits, some thirty places below a cent. Rounding for people happens
+only in :func:`format_usd`.
 """
 
 from __future__ import annotations
@@ -11,9 +13,14 @@ import decimal
 from decimal import Decimal
 
 MONEY_CONTEXT = decimal.Context(
-    prec=60,
+    prec=100,
     rounding=decimal.ROUND_HALF_EVEN,
     traps=[decimal.Inexact, decimal.InvalidOperation, decimal.Overflow, decimal.DivisionByZero],
+)
+DIVISION_CONTEXT = decimal.Context(
+    prec=40,
+    rounding=decimal.ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.Overflow, decimal.DivisionByZero],
 )
 ZERO = Decimal(0)
 TOKENS_PER_MTOK = 1_000_000
@@ -34,6 +41,35 @@ def add(*amounts: Decimal) -> Decimal:
 
 def multiply(amount: Decimal, factor: Decimal | int) -> Decimal:
     return MONEY_CONTEXT.multiply(amount, Decimal(factor))
+
+
+def divide(numerator: Decimal | int, denominator: Decimal | int) -> Decimal:
+    """``numerator / denominator`` to 40 significant digits (exact when the quotient terminates)."""
+    return DIVISION_CONTEXT.divide(Decimal(numerator), Decimal(denominator))
+
+
+def format_money(amount: Decimal, significant: int = 4) -> str:
+    """Display form for derived amounts: ``significant`` figures, never less than whole cents.
+
+    ``$9,407.04``, ``$0.9407``, ``$0.01047``, ``$0.000024``. Exact values live in JSON and CSV.
+    """
+    if not amount:
+        return "$0.00"
+    magnitude = abs(amount).adjusted()  # position of the first significant digit
+    places = min(max(2, significant - 1 - magnitude), 10)
+    rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_EVEN)
+    shown = rounded.normalize() if places > 2 else rounded
+    exponent = shown.as_tuple().exponent
+    places = max(2, -exponent if isinstance(exponent, int) else 2)
+    sign = "-" if rounded < 0 else ""
+    return f"{sign}${abs(rounded):,.{places}f}"
+
+
+def format_amount(amount: Decimal) -> str:
+    """A quantity for people: thousands separators, exact decimals (3,000 or 1,950.5)."""
+    whole, _, fraction = plain(amount).partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}" + (f".{fraction}" if fraction else "")
 
 
 def plain(amount: Decimal) -> str:

@@ -7,13 +7,13 @@ from the on-disk cache (see :mod:`ticketcost.pricing`), which keeps pydantic off
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from decimal import Decimal
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ticketcost.errors import TicketcostError
+from ticketcost.validation import first_problem
 from ticketcost.yamlio import YamlDocument
 
 UsdPerMtok = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
@@ -78,42 +78,6 @@ def validate_price_file(document: YamlDocument) -> PriceFile:
     try:
         return PriceFile.model_validate(document.data)
     except ValidationError as exc:
-        # A misspelt field shows up twice (unknown + missing): report the misspelling first.
-        errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
-        first = errors[0]
-        loc = tuple(first["loc"])
-        line = document.line_of(loc)
-        where = f"{document.source}:{line}" if line is not None else document.source
-        field = _dotted(loc, document.data) or "(file)"
-        message = first["msg"]
-        if first["type"] == "extra_forbidden":
-            allowed = _allowed_fields(loc)
-            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-            hint = f"did you mean {close[0]}? " if close else ""
-            message = f"unknown field; {hint}allowed fields are {', '.join(allowed)}"
-        got = ""
-        if first["type"] not in ("missing", "extra_forbidden") and "input" in first:
-            got = f" (got {first['input']!r})"
-        more = f" (+{len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        raise TicketcostError(f"{where}: {field}: {message}{got}{more}") from None
-
-
-def _dotted(loc: tuple[str | int, ...], data: object) -> str:
-    """``models[3].input_usd_per_mtok``, with the model id when there is one."""
-    text = ""
-    node = data
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            if isinstance(node, dict) and isinstance(node.get("id"), str):
-                text += f"({node['id']})"
-        else:
-            text += f".{part}" if text else str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return text
-
-
-def _allowed_fields(loc: tuple[str | int, ...]) -> list[str]:
-    model: type[BaseModel] = ModelEntry if "models" in loc[:-1] else PriceFile
-    return list(model.model_fields)
+        raise first_problem(
+            exc, PriceFile, document.source, document.data, document.line_of
+        ) from None

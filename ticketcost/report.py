@@ -1,8 +1,9 @@
 """One presentation-neutral view of a result, rendered by every output format.
 
-A :class:`Report` holds a table (columns and rows of raw values: ``Decimal``, ``int``, ``str``,
-``None``), notes, and a structured JSON payload. The terminal table, CSV and markdown are drawn from
-the same rows; JSON is the payload. Builders here turn core results into reports and never print.
+A :class:`Report` holds tables (columns and rows of raw values: ``Decimal``, ``int``, ``str``,
+``None``), bar charts, notes, and a structured JSON payload. The terminal view, CSV and markdown are
+drawn from the same rows; JSON is the payload. Builders turn core results into reports and never
+print; this module has the ones for ``estimate`` and ``models``.
 """
 
 from __future__ import annotations
@@ -25,8 +26,12 @@ Cell = Decimal | int | str | None
 class Kind(StrEnum):
     TEXT = "text"
     COUNT = "count"  # token counts, turn numbers
-    USD = "usd"  # a cost
+    USD = "usd"  # an exact cost, shown exactly (up to 8 decimals)
+    MONEY = "money"  # a derived cost (divided, averaged), shown to 4 significant figures
     RATE = "rate"  # a price in USD per 1M tokens
+    PERCENT = "percent"  # a fraction shown as a percentage
+    RATIO = "ratio"  # a multiple, shown as 0.53×
+    AMOUNT = "amount"  # a plain decimal quantity (tickets, shares)
 
 
 @dataclass(frozen=True)
@@ -38,34 +43,67 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Report:
+class Table:
     title: str
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...]
+    group_breaks: tuple[int, ...] = field(default=())  # row indexes that start a new group
+
+    def terminal_columns(self) -> list[int]:
+        return [i for i, column in enumerate(self.columns) if column.terminal]
+
+    def displayed(self) -> list[list[str]]:
+        """The terminal columns of every row, as they read on screen."""
+        shown = self.terminal_columns()
+        return [[display(row[i], self.columns[i].kind) for i in shown] for row in self.rows]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: Decimal  # bar length; negative values draw as empty
+    text: str  # the figure printed after the bar
+
+
+@dataclass(frozen=True)
+class BarChart:
+    title: str
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    tables: tuple[Table, ...]
     build_payload: Callable[[], dict[str, Any]]  # built only when JSON is asked for
     notes: tuple[str, ...] = ()
-    group_breaks: tuple[int, ...] = field(default=())  # row indexes that start a new group
+    charts: tuple[BarChart, ...] = ()
+    headline: tuple[str, ...] = ()  # summary lines shown before the tables
 
     @property
     def payload(self) -> dict[str, Any]:
         return self.build_payload()
-
-    def terminal_columns(self) -> list[int]:
-        return [i for i, column in enumerate(self.columns) if column.terminal]
 
 
 def display(value: Cell, kind: Kind) -> str:
     """How a cell reads in a terminal or a markdown table (rounding, if any, happens only here)."""
     if value is None:
         return "—"
-    if kind in (Kind.USD, Kind.RATE) and isinstance(value, Decimal):
-        return money.format_usd(value)
+    if isinstance(value, Decimal):
+        if kind in (Kind.USD, Kind.RATE):
+            return money.format_usd(value)
+        if kind is Kind.MONEY:
+            return money.format_money(value)
+        if kind is Kind.PERCENT:
+            return f"{value * 100:.1f}%"
+        if kind is Kind.RATIO:
+            return f"{value:.2f}×"
+        return money.format_amount(value)
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
 
 
-def _payload_header(command: str) -> dict[str, Any]:
+def payload_header(command: str) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_by": f"ticketcost {__version__}",
@@ -94,7 +132,7 @@ def _cost_record(cost: CostSplit) -> dict[str, Decimal]:
     return vars(cost) | {"total": cost.total}
 
 
-def _sources_notes(models: Sequence[ModelPrice]) -> list[str]:
+def sources_notes(models: Sequence[ModelPrice]) -> list[str]:
     """One line per distinct (source, verified date), naming the models it covers when not all."""
     groups: dict[tuple[str, str, str], list[ModelPrice]] = {}
     for model in models:
@@ -167,10 +205,10 @@ def estimate_report(result: Estimate, per_turn: bool = False) -> Report:
             "No separate cache-write price (the provider bills the first pass as ordinary input), "
             f"so cache writes count as fresh input: {', '.join(as_input)}"
         )
-    notes.extend(_sources_notes([c.model for c in result.results]))
+    notes.extend(sources_notes([c.model for c in result.results]))
 
     def payload() -> dict[str, Any]:
-        return _payload_header("estimate") | {
+        return payload_header("estimate") | {
             "profile": {
                 "turns": profile.turns,
                 "system_tokens": profile.system_tokens,
@@ -198,7 +236,8 @@ def estimate_report(result: Estimate, per_turn: bool = False) -> Report:
                 label = conversation.model.id if turn.turn == 1 else ""
                 rows.append(_split_cells(label, str(turn.turn), turn.tokens, turn.cost))
             rows.append(_split_cells("", "total", conversation.tokens, conversation.cost))
-        return Report(title, tuple(columns), tuple(rows), payload, tuple(notes), tuple(breaks))
+        table = Table(title, tuple(columns), tuple(rows), tuple(breaks))
+        return Report((table,), payload, tuple(notes))
 
     columns = [
         Column("model", "Model"),
@@ -239,7 +278,7 @@ def estimate_report(result: Estimate, per_turn: bool = False) -> Report:
                 model.source,
             )
         )
-    return Report(title, tuple(columns), tuple(rows), payload, tuple(notes))
+    return Report((Table(title, tuple(columns), tuple(rows)),), payload, tuple(notes))
 
 
 def _split_cells(model: str, turn: str, tokens: TokenSplit, cost: CostSplit) -> tuple[Cell, ...]:
@@ -314,7 +353,7 @@ def models_report(models: Sequence[ModelPrice]) -> Report:
     )
 
     def payload() -> dict[str, Any]:
-        return _payload_header("models") | {
+        return payload_header("models") | {
             "models": [
                 {"id": m.id, "name": m.name, "provider": m.provider, "aliases": list(m.aliases)}
                 | price_record(m)
@@ -325,5 +364,5 @@ def models_report(models: Sequence[ModelPrice]) -> Report:
 
     notes = ["Prices in USD per 1M tokens; — means the provider has no such price."]
     notes += [f"{m.id}: {m.notes}" for m in models if m.notes]
-    notes += _sources_notes(models)
-    return Report(f"{len(rows)} models", columns, rows, payload, tuple(notes))
+    notes += sources_notes(models)
+    return Report((Table(f"{len(rows)} models", columns, rows),), payload, tuple(notes))

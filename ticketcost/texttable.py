@@ -1,17 +1,23 @@
-"""A small, fast box-drawn table for terminals.
+"""Small, fast box-drawn tables and horizontal bar charts for terminals.
 
 rich costs ~50 ms to import and lay out a 40-row table, a third of the start-up budget of
-``ticketcost estimate``; this draws the same kind of table in well under a millisecond. It never
-truncates a cell: a money figure cut to ``$0.0095…`` would be worse than a wide line.
+``ticketcost estimate``; these draw the same kind of output in well under a millisecond. A cell is
+never truncated: a money figure cut to ``$0.0095…`` would be worse than a wide line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ticketcost.report import BarChart
 
 BOLD = "\x1b[1m"
 DIM = "\x1b[2m"
 RESET = "\x1b[0m"
+_EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
 def draw_table(
@@ -19,7 +25,6 @@ def draw_table(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
     right_align: Sequence[bool],
-    notes: Sequence[str] = (),
     section_starts: Sequence[int] = (),
     color: bool = False,
 ) -> str:
@@ -38,9 +43,7 @@ def draw_table(
             parts.append(f"{BOLD}{text}{RESET}" if bold and color else text)
         return "│ " + " │ ".join(parts) + " │"
 
-    out = [f"{BOLD}{title}{RESET}" if color else title]
-    out.append(line("┏", "━", "┳", "┓"))
-    out.append(cells(headers, bold=True).replace("│", "┃"))
+    out = [title, line("┏", "━", "┳", "┓"), cells(headers, bold=True).replace("│", "┃")]
     out.append(line("┡", "━", "╇", "┩"))
     starts = set(section_starts)
     for index, row in enumerate(rows):
@@ -48,5 +51,21 @@ def draw_table(
             out.append(line("├", "─", "┼", "┤"))
         out.append(cells(row))
     out.append(line("└", "─", "┴", "┘"))
-    out.extend(f"{DIM}{note}{RESET}" if color else note for note in notes)
     return "\n".join(out) + "\n"
+
+
+def draw_bars(chart: BarChart, width: int = 40) -> str:
+    """One line per bar: label, a bar scaled to the largest value (eighth-block precision), text."""
+    if not chart.bars:
+        return ""
+    label_width = max(len(bar.label) for bar in chart.bars)
+    largest = max((bar.value for bar in chart.bars), default=Decimal(0))
+    lines = []
+    for bar in chart.bars:
+        eighths = 0
+        if largest > 0 and bar.value > 0:
+            eighths = max(1, int(bar.value / largest * width * 8))
+        full, part = divmod(eighths, 8)
+        drawn = ("█" * full + (_EIGHTHS[part] if part else "")).ljust(width)
+        lines.append(f"{bar.label.ljust(label_width)} │{drawn} {bar.text}")
+    return "\n".join(lines) + "\n"

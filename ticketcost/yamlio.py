@@ -47,27 +47,68 @@ class YamlDocument:
     source: str
 
     def line_of(self, path: Sequence[str | int]) -> int | None:
-        """1-based line of the value at ``path`` (or of the nearest parent that exists)."""
+        """1-based line of the entry at ``path`` (its key's line for a mapping entry), or of the
+        nearest parent that exists."""
         node = self.node
         line = node.start_mark.line + 1 if node is not None else None
         for part in path:
-            child = _child(node, part)
-            if child is None:
+            found = _child(node, part)
+            if found is None:
                 break
-            node = child
-            line = node.start_mark.line + 1
+            marker, node = found
+            line = marker.start_mark.line + 1
         return line
 
 
-def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
+def _child(node: yaml.Node | None, part: str | int) -> tuple[yaml.Node, yaml.Node] | None:
+    """(node whose line names the entry, the entry's value)."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value == str(part):
-                return value  # type: ignore[no-any-return]
+                return key, value
     elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
         children: list[yaml.Node] = node.value
-        return children[part] if 0 <= part < len(children) else None
+        if 0 <= part < len(children):
+            return children[part], children[part]
     return None
+
+
+MAX_EXPANDED_VALUES = 100_000
+
+
+def _check_expansion(root: yaml.Node, source: str) -> None:
+    """Refuse alias bombs ("billion laughs") and recursive aliases before anything walks the data.
+
+    Aliases share nodes, so the composed tree is small; the size it would expand to is counted with
+    memoisation, in time linear in the number of distinct nodes.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            line = node.start_mark.line + 1
+            raise TicketcostError(f"{source}:{line}: a recursive alias is not allowed here")
+        open_nodes.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        if total > MAX_EXPANDED_VALUES:
+            line = node.start_mark.line + 1
+            raise TicketcostError(
+                f"{source}:{line}: the document expands to more than {MAX_EXPANDED_VALUES:,} "
+                "values through aliases; refusing it"
+            )
+        open_nodes.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root)
 
 
 def parse_yaml(text: str | bytes, source: str) -> YamlDocument:
@@ -75,6 +116,8 @@ def parse_yaml(text: str | bytes, source: str) -> YamlDocument:
     loader = DecimalSafeLoader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_expansion(node, source)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark

@@ -1,0 +1,48 @@
+"""Set the config's all-in cost per resolved ticket beside reference points."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ticketcost import money
+from ticketcost.benchmarks import Benchmark, Category
+from ticketcost.errors import TicketcostError
+from ticketcost.stack import StackResult
+
+
+@dataclass(frozen=True)
+class BenchmarkComparison:
+    benchmark: Benchmark
+    ratio: Decimal | None  # ours / the benchmark's figure (or mid-range); None for a $0 figure
+    # Human baselines only: what each AI-resolved ticket saves against the human figure (low and
+    # high end of its range), and that over the month's AI-resolved tickets.
+    saving_per_ticket: tuple[Decimal, Decimal] | None
+    saving_per_month: tuple[Decimal, Decimal] | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    stack: StackResult
+    ours: Decimal  # all-in cost per resolved ticket
+    rows: tuple[BenchmarkComparison, ...]
+
+
+def compare(stack: StackResult, benchmarks: Sequence[Benchmark]) -> Comparison:
+    ours = stack.per_resolved(stack.total_monthly)
+    if ours is None:
+        raise TicketcostError(
+            "no ticket is resolved by the AI (every intent has escalation_rate 1), so there is no "
+            "cost per resolved ticket to compare"
+        )
+    resolved = stack.resolved
+    rows = []
+    for benchmark in benchmarks:
+        saving = monthly = None
+        if benchmark.category is Category.HUMAN:
+            saving = (benchmark.low - ours, benchmark.high - ours)
+            monthly = (money.multiply(saving[0], resolved), money.multiply(saving[1], resolved))
+        ratio = money.divide(ours, benchmark.mid) if benchmark.mid else None
+        rows.append(BenchmarkComparison(benchmark, ratio, saving, monthly))
+    return Comparison(stack, ours, tuple(rows))

@@ -1,0 +1,283 @@
+"""The config file (``ticketcost.yaml``, ``.toml`` or ``[tool.ticketcost]``): a month of support.
+
+A strict pydantic schema (unknown keys are errors, so ``escalaton_rate`` cannot slip through) with
+defaults that make a file of ``volume`` plus one intent valid. Loading finds the file, parses YAML
+safely or TOML with exact decimals, validates, checks every model against the price tables, and
+turns any problem into one line naming the file, line and field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ticketcost import money
+from ticketcost.benchmarks import Benchmark
+from ticketcost.conversation import CacheMode, ConversationProfile
+from ticketcost.errors import TicketcostError
+from ticketcost.pricing import PriceTable
+from ticketcost.validation import Loc, dotted, first_problem, located
+from ticketcost.yamlio import parse_yaml
+
+CONFIG_NAMES = ("ticketcost.yaml", "ticketcost.yml", "ticketcost.toml")
+
+Usd = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Rate = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
+Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Conversation(_Strict):
+    """The ``estimate`` profile of one intent's conversations. Defaults: the standard ticket."""
+
+    turns: int = Field(5, ge=1, le=10_000)
+    system_tokens: int = Field(500, ge=0)
+    user_tokens: int = Field(150, ge=0)
+    assistant_tokens: int = Field(200, ge=0)
+    cache: CacheMode = CacheMode.NONE
+
+    def profile(self) -> ConversationProfile:
+        return ConversationProfile(
+            self.turns, self.system_tokens, self.user_tokens, self.assistant_tokens
+        )
+
+
+class Intent(_Strict):
+    name: str = Field(min_length=1)
+    share: Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)]
+    model: str = Field(min_length=1)
+    conversation: Conversation = Conversation()
+    escalation_rate: Rate = Decimal(0)
+
+
+class Embeddings(_Strict):
+    lookups_per_ticket: Amount = Decimal(0)
+    tokens_per_lookup: int = Field(0, ge=0)
+    usd_per_mtok: Usd = Decimal(0)
+    vector_db_monthly_usd: Usd = Decimal(0)
+
+
+class Retries(_Strict):
+    # Retried model calls per model call: 0.1 means one call in ten is paid twice. Above 1 when
+    # calls are retried more than once on average.
+    rate: Amount = Decimal(0)
+
+
+class Human(_Strict):
+    hourly_usd: Usd | None = None
+    annual_cost_usd: Usd | None = None
+    productive_hours_per_year: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
+    review_rate: Rate = Decimal(0)
+    review_minutes: Amount = Decimal(0)
+    escalation_minutes: Amount = Decimal(0)
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> Self:
+        annual = self.annual_cost_usd is not None or self.productive_hours_per_year is not None
+        if self.hourly_usd is not None and annual:
+            raise ValueError("give hourly_usd, or annual_cost_usd with productive_hours_per_year")
+        if annual and (self.annual_cost_usd is None or self.productive_hours_per_year is None):
+            raise ValueError("annual_cost_usd and productive_hours_per_year go together")
+        return self
+
+    @property
+    def hourly(self) -> Decimal | None:
+        """The loaded hourly rate: given, or annual cost / productive hours."""
+        if self.hourly_usd is not None:
+            return self.hourly_usd
+        if self.annual_cost_usd is not None and self.productive_hours_per_year is not None:
+            return money.divide(self.annual_cost_usd, self.productive_hours_per_year)
+        return None
+
+
+class Observability(_Strict):
+    per_ticket_usd: Usd = Decimal(0)
+    monthly_usd: Usd = Decimal(0)
+
+
+class Integration(_Strict):
+    name: str = Field(min_length=1)
+    calls_per_ticket: Amount
+    usd_per_call: Usd
+
+
+class FixedCost(_Strict):
+    name: str = Field(min_length=1)
+    monthly_usd: Usd
+
+
+class Config(_Strict):
+    volume: int = Field(gt=0, description="Tickets handled per month.")
+    intents: list[Intent] = Field(min_length=1)
+    embeddings: Embeddings = Embeddings()
+    retries: Retries = Retries()
+    human: Human = Human()
+    observability: Observability = Observability()
+    integrations: list[Integration] = Field(default_factory=list)
+    infrastructure: list[FixedCost] = Field(default_factory=list)
+    benchmarks: list[Benchmark] = Field(default_factory=list)
+
+    @field_validator("intents")
+    @classmethod
+    def _shares_sum_to_one(cls, intents: list[Intent]) -> list[Intent]:
+        total = money.add(*(intent.share for intent in intents))
+        if total != 1:
+            parts = ", ".join(f"{i.name} {i.share}" for i in intents)
+            raise ValueError(f"intent shares must sum to 1; they sum to {total} ({parts})")
+        names = [intent.name for intent in intents]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"intent names must be unique; repeated: {', '.join(duplicates)}")
+        return intents
+
+    @model_validator(mode="after")
+    def _labour_rate_when_needed(self) -> Self:
+        human = self.human
+        reviews = human.review_rate > 0 and human.review_minutes > 0
+        escalations = human.escalation_minutes > 0 and any(i.escalation_rate for i in self.intents)
+        if (reviews or escalations) and human.hourly is None:
+            raise ValueError(
+                "human review or escalation time is set, so human needs hourly_usd, or "
+                "annual_cost_usd with productive_hours_per_year"
+            )
+        return self
+
+
+# ---------------------------------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    config: Config
+    path: Path
+    line_of: Callable[[Loc], int | None]
+
+    def where(self, loc: Loc) -> str:
+        line = self.line_of(loc)
+        return f"{self.path}:{line}" if line is not None else str(self.path)
+
+
+def find_config(explicit: str | Path | None = None, cwd: Path | None = None) -> Path:
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise TicketcostError(f"{path}: config file not found")
+        return path
+    here = cwd or Path.cwd()
+    base = cwd or Path()  # relative names read better in messages
+    for name in CONFIG_NAMES:
+        if (here / name).is_file():
+            return base / name
+    pyproject = here / "pyproject.toml"
+    if pyproject.is_file() and re.search(r"^\[tool\.ticketcost", pyproject.read_text(), re.M):
+        return base / "pyproject.toml"
+    raise TicketcostError(
+        f"no config found in {here} (looked for {', '.join(CONFIG_NAMES)} and [tool.ticketcost] "
+        "in pyproject.toml); run 'ticketcost init' to write a starter, or pass -c FILE"
+    )
+
+
+def load_config(
+    explicit: str | Path | None = None,
+    prices: PriceTable | None = None,
+    cwd: Path | None = None,
+) -> LoadedConfig:
+    """Find, parse and validate the config; check each intent's model against ``prices``."""
+    path = find_config(explicit, cwd)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TicketcostError(f"{path}: cannot read config ({exc.strerror})") from None
+    data, line_of = _parse(path, raw)
+    if data is None or data == {}:
+        raise TicketcostError(
+            f"{path}: the config is empty; it needs at least volume and intents "
+            "(run 'ticketcost init' for a commented starter)"
+        )
+    if not isinstance(data, dict):
+        raise TicketcostError(f"{path}: a config is a mapping of volume, intents, ...")
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise first_problem(exc, Config, str(path), data, line_of) from None
+    loaded = LoadedConfig(config, path, line_of)
+    if prices is not None:
+        check_models(loaded, prices, data)
+    return loaded
+
+
+def check_models(loaded: LoadedConfig, prices: PriceTable, data: Any = None) -> None:
+    for index, intent in enumerate(loaded.config.intents):
+        try:
+            prices.get(intent.model)
+        except TicketcostError as exc:
+            loc: Loc = ("intents", index, "model")
+            line = loaded.line_of(loc)
+            raise located(str(loaded.path), line, dotted(loc, data), str(exc)) from None
+
+
+def _parse(path: Path, raw: bytes) -> tuple[Any, Callable[[Loc], int | None]]:
+    if path.suffix in (".yaml", ".yml"):
+        document = parse_yaml(raw, str(path))
+        return document.data, document.line_of
+    try:
+        text = raw.decode()
+        data: Any = tomllib.loads(text, parse_float=Decimal)
+    except UnicodeDecodeError:
+        raise TicketcostError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        where = f"{path}:{match.group(1)}" if match else str(path)
+        problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise TicketcostError(f"{where}: invalid TOML: {problem}") from None
+    prefix: tuple[str, ...] = ()
+    if path.name == "pyproject.toml":
+        prefix = ("tool", "ticketcost")
+        data = data.get("tool", {}).get("ticketcost")
+        if data is None:
+            raise TicketcostError(f"{path}: no [tool.ticketcost] table")
+    return data, lambda loc: _toml_line(text, prefix, loc)
+
+
+def _toml_line(text: str, prefix: Sequence[str], loc: Loc) -> int | None:
+    """Best-effort line of ``loc`` in TOML text (tomllib keeps no positions).
+
+    Follows ``[table]`` and ``[[array]]`` headers (counting array items) and then looks for the
+    last key; falls back to the nearest header found.
+    """
+    lines = text.splitlines()
+    start = 0
+    found: int | None = None
+    path = list(prefix)
+    parts = list(loc)
+    for i, part in enumerate(parts):
+        if isinstance(part, int):
+            continue
+        dotted_path = ".".join([*path, part])
+        following = parts[i + 1] if i + 1 < len(parts) else None
+        if isinstance(following, int):
+            index = following
+            header = re.compile(rf"^\s*\[\[\s*{re.escape(dotted_path)}\s*\]\]")
+            hits = [n for n in range(start, len(lines)) if header.match(lines[n])]
+            if index < len(hits):
+                start = found = hits[index]
+                path.append(part)
+                continue
+        header = re.compile(rf"^\s*\[\s*{re.escape(dotted_path)}\s*\]")
+        key = re.compile(rf"^\s*\"?{re.escape(part)}\"?\s*=")
+        for n in range(start, len(lines)):
+            if header.match(lines[n]) or key.match(lines[n]):
+                start = found = n
+                break
+        path.append(part)
+    return None if found is None else found + 1

@@ -1,0 +1,310 @@
+"""The full cost stack of a month of support, per ticket handled and per ticket resolved.
+
+Every monthly amount is computed from the config's inputs with exact decimal arithmetic; the total
+is the exact sum of the lines. Per-ticket figures divide a monthly amount by tickets handled (the
+config's ``volume``) or by tickets resolved by the AI (handled minus escalated).
+
+Lines, by category:
+
+* ``model``: each intent's conversation priced on its model (the ``estimate`` core) × its tickets.
+  This is the visible API bill; everything below is the hidden part of the iceberg.
+* ``retries``: retried model calls are paid again: retry rate × model cost.
+* ``embeddings``: lookups × tokens × price per ticket, plus the vector database's monthly cost.
+* ``human``: reviews (review rate × tickets × minutes × hourly rate) and escalations (escalated
+  tickets × minutes × hourly rate).
+* ``observability``, ``integrations`` (calls × price per call per ticket), ``infrastructure``
+  (fixed monthly items, amortised over the volume).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ticketcost import money
+from ticketcost.config import Config, Intent
+from ticketcost.conversation import ConversationCost, price_conversation
+from ticketcost.money import format_money as format_usd
+from ticketcost.pricing import ModelPrice, PriceTable
+
+CATEGORIES = (
+    "model",
+    "retries",
+    "embeddings",
+    "human",
+    "observability",
+    "integrations",
+    "infrastructure",
+)
+
+
+@dataclass(frozen=True)
+class StackLine:
+    key: str  # unique, e.g. "human_review" or "integration:crm_lookup"
+    category: str  # one of CATEGORIES
+    label: str
+    monthly_usd: Decimal
+    basis: str  # how the amount was computed, with its inputs
+
+    @property
+    def visible(self) -> bool:
+        """The API bill a team sees; every other line is hidden cost."""
+        return self.category == "model"
+
+
+@dataclass(frozen=True)
+class IntentCost:
+    intent: Intent
+    model: ModelPrice
+    conversation: ConversationCost  # one ticket
+    tickets: Decimal  # per month
+    resolved: Decimal
+    escalated: Decimal
+    model_monthly: Decimal
+    retries_monthly: Decimal
+    escalation_monthly: Decimal
+    allocated_monthly: Decimal  # the intent's share (by tickets) of every other line
+
+    @property
+    def direct_monthly(self) -> Decimal:
+        return money.add(self.model_monthly, self.retries_monthly, self.escalation_monthly)
+
+    @property
+    def all_in_monthly(self) -> Decimal:
+        return money.add(self.direct_monthly, self.allocated_monthly)
+
+    @property
+    def per_ticket(self) -> Decimal:
+        return money.divide(self.all_in_monthly, self.tickets)
+
+    @property
+    def per_resolved(self) -> Decimal | None:
+        return money.divide(self.all_in_monthly, self.resolved) if self.resolved else None
+
+
+@dataclass(frozen=True)
+class StackResult:
+    config: Config
+    hourly_usd: Decimal | None
+    lines: tuple[StackLine, ...]
+    intents: tuple[IntentCost, ...]
+
+    @property
+    def volume(self) -> int:
+        return self.config.volume
+
+    @property
+    def resolved(self) -> Decimal:
+        return money.add(*(i.resolved for i in self.intents))
+
+    @property
+    def escalated(self) -> Decimal:
+        return money.add(*(i.escalated for i in self.intents))
+
+    @property
+    def total_monthly(self) -> Decimal:
+        return money.add(*(line.monthly_usd for line in self.lines))
+
+    @property
+    def visible_monthly(self) -> Decimal:
+        return money.add(*(line.monthly_usd for line in self.lines if line.visible))
+
+    @property
+    def hidden_monthly(self) -> Decimal:
+        return money.add(*(line.monthly_usd for line in self.lines if not line.visible))
+
+    def per_ticket(self, monthly: Decimal) -> Decimal:
+        return money.divide(monthly, self.volume)
+
+    def per_resolved(self, monthly: Decimal) -> Decimal | None:
+        """None when the AI resolves no ticket (every intent escalates everything)."""
+        resolved = self.resolved
+        return money.divide(monthly, resolved) if resolved else None
+
+    def share(self, monthly: Decimal) -> Decimal | None:
+        total = self.total_monthly
+        return money.divide(monthly, total) if total else None
+
+    def category_totals(self) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = {}
+        for line in self.lines:
+            totals[line.category] = money.add(
+                totals.get(line.category, money.ZERO), line.monthly_usd
+            )
+        return totals
+
+
+def _count(value: Decimal | int) -> str:
+    return money.format_amount(Decimal(value))
+
+
+def _percent(rate: Decimal) -> str:
+    return money.plain(money.multiply(rate, 100)) + "%"
+
+
+def compute_stack(config: Config, prices: PriceTable) -> StackResult:
+    """The month's cost stack for ``config``, with models priced from ``prices``."""
+    volume = Decimal(config.volume)
+    human = config.human
+    hourly = human.hourly
+    retry_rate = config.retries.rate
+
+    per_intent = []
+    for intent in config.intents:
+        model = prices.get(intent.model)
+        conversation = price_conversation(
+            model, intent.conversation.profile(), intent.conversation.cache
+        )
+        tickets = money.multiply(volume, intent.share)
+        escalated = money.multiply(tickets, intent.escalation_rate)
+        model_monthly = money.multiply(conversation.total_usd, tickets)
+        escalation_monthly = money.ZERO
+        if hourly is not None and escalated and human.escalation_minutes:
+            minutes = money.multiply(escalated, human.escalation_minutes)
+            escalation_monthly = money.divide(money.multiply(minutes, hourly), 60)
+        per_intent.append(
+            (intent, model, conversation, tickets, escalated, model_monthly, escalation_monthly)
+        )
+
+    model_total = money.add(*(row[5] for row in per_intent))
+    lines = [
+        StackLine(
+            "model",
+            "model",
+            "Model API",
+            model_total,
+            f"{len(per_intent)} intent(s): cost of each intent's conversation × its tickets",
+        )
+    ]
+    if retry_rate:
+        lines.append(
+            StackLine(
+                "retries",
+                "retries",
+                "Retried model calls",
+                money.multiply(model_total, retry_rate),
+                f"{money.plain(retry_rate)} retried calls per call × {format_usd(model_total)} "
+                "model cost",
+            )
+        )
+    embeddings = config.embeddings
+    lookup_tokens = money.multiply(
+        money.multiply(volume, embeddings.lookups_per_ticket), embeddings.tokens_per_lookup
+    )
+    if lookup_tokens and embeddings.usd_per_mtok:
+        lines.append(
+            StackLine(
+                "embeddings",
+                "embeddings",
+                "Embedding lookups",
+                money.multiply(lookup_tokens, embeddings.usd_per_mtok).scaleb(-6),
+                f"{_count(volume)} tickets × {money.plain(embeddings.lookups_per_ticket)} "
+                f"lookups × {embeddings.tokens_per_lookup:,} tokens at "
+                f"{format_usd(embeddings.usd_per_mtok)}/1M",
+            )
+        )
+    if embeddings.vector_db_monthly_usd:
+        lines.append(
+            StackLine(
+                "vector_db",
+                "embeddings",
+                "Vector database",
+                embeddings.vector_db_monthly_usd,
+                f"{format_usd(embeddings.vector_db_monthly_usd)} a month",
+            )
+        )
+    rate_text = ""
+    if hourly is not None:
+        rate_text = f"at {format_usd(hourly)}/h"
+        if human.hourly_usd is None:
+            rate_text += (
+                f" ({format_usd(human.annual_cost_usd or money.ZERO)} a year / "
+                f"{_count(human.productive_hours_per_year or money.ZERO)} h)"
+            )
+    if hourly is not None and human.review_rate and human.review_minutes:
+        reviewed = money.multiply(volume, human.review_rate)
+        review_monthly = money.divide(
+            money.multiply(money.multiply(reviewed, human.review_minutes), hourly), 60
+        )
+        lines.append(
+            StackLine(
+                "human_review",
+                "human",
+                "Human review",
+                review_monthly,
+                f"{_percent(human.review_rate)} of {_count(volume)} tickets × "
+                f"{money.plain(human.review_minutes)} min {rate_text}",
+            )
+        )
+    escalation_total = money.add(*(row[6] for row in per_intent))
+    if escalation_total:
+        escalated_total = money.add(*(row[4] for row in per_intent))
+        lines.append(
+            StackLine(
+                "escalations",
+                "human",
+                "Escalated tickets",
+                escalation_total,
+                f"{_count(escalated_total)} escalated tickets × "
+                f"{money.plain(human.escalation_minutes)} min {rate_text}",
+            )
+        )
+    observability = config.observability
+    if observability.per_ticket_usd or observability.monthly_usd:
+        lines.append(
+            StackLine(
+                "observability",
+                "observability",
+                "Observability",
+                money.add(
+                    money.multiply(volume, observability.per_ticket_usd), observability.monthly_usd
+                ),
+                f"{format_usd(observability.per_ticket_usd)} × {_count(volume)} tickets + "
+                f"{format_usd(observability.monthly_usd)} a month",
+            )
+        )
+    for item in config.integrations:
+        lines.append(
+            StackLine(
+                f"integration:{item.name}",
+                "integrations",
+                f"Integration: {item.name}",
+                money.multiply(money.multiply(volume, item.calls_per_ticket), item.usd_per_call),
+                f"{money.plain(item.calls_per_ticket)} calls per ticket × "
+                f"{format_usd(item.usd_per_call)} × {_count(volume)} tickets",
+            )
+        )
+    for fixed in config.infrastructure:
+        lines.append(
+            StackLine(
+                f"infrastructure:{fixed.name}",
+                "infrastructure",
+                f"Infrastructure: {fixed.name}",
+                fixed.monthly_usd,
+                f"{format_usd(fixed.monthly_usd)} a month, spread over {_count(volume)} tickets",
+            )
+        )
+
+    total = money.add(*(line.monthly_usd for line in lines))
+    direct = money.add(
+        *(money.add(row[5], money.multiply(row[5], retry_rate), row[6]) for row in per_intent)
+    )
+    shared = total - direct  # every line not tied to one intent
+    intents = tuple(
+        IntentCost(
+            intent=intent,
+            model=model,
+            conversation=conversation,
+            tickets=tickets,
+            resolved=tickets - escalated,
+            escalated=escalated,
+            model_monthly=model_monthly,
+            retries_monthly=money.multiply(model_monthly, retry_rate),
+            escalation_monthly=escalation_monthly,
+            allocated_monthly=money.multiply(shared, intent.share),
+        )
+        for intent, model, conversation, tickets, escalated, model_monthly, escalation_monthly in (
+            per_intent
+        )
+    )
+    return StackResult(config, hourly, tuple(lines), intents)

@@ -1,0 +1,320 @@
+"""Report builders for ``ticketcost stack`` and ``ticketcost compare``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ticketcost import money
+from ticketcost.benchmarks import Benchmark
+from ticketcost.compare import Comparison
+from ticketcost.report import (
+    Bar,
+    BarChart,
+    Column,
+    Kind,
+    Report,
+    Table,
+    payload_header,
+    sources_notes,
+)
+from ticketcost.stack import CATEGORIES, StackResult
+
+_CATEGORY_LABELS = {
+    "model": "Model API",
+    "retries": "Retries",
+    "embeddings": "Embeddings + vector DB",
+    "human": "Human review + escalations",
+    "observability": "Observability",
+    "integrations": "Integrations",
+    "infrastructure": "Infrastructure",
+}
+
+
+def _headline(result: StackResult) -> tuple[str, ...]:
+    total = result.total_monthly
+    per_resolved = result.per_resolved(total)
+    resolved_text = money.format_money(per_resolved) if per_resolved is not None else "n/a"
+    visible, hidden = result.visible_monthly, result.hidden_monthly
+    share_visible = result.share(visible) or money.ZERO
+    return (
+        f"All-in: {money.format_money(total)} a month = "
+        f"{money.format_money(result.per_ticket(total))} per ticket handled, "
+        f"{resolved_text} per resolved ticket",
+        f"{result.volume:,} tickets a month; resolved by the AI: "
+        f"{money.format_amount(result.resolved)}; escalated to people: "
+        f"{money.format_amount(result.escalated)}",
+        f"Visible API: {money.format_money(visible)} ({share_visible * 100:.1f}%) · hidden: "
+        f"{money.format_money(hidden)} ({(1 - share_visible) * 100:.1f}%)",
+    )
+
+
+def _stack_notes(result: StackResult) -> list[str]:
+    notes = [
+        "Per resolved ticket divides by the tickets the AI resolves (handled minus escalated); "
+        "per ticket divides by every ticket handled.",
+        "By intent: model, retries and escalations are the intent's own; every other line is "
+        "spread over intents by their share of tickets.",
+    ]
+    if result.hourly_usd is not None:
+        notes.append(f"Loaded labour rate: {money.format_money(result.hourly_usd, 6)} an hour.")
+    for cost in result.intents:
+        for note in cost.conversation.notes:
+            notes.append(f"{cost.intent.name}: {note}")
+    notes += sources_notes(list({c.model.id: c.model for c in result.intents}.values()))
+    return notes
+
+
+def stack_payload(result: StackResult) -> dict[str, Any]:
+    total = result.total_monthly
+
+    def figures(monthly: Decimal) -> dict[str, Any]:
+        return {
+            "monthly_usd": monthly,
+            "per_ticket_usd": result.per_ticket(monthly),
+            "per_resolved_usd": result.per_resolved(monthly),
+            "share": result.share(monthly),
+        }
+
+    return {
+        "volume": result.volume,
+        "tickets_resolved": result.resolved,
+        "tickets_escalated": result.escalated,
+        "hourly_usd": result.hourly_usd,
+        "total": figures(total),
+        "visible_api": figures(result.visible_monthly),
+        "hidden": figures(result.hidden_monthly),
+        "lines": [
+            {"key": line.key, "category": line.category, "label": line.label}
+            | figures(line.monthly_usd)
+            | {"visible": line.visible, "basis": line.basis}
+            for line in result.lines
+        ],
+        "categories": {name: figures(amount) for name, amount in result.category_totals().items()},
+        "intents": [
+            {
+                "name": cost.intent.name,
+                "share": cost.intent.share,
+                "model": cost.model.id,
+                "cache_mode": cost.conversation.effective_cache_mode,
+                "escalation_rate": cost.intent.escalation_rate,
+                "tickets": cost.tickets,
+                "resolved": cost.resolved,
+                "escalated": cost.escalated,
+                "model_usd_per_ticket": cost.conversation.total_usd,
+                "tokens_per_ticket": {
+                    "input": cost.conversation.tokens.input,
+                    "output": cost.conversation.tokens.output,
+                },
+                "model_monthly_usd": cost.model_monthly,
+                "retries_monthly_usd": cost.retries_monthly,
+                "escalation_monthly_usd": cost.escalation_monthly,
+                "shared_monthly_usd": cost.allocated_monthly,
+                "all_in_monthly_usd": cost.all_in_monthly,
+                "all_in_per_ticket_usd": cost.per_ticket,
+                "all_in_per_resolved_usd": cost.per_resolved,
+            }
+            for cost in result.intents
+        ],
+    }
+
+
+def stack_report(result: StackResult) -> Report:
+    total = result.total_monthly
+    line_columns = (
+        Column("component", "Component"),
+        Column("category", "Category", terminal=False),
+        Column("monthly_usd", "Monthly", Kind.MONEY),
+        Column("per_ticket_usd", "Per ticket", Kind.MONEY),
+        Column("per_resolved_usd", "Per resolved", Kind.MONEY),
+        Column("share", "Share", Kind.PERCENT),
+        Column("visible", "Visible", terminal=False),
+        Column("basis", "How it is computed"),
+    )
+    rows = [
+        (
+            line.label,
+            line.category,
+            line.monthly_usd,
+            result.per_ticket(line.monthly_usd),
+            result.per_resolved(line.monthly_usd),
+            result.share(line.monthly_usd),
+            "yes" if line.visible else "no",
+            line.basis,
+        )
+        for line in result.lines
+    ]
+    rows.append(
+        (
+            "Total",
+            "",
+            total,
+            result.per_ticket(total),
+            result.per_resolved(total),
+            result.share(total),
+            "",
+            "sum of the lines above",
+        )
+    )
+    lines_table = Table("Cost stack, per month", line_columns, tuple(rows), (len(rows) - 1,))
+
+    intent_columns = (
+        Column("intent", "Intent"),
+        Column("model", "Model"),
+        Column("share", "Share", Kind.PERCENT),
+        Column("tickets", "Tickets", Kind.AMOUNT),
+        Column("escalation_rate", "Escalated", Kind.PERCENT),
+        Column("resolved", "Resolved", Kind.AMOUNT),
+        Column("model_usd_per_ticket", "API / ticket", Kind.MONEY),
+        Column("all_in_monthly_usd", "All-in monthly", Kind.MONEY),
+        Column("all_in_per_ticket_usd", "All-in / ticket", Kind.MONEY),
+        Column("all_in_per_resolved_usd", "All-in / resolved", Kind.MONEY),
+    )
+    intent_rows = tuple(
+        (
+            cost.intent.name,
+            cost.model.id,
+            cost.intent.share,
+            cost.tickets,
+            cost.intent.escalation_rate,
+            cost.resolved,
+            cost.conversation.total_usd,
+            cost.all_in_monthly,
+            cost.per_ticket,
+            cost.per_resolved,
+        )
+        for cost in result.intents
+    )
+    intents_table = Table("By intent", intent_columns, intent_rows)
+
+    totals = result.category_totals()
+    chart = BarChart(
+        "Where the money goes (per ticket handled)",
+        tuple(
+            Bar(
+                _CATEGORY_LABELS[name],
+                totals[name],
+                f"{money.format_money(result.per_ticket(totals[name]))} "
+                f"({(result.share(totals[name]) or money.ZERO) * 100:.1f}%)",
+            )
+            for name in CATEGORIES
+            if name in totals
+        ),
+    )
+
+    def payload() -> dict[str, Any]:
+        return payload_header("stack") | stack_payload(result)
+
+    return Report(
+        (lines_table, intents_table),
+        payload,
+        tuple(_stack_notes(result)),
+        (chart,),
+        _headline(result),
+    )
+
+
+def _figure(benchmark: Benchmark) -> str:
+    if benchmark.usd is not None:
+        return money.format_money(benchmark.usd)
+    return f"{money.format_money(benchmark.low)}–{money.format_money(benchmark.high)}"
+
+
+def _span(pair: tuple[Decimal, Decimal] | None) -> str | None:
+    if pair is None:
+        return None
+    low, high = (money.format_money(value) for value in pair)
+    return low if low == high else f"{low} to {high}"
+
+
+def _dated(benchmark: Benchmark) -> str:
+    date = benchmark.source_date.isoformat() if benchmark.source_date else "undated"
+    return f"{benchmark.source} ({date})"
+
+
+def compare_report(comparison: Comparison) -> Report:
+    result = comparison.stack
+    ours = comparison.ours
+    columns = (
+        Column("benchmark", "Benchmark"),
+        Column("id", "Id", terminal=False),
+        Column("category", "Kind"),
+        Column("figure", "Figure"),
+        Column("low_usd", "Low", Kind.MONEY, terminal=False),
+        Column("high_usd", "High", Kind.MONEY, terminal=False),
+        Column("unit", "Per"),
+        Column("includes", "Includes"),
+        Column("ratio", "You ÷ it", Kind.RATIO),
+        Column("saving_per_ticket", "Saving / resolved ticket"),
+        Column("saving_per_month", "Saving / month"),
+        Column("differences", "Not like for like"),
+        Column("source", "Source", terminal=False),
+    )
+    rows = tuple(
+        (
+            row.benchmark.name,
+            row.benchmark.id,
+            row.benchmark.category.value,
+            _figure(row.benchmark),
+            row.benchmark.low,
+            row.benchmark.high,
+            row.benchmark.unit.value,
+            row.benchmark.includes.value,
+            row.ratio,
+            _span(row.saving_per_ticket),
+            _span(row.saving_per_month),
+            "; ".join(row.benchmark.differences) or None,
+            _dated(row.benchmark),
+        )
+        for row in comparison.rows
+    )
+    table = Table(f"You: {money.format_money(ours)} per resolved ticket, all-in", columns, rows)
+    chart = BarChart(
+        "Cost per ticket (range midpoints)",
+        (
+            Bar("You (per resolved ticket)", ours, money.format_money(ours)),
+            *(
+                Bar(row.benchmark.name, row.benchmark.mid, _figure(row.benchmark))
+                for row in comparison.rows
+            ),
+        ),
+    )
+    notes = [
+        "You ÷ it below 1 means you spend less per ticket. Savings are against human baselines: "
+        f"their figure minus yours, times the {money.format_amount(result.resolved)} tickets "
+        "the AI resolves a month.",
+    ]
+    for row in comparison.rows:
+        caveats = " ".join(row.benchmark.caveats)
+        notes.append(
+            f"{row.benchmark.id}: {_dated(row.benchmark)}" + (f". {caveats}" if caveats else "")
+        )
+
+    def payload() -> dict[str, Any]:
+        return payload_header("compare") | {
+            "ours": {
+                "per_resolved_usd": ours,
+                "per_ticket_usd": result.per_ticket(result.total_monthly),
+                "monthly_usd": result.total_monthly,
+                "tickets_resolved": result.resolved,
+                "volume": result.volume,
+            },
+            "benchmarks": [
+                row.benchmark.model_dump(mode="python")
+                | {
+                    "mid_usd": row.benchmark.mid,
+                    "ratio": row.ratio,
+                    "saving_per_ticket_usd": list(row.saving_per_ticket)
+                    if row.saving_per_ticket
+                    else None,
+                    "saving_per_month_usd": list(row.saving_per_month)
+                    if row.saving_per_month
+                    else None,
+                    "differences": list(row.benchmark.differences),
+                }
+                for row in comparison.rows
+            ],
+        }
+
+    headline = _headline(result)[:1]
+    return Report((table,), payload, tuple(notes), (chart,), headline)
