@@ -279,8 +279,9 @@ def init(
         target.write_text(text)
     except OSError as exc:
         raise TicketcostError(f"{target}: cannot write ({exc.strerror})") from None
+    flag = f" -c {target}" if output is not None else ""
     sys.stderr.write(
-        f"Wrote {target}. Next: ticketcost stack -c {target}, then ticketcost compare -c {target}\n"
+        f"Wrote {target}. Next: ticketcost stack{flag}, then ticketcost compare{flag}\n"
     )
 
 
