@@ -340,3 +340,24 @@ def test_bundled_benchmarks_cover_the_reference_points():
 
 def test_starter_yaml_is_plain_safe_yaml():
     assert yaml.safe_load(STARTER_YAML)["volume"] == 10000
+
+
+def test_compare_csv_has_exact_numbers_not_display_text(here):
+    (here / "ticketcost.yaml").write_text(
+        "volume: 1000\n"
+        "intents:\n"
+        "  - {name: all, share: 1, model: gpt-5.4-nano, escalation_rate: 0.2}\n"
+        "infrastructure:\n"
+        "  - {name: hosting, monthly_usd: 797.4}\n"
+    )
+    import csv
+    import io
+
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(run("compare", "-f", "csv").stdout))}
+    # $1.00 per resolved ticket (see test_compare_ratios_and_savings) against $9-$14, x 800
+    fully = rows["human-fully-resolved"]
+    assert (fully["saving_per_month_low_usd"], fully["saving_per_month_high_usd"]) == (
+        "6400",
+        "10400",
+    )
+    assert "figure" not in fully and "$" not in fully["low_usd"]

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ticketcost import money
-from ticketcost.datafiles import data_files
+from ticketcost.datafiles import data_files, read_user_file
 from ticketcost.errors import TicketcostError
 from ticketcost.validation import first_problem
 from ticketcost.yamlio import YamlDocument, parse_yaml
@@ -156,14 +156,7 @@ def bundled_benchmarks() -> tuple[Benchmark, ...]:
 
 
 def load_benchmark_file(path: str | os.PathLike[str]) -> list[Benchmark]:
-    file = Path(path)
-    try:
-        text = file.read_bytes()
-    except FileNotFoundError:
-        raise TicketcostError(f"{file}: benchmark file not found") from None
-    except OSError as exc:
-        raise TicketcostError(f"{file}: cannot read benchmark file ({exc.strerror})") from None
-    return _from_document(parse_yaml(text, str(file)))
+    return _from_document(parse_yaml(read_user_file(path, "benchmark file"), str(Path(path))))
 
 
 def merge_benchmarks(*groups: list[Benchmark] | tuple[Benchmark, ...]) -> list[Benchmark]:

@@ -41,7 +41,7 @@ def compare(stack: StackResult, benchmarks: Sequence[Benchmark]) -> Comparison:
     for benchmark in benchmarks:
         saving = monthly = None
         if benchmark.category is Category.HUMAN:
-            saving = (benchmark.low - ours, benchmark.high - ours)
+            saving = (money.subtract(benchmark.low, ours), money.subtract(benchmark.high, ours))
             monthly = (money.multiply(saving[0], resolved), money.multiply(saving[1], resolved))
         ratio = money.divide(ours, benchmark.mid) if benchmark.mid else None
         rows.append(BenchmarkComparison(benchmark, ratio, saving, monthly))

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ticketcost import money
 from ticketcost.benchmarks import Benchmark
 from ticketcost.conversation import CacheMode, ConversationProfile
+from ticketcost.datafiles import read_user_file
 from ticketcost.errors import TicketcostError
 from ticketcost.pricing import PriceTable
 from ticketcost.validation import Loc, dotted, first_problem, located
@@ -194,11 +195,7 @@ def load_config(
 ) -> LoadedConfig:
     """Find, parse and validate the config; check each intent's model against ``prices``."""
     path = find_config(explicit, cwd)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise TicketcostError(f"{path}: cannot read config ({exc.strerror})") from None
-    data, line_of = _parse(path, raw)
+    data, line_of = _parse(path, read_user_file(path, "config file"))
     if data is None or data == {}:
         raise TicketcostError(
             f"{path}: the config is empty; it needs at least volume and intents "

@@ -8,6 +8,7 @@ zip) and avoid importing ``importlib.resources`` and ``zipfile`` on every start.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ticketcost.errors import TicketcostError
@@ -23,6 +24,17 @@ def data_dir(name: str) -> Path:
         f"bundled {name}/ data not found (looked in {_PACKAGE / '_data' / name} and "
         f"{_PACKAGE.parent / name}); reinstall ticketcost"
     )
+
+
+def read_user_file(path: str | os.PathLike[str], what: str) -> bytes:
+    """Read a file the user named; a missing or unreadable one is a one-line error."""
+    file = Path(path)
+    try:
+        return file.read_bytes()
+    except FileNotFoundError:
+        raise TicketcostError(f"{file}: {what} not found") from None
+    except OSError as exc:
+        raise TicketcostError(f"{file}: cannot read {what} ({exc.strerror})") from None
 
 
 def data_files(name: str, suffix: str = ".yaml") -> list[Path]:

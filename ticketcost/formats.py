@@ -35,11 +35,12 @@ def format_csv(report: Report) -> str:
     import csv
 
     table = report.tables[0]
+    kept = [i for i, column in enumerate(table.columns) if column.csv]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(column.key for column in table.columns)
+    writer.writerow(table.columns[i].key for i in kept)
     for row in table.rows:
-        writer.writerow(_csv_cell(value) for value in row)
+        writer.writerow(_csv_cell(row[i]) for i in kept)
     return buffer.getvalue()
 
 

@@ -39,6 +39,10 @@ def add(*amounts: Decimal) -> Decimal:
     return total
 
 
+def subtract(amount: Decimal, other: Decimal) -> Decimal:
+    return MONEY_CONTEXT.subtract(amount, other)
+
+
 def multiply(amount: Decimal, factor: Decimal | int) -> Decimal:
     return MONEY_CONTEXT.multiply(amount, Decimal(factor))
 

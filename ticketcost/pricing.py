@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ticketcost import __version__
-from ticketcost.datafiles import data_files
+from ticketcost.datafiles import data_files, read_user_file
 from ticketcost.errors import TicketcostError
 
 if TYPE_CHECKING:
@@ -207,14 +207,7 @@ def parse_price_text(text: str | bytes, origin: str) -> list[ModelPrice]:
 
 def load_price_file(path: str | os.PathLike[str]) -> list[ModelPrice]:
     """A user's price file (same schema as the bundled ones)."""
-    file = Path(path)
-    try:
-        text = file.read_bytes()
-    except FileNotFoundError:
-        raise TicketcostError(f"{file}: price file not found") from None
-    except OSError as exc:
-        raise TicketcostError(f"{file}: cannot read price file ({exc.strerror})") from None
-    return parse_price_text(text, str(file))
+    return parse_price_text(read_user_file(path, "price file"), str(Path(path)))
 
 
 @functools.cache

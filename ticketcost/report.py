@@ -40,6 +40,7 @@ class Column:
     header: str
     kind: Kind = Kind.TEXT
     terminal: bool = True  # False: only in CSV (machine detail that would crowd a terminal)
+    csv: bool = True  # False: a display-only column whose exact values are in other columns
 
 
 @dataclass(frozen=True)

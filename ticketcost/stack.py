@@ -289,14 +289,14 @@ def compute_stack(config: Config, prices: PriceTable) -> StackResult:
     direct = money.add(
         *(money.add(row[5], money.multiply(row[5], retry_rate), row[6]) for row in per_intent)
     )
-    shared = total - direct  # every line not tied to one intent
+    shared = money.subtract(total, direct)  # every line not tied to one intent
     intents = tuple(
         IntentCost(
             intent=intent,
             model=model,
             conversation=conversation,
             tickets=tickets,
-            resolved=tickets - escalated,
+            resolved=money.subtract(tickets, escalated),
             escalated=escalated,
             model_monthly=model_monthly,
             retries_monthly=money.multiply(model_monthly, retry_rate),
