@@ -95,3 +95,37 @@ def test_caching_never_costs_more_without_a_write_premium(inp, out, data, profil
     cached = price_conversation(model, profile, mode).total_usd
     uncached = price_conversation(model, profile, CacheMode.NONE).total_usd
     assert cached <= uncached
+
+
+policies = st.one_of(
+    st.just("full"),
+    st.integers(0, 12).map(lambda n: f"window:{n}"),
+    st.tuples(st.integers(0, 12), st.integers(1, 2000)).map(lambda t: f"summarize:{t[0]}:{t[1]}"),
+)
+
+
+@settings(max_examples=300)
+@given(models(), profiles(), st.sampled_from([CacheMode.NONE, CacheMode.SYSTEM]), policies)
+def test_every_billed_token_is_priced_at_its_rate(model, profile, mode, spec):
+    from ticketcost.conversation import HistoryPolicy
+
+    result = price_conversation(model, profile, mode, HistoryPolicy.parse(spec))
+    per_mtok = Decimal(1_000_000)
+    for turn in result.turns:
+        tokens, cost = turn.tokens, turn.cost
+        assert cost.fresh_input * per_mtok == tokens.fresh_input * model.input_usd_per_mtok
+        assert cost.output * per_mtok == tokens.output * model.output_usd_per_mtok
+        assert cost.cache_read * per_mtok == tokens.cache_read * (
+            model.cache_read_usd_per_mtok or 0
+        )
+
+
+@settings(max_examples=300)
+@given(
+    models(), profiles(), st.sampled_from([CacheMode.NONE, CacheMode.SYSTEM]), st.integers(0, 12)
+)
+def test_a_window_never_costs_more_than_full_history(model, profile, mode, keep):
+    from ticketcost.conversation import HistoryPolicy
+
+    windowed = price_conversation(model, profile, mode, HistoryPolicy.parse(f"window:{keep}"))
+    assert windowed.total_usd <= price_conversation(model, profile, mode).total_usd

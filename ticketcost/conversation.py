@@ -16,6 +16,19 @@ Caching modes split each turn's input into fresh, cache-read and cache-write tok
 no write price (it caches automatically and bills the first pass as ordinary input), written tokens
 are counted and priced as fresh input. A model with no cache-read price cannot cache at all: the
 conversation is priced as ``none`` and a note says so.
+
+History policies cap what is re-sent (:class:`HistoryPolicy`):
+
+* ``full`` — the whole history, as above.
+* ``window:N`` — only the last N exchanges (user + assistant) are re-sent; older ones are dropped.
+* ``summarize:N:S`` — the last N exchanges are re-sent verbatim and older ones are replaced by a
+  running summary of S tokens. Each time an exchange leaves the window a summarisation call on the
+  same model folds it into the summary: it reads the previous summary (if any) plus that exchange,
+  and writes S new tokens. Those calls are billed as fresh input and output of the turn they
+  happen on.
+
+A window or summary rewrites the history, so ``prefix`` caching (which re-reads the previous
+turn's prompt) only goes with ``full``; ``system`` caching works with every policy.
 """
 
 from __future__ import annotations
@@ -66,6 +79,88 @@ class ConversationProfile:
     @property
     def total_output_tokens(self) -> int:
         return self.turns * self.assistant_tokens
+
+
+class PolicyKind(StrEnum):
+    FULL = "full"
+    WINDOW = "window"
+    SUMMARIZE = "summarize"
+
+
+@dataclass(frozen=True)
+class HistoryPolicy:
+    """What each turn re-sends of the conversation so far."""
+
+    kind: PolicyKind = PolicyKind.FULL
+    keep_exchanges: int = 0  # window / summarize: past exchanges re-sent verbatim
+    summary_tokens: int = 0  # summarize: size of the running summary
+
+    def __post_init__(self) -> None:
+        if self.kind is PolicyKind.FULL and (self.keep_exchanges or self.summary_tokens):
+            raise TicketcostError("the full policy takes no window or summary size")
+        if self.keep_exchanges < 0:
+            raise TicketcostError(
+                f"a window must be 0 or more exchanges (got {self.keep_exchanges})"
+            )
+        if self.kind is PolicyKind.SUMMARIZE and self.summary_tokens < 1:
+            raise TicketcostError(f"a summary must be at least 1 token (got {self.summary_tokens})")
+
+    @classmethod
+    def parse(cls, spec: str) -> HistoryPolicy:
+        """``full``, ``window:N`` or ``summarize:N:S`` (N exchanges kept, S summary tokens)."""
+        parts = spec.strip().lower().split(":")
+        shapes = {"full": 1, "window": 2, "summarize": 3}
+        if parts[0] not in shapes or len(parts) != shapes[parts[0]]:
+            raise TicketcostError(
+                f"unknown history policy '{spec}'; use full, window:N or summarize:N:S "
+                "(N exchanges kept verbatim, S summary tokens)"
+            )
+        try:
+            numbers = [int(part) for part in parts[1:]]
+        except ValueError:
+            raise TicketcostError(
+                f"history policy '{spec}': N and S must be whole numbers"
+            ) from None
+        return cls(PolicyKind(parts[0]), *numbers)
+
+    @property
+    def label(self) -> str:
+        if self.kind is PolicyKind.FULL:
+            return "full"
+        if self.kind is PolicyKind.WINDOW:
+            return f"window:{self.keep_exchanges}"
+        return f"summarize:{self.keep_exchanges}:{self.summary_tokens}"
+
+    def kept_exchanges(self, turn: int) -> int:
+        """Past exchanges re-sent verbatim on ``turn``."""
+        past = turn - 1
+        return past if self.kind is PolicyKind.FULL else min(past, self.keep_exchanges)
+
+    def has_summary(self, turn: int) -> bool:
+        return self.kind is PolicyKind.SUMMARIZE and turn - 1 > self.keep_exchanges
+
+    def prompt_tokens(self, profile: ConversationProfile, turn: int) -> int:
+        """Tokens sent on ``turn``: system + summary + kept exchanges + the new user message."""
+        exchange = profile.user_tokens + profile.assistant_tokens
+        summary = self.summary_tokens if self.has_summary(turn) else 0
+        return (
+            profile.system_tokens
+            + summary
+            + self.kept_exchanges(turn) * exchange
+            + (profile.user_tokens)
+        )
+
+    def summary_call(self, profile: ConversationProfile, turn: int) -> tuple[int, int]:
+        """(input, output) tokens of the summarisation call made on ``turn``; (0, 0) if none."""
+        if not self.has_summary(turn):
+            return 0, 0
+        folded = turn - 1 - self.keep_exchanges  # the exchange leaving the window now
+        previous = self.summary_tokens if folded > 1 else 0
+        exchange = profile.user_tokens + profile.assistant_tokens
+        return previous + exchange, self.summary_tokens
+
+
+FULL_HISTORY = HistoryPolicy()
 
 
 @dataclass(frozen=True)
@@ -119,8 +214,10 @@ class CostSplit:
 @dataclass(frozen=True)
 class TurnCost:
     turn: int
-    tokens: TokenSplit
+    tokens: TokenSplit  # everything billed on this turn, summarisation call included
     cost: CostSplit
+    summary_input_tokens: int = 0  # of which: the summarisation call (summarize policy)
+    summary_output_tokens: int = 0
 
 
 @dataclass(frozen=True)
@@ -133,6 +230,7 @@ class ConversationCost:
     effective_cache_mode: CacheMode  # what the model can do
     turns: tuple[TurnCost, ...]
     notes: tuple[str, ...] = field(default=())
+    policy: HistoryPolicy = FULL_HISTORY
 
     @cached_property
     def tokens(self) -> TokenSplit:
@@ -160,9 +258,14 @@ class ConversationCost:
         )
 
 
-def split_turn(profile: ConversationProfile, turn: int, mode: CacheMode) -> tuple[int, int, int]:
+def split_turn(
+    profile: ConversationProfile,
+    turn: int,
+    mode: CacheMode,
+    policy: HistoryPolicy = FULL_HISTORY,
+) -> tuple[int, int, int]:
     """(uncached, cache_read, cache_written) input tokens of ``turn`` before pricing rules apply."""
-    sent = profile.input_tokens(turn)
+    sent = policy.prompt_tokens(profile, turn)
     if mode is CacheMode.NONE:
         return sent, 0, 0
     if mode is CacheMode.SYSTEM:
@@ -178,8 +281,14 @@ def price_conversation(
     model: ModelPrice,
     profile: ConversationProfile,
     cache_mode: CacheMode = CacheMode.NONE,
+    policy: HistoryPolicy = FULL_HISTORY,
 ) -> ConversationCost:
     """Price every turn of ``profile`` on ``model``; totals are exact sums of the turns."""
+    if cache_mode is CacheMode.PREFIX and policy.kind is not PolicyKind.FULL:
+        raise TicketcostError(
+            f"prefix caching re-reads the previous turn's prompt, which the {policy.label} "
+            "policy rewrites; use --cache system or none with it"
+        )
     notes: list[str] = []
     effective = cache_mode
     if cache_mode is not CacheMode.NONE and model.cache_read_usd_per_mtok is None:
@@ -196,15 +305,22 @@ def price_conversation(
 
     turns = []
     for k in range(1, profile.turns + 1):
-        uncached, read, written = split_turn(profile, k, effective)
+        uncached, read, written = split_turn(profile, k, effective, policy)
         if write_price is None:
             uncached, written = uncached + written, 0
-        tokens = TokenSplit(uncached, read, written, profile.assistant_tokens)
+        summary_in, summary_out = policy.summary_call(profile, k)
+        tokens = TokenSplit(
+            uncached + summary_in, read, written, profile.assistant_tokens + summary_out
+        )
         cost = CostSplit(
-            fresh_input=money.usd_for_tokens(uncached, model.input_usd_per_mtok),
-            cache_read=money.usd_for_tokens(read, model.cache_read_usd_per_mtok or money.ZERO),
-            cache_write=money.usd_for_tokens(written, write_price or money.ZERO),
+            fresh_input=money.usd_for_tokens(tokens.fresh_input, model.input_usd_per_mtok),
+            cache_read=money.usd_for_tokens(
+                tokens.cache_read, model.cache_read_usd_per_mtok or money.ZERO
+            ),
+            cache_write=money.usd_for_tokens(tokens.cache_write, write_price or money.ZERO),
             output=money.usd_for_tokens(tokens.output, model.output_usd_per_mtok),
         )
-        turns.append(TurnCost(k, tokens, cost))
-    return ConversationCost(model, profile, cache_mode, effective, tuple(turns), tuple(notes))
+        turns.append(TurnCost(k, tokens, cost, summary_in, summary_out))
+    return ConversationCost(
+        model, profile, cache_mode, effective, tuple(turns), tuple(notes), policy
+    )
