@@ -165,7 +165,7 @@ def test_fixed_stack_is_amortised_over_volume():
     (row,) = scale_for_models(
         [HAIKU], ConversationProfile(), CacheMode.SYSTEM, (10_000,), D(170), (D(4), D(4))
     )
-    assert money_per_ticket(row.fixed_monthly, row.volume) == D("0.017")
+    assert money_per_ticket(row.other_monthly, row.volume) == D("0.017")
     # $100.75 model + $170 fixed = $270.75 -> $0.027075 a ticket
     assert row.all_in_per_ticket == D("0.027075")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -87,14 +88,50 @@ def _at_least(flag: str, value: int, minimum: int) -> None:
         raise TicketcostError(f"{flag} must be {minimum} or more (got {value})")
 
 
-def _emit(report: Any, output_format: OutputFormat) -> None:
+def _emit(report: Any, output_format: OutputFormat, export: Path | None = None) -> None:
     from ticketcost.formats import format_report, format_table
 
+    if export is not None:
+        _export(report, export)
     if output_format is OutputFormat.TABLE:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         sys.stdout.write(format_table(report, color=color))
     else:
         sys.stdout.write(format_report(report, output_format))
+
+
+EXPORT_SUFFIXES = (".svg", ".html", ".txt", ".md")
+
+
+def _export(report: Any, path: Path) -> None:
+    """Write the terminal view as an SVG or HTML picture (rich records it), text or markdown."""
+    from ticketcost.formats import format_markdown, format_table
+
+    suffix = path.suffix.lower()
+    if suffix not in EXPORT_SUFFIXES:
+        raise TicketcostError(
+            f"--export {path}: unknown file type '{suffix}'; use {', '.join(EXPORT_SUFFIXES)}"
+        )
+    text = format_table(report, color=suffix in (".svg", ".html"))
+    try:
+        if suffix in (".svg", ".html"):
+            import io
+
+            from rich.console import Console
+            from rich.text import Text
+
+            width = max(len(line) for line in format_table(report).splitlines()) + 1
+            console = Console(record=True, width=width, file=io.StringIO(), color_system="standard")
+            console.print(Text.from_ansi(text), soft_wrap=True)
+            if suffix == ".svg":
+                console.save_svg(str(path), title="ticketcost")
+            else:
+                console.save_html(str(path))
+        else:
+            path.write_text(format_markdown(report) if suffix == ".md" else text)
+    except OSError as exc:
+        raise TicketcostError(f"--export {path}: cannot write ({exc.strerror})") from None
+    sys.stderr.write(f"Wrote {path}\n")
 
 
 @app.callback(invoke_without_command=True)
@@ -362,6 +399,302 @@ def compare(
     extra = [b for path in benchmarks or () for b in load_benchmark_file(path)]
     chosen = merge_benchmarks(bundled_benchmarks(), loaded.config.benchmarks, extra)
     _emit(compare_report(run_compare(result, chosen)), output_format)
+
+
+ExportOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--export",
+        metavar="FILE",
+        help="Also write the view to FILE: .svg or .html (a picture of the terminal view), .txt "
+        "or .md.",
+        dir_okay=False,
+    ),
+]
+HumanOption = Annotated[
+    str | None,
+    typer.Option(
+        "--human-cost-per-ticket",
+        metavar="USD",
+        help="Human cost of a ticket, e.g. 4 or a range 3-5. Default: the bundled outsourced-agent "
+        "baseline ($3-$5).",
+    ),
+]
+DEFAULT_HUMAN_BASELINE = "human-outsourced"
+
+
+def _human_cost(text: str | None) -> tuple[tuple[Decimal, Decimal], str]:
+    """(low, high) USD per ticket and where it came from."""
+    from ticketcost.growth import parse_usd_range
+
+    if text is not None:
+        return parse_usd_range(text, "--human-cost-per-ticket"), "--human-cost-per-ticket"
+    from ticketcost.benchmarks import bundled_benchmarks
+
+    baseline = next(b for b in bundled_benchmarks() if b.id == DEFAULT_HUMAN_BASELINE)
+    date = baseline.source_date.isoformat() if baseline.source_date else "undated"
+    source = f"bundled baseline {baseline.id}: {baseline.name}, {baseline.source}, {date}"
+    return (baseline.low, baseline.high), source
+
+
+SCALE_EPILOG = """\
+\b
+Examples:
+  ticketcost scale-table                          # the six standard models, 1K to 1M tickets
+  ticketcost scale-table -m claude-haiku-4.5 --cache system --fixed-monthly 170
+  ticketcost scale-table -c ticketcost.yaml --volumes 5K,50K,500K
+  ticketcost scale-table --export scale.svg
+"""
+
+
+@app.command("scale-table", epilog=SCALE_EPILOG)
+def scale_table(
+    volumes: Annotated[
+        str,
+        typer.Option(help="Monthly ticket volumes, comma-separated; K and M allowed."),
+    ] = "1K,10K,100K,1M",
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            metavar="MODEL",
+            help="Model id or alias. Repeatable. Default: the six-model standard comparison.",
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            metavar="FILE",
+            help="Use this config's intent mix and whole stack instead of single models.",
+            dir_okay=False,
+        ),
+    ] = None,
+    turns: Annotated[int, typer.Option(help="Turns in the conversation.", metavar="N")] = 5,
+    system_tokens: Annotated[int, typer.Option(help="System-prompt tokens.", metavar="N")] = 500,
+    user_tokens: Annotated[int, typer.Option(help="User tokens per turn.", metavar="N")] = 150,
+    assistant_tokens: Annotated[
+        int, typer.Option(help="Assistant (output) tokens per turn.", metavar="N")
+    ] = 200,
+    cache: Annotated[CacheMode, typer.Option(help="Prompt caching: none, system or prefix.")] = (
+        CacheMode.NONE
+    ),
+    fixed_monthly: Annotated[
+        str,
+        typer.Option(
+            metavar="USD",
+            help="Fixed monthly cost (hosting, vector DB, ...) amortised over the volume, "
+            "without a config.",
+        ),
+    ] = "0",
+    human_cost_per_ticket: HumanOption = None,
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    export: ExportOption = None,
+) -> None:
+    """Cost per ticket and per month from 1K to 1M tickets a month, against human handling.
+
+    Per model: the monthly model cost (the `estimate` cost of one ticket × volume), the all-in
+    monthly cost with fixed items amortised, the all-in cost per ticket, and what people would cost
+    for the same volume. With -c, the config's whole stack is recomputed at each volume.
+    """
+    from ticketcost.estimate import STANDARD_COMPARISON
+    from ticketcost.growth import parse_usd_range, parse_volumes, scale_for_config, scale_for_models
+    from ticketcost.growth_report import scale_report
+    from ticketcost.pricing import price_table
+
+    chosen_volumes = parse_volumes(volumes)
+    human, human_source = _human_cost(human_cost_per_ticket)
+    prices = price_table(pricing or ())
+    if config is not None:
+        if model:
+            raise TicketcostError("use either --model or --config, not both")
+        from ticketcost.config import load_config
+
+        loaded = load_config(config, prices)
+        rows = scale_for_config(loaded.config, prices, chosen_volumes, human)
+        basis = (
+            f"Intent mix and stack of {loaded.path}, recomputed at each volume; fixed monthly "
+            "items stay fixed, per-ticket items scale."
+        )
+    else:
+        fixed = parse_usd_range(fixed_monthly, "--fixed-monthly")[0]
+        profile = _profile(turns, system_tokens, user_tokens, assistant_tokens)
+        models = [prices.get(name) for name in (model or STANDARD_COMPARISON)]
+        rows = scale_for_models(models, profile, cache, chosen_volumes, fixed, human)
+        basis = (
+            f"Model / month = the estimate cost of one ticket ({profile.turns} turns, cache: "
+            f"{cache}) × tickets; fixed {money_text(fixed)} a month added for all-in."
+        )
+    _emit(scale_report(rows, basis, human, human_source), output_format, export)
+
+
+def money_text(amount: Decimal) -> str:
+    from ticketcost.money import format_money
+
+    return format_money(amount)
+
+
+def _profile(turns: int, system_tokens: int, user_tokens: int, assistant_tokens: int) -> Any:
+    from ticketcost.conversation import ConversationProfile
+
+    _at_least("--turns", turns, 1)
+    for flag, count in (
+        ("--system-tokens", system_tokens),
+        ("--user-tokens", user_tokens),
+        ("--assistant-tokens", assistant_tokens),
+    ):
+        _at_least(flag, count, 0)
+    return ConversationProfile(turns, system_tokens, user_tokens, assistant_tokens)
+
+
+ROI_EPILOG = """\
+\b
+Examples:
+  ticketcost roi --volume 10000 --ai-monthly 250 --human-cost-per-ticket 4
+  ticketcost roi -c ticketcost.yaml --deflection 50% --deflection 70%
+"""
+
+
+@app.command(epilog=ROI_EPILOG)
+def roi(
+    volume: Annotated[
+        int | None, typer.Option(metavar="N", help="Tickets a month (default: the config's).")
+    ] = None,
+    ai_monthly: Annotated[
+        str | None,
+        typer.Option(metavar="USD", help="AI stack cost a month (default: the config's all-in)."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            metavar="FILE",
+            help="Take the volume and the all-in AI cost from this config.",
+            dir_okay=False,
+        ),
+    ] = None,
+    deflection: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="RATE",
+            help="Share of tickets the AI takes off people, 0.4 or 40%. Repeatable. "
+            "Default: 40%, 60%, 75%.",
+        ),
+    ] = None,
+    human_cost_per_ticket: HumanOption = None,
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    export: ExportOption = None,
+) -> None:
+    """Deflection ROI: human cost saved against what the AI stack costs.
+
+    For each deflection rate: tickets taken off people, human cost saved (tickets × rate × human
+    cost per ticket), the AI cost, the net saving and the ROI multiple (saved ÷ AI cost). A range
+    for the human cost is priced at its midpoint.
+    """
+    from ticketcost.growth import (
+        DEFAULT_DEFLECTION,
+        deflection_roi,
+        midpoint,
+        parse_rate,
+        parse_usd_range,
+    )
+    from ticketcost.growth_report import roi_report
+
+    rates = [parse_rate(r, "--deflection") for r in deflection] if deflection else None
+    (low, high), human_source = _human_cost(human_cost_per_ticket)
+    human = midpoint(low, high)
+    if low != high:
+        human_source += f", midpoint of {money_text(low)}–{money_text(high)}"
+    ai_source = "--ai-monthly"
+    if config is not None:
+        from ticketcost.config import load_config
+        from ticketcost.pricing import price_table
+        from ticketcost.stack import compute_stack
+
+        prices = price_table(pricing or ())
+        loaded = load_config(config, prices)
+        result = compute_stack(loaded.config, prices)
+        volume = volume if volume is not None else loaded.config.volume
+        if ai_monthly is None:
+            if volume != loaded.config.volume:
+                result = compute_stack(loaded.config.model_copy(update={"volume": volume}), prices)
+            ai_cost = result.total_monthly
+            ai_source = f"all-in stack of {loaded.path}"
+    if volume is None:
+        raise TicketcostError("give --volume and --ai-monthly, or -c CONFIG")
+    if volume < 1:
+        raise TicketcostError(f"--volume must be 1 or more (got {volume})")
+    if ai_monthly is not None:
+        ai_cost = parse_usd_range(ai_monthly, "--ai-monthly")[0]
+    elif config is None:
+        raise TicketcostError("give --ai-monthly (the AI stack's monthly cost), or -c CONFIG")
+    rows = deflection_roi(volume, ai_cost, human, rates or DEFAULT_DEFLECTION)
+    _emit(roi_report(rows, volume, human, ai_source, human_source), output_format, export)
+
+
+CURVE_EPILOG = """\
+\b
+Examples:
+  ticketcost curve                                  # Haiku 4.5, 1 to 30 turns, three policies
+  ticketcost curve -m gpt-5.4-mini --cache system --turns 1..50
+  ticketcost curve --policy window:6 --policy summarize:4:250 --export curve.html
+"""
+
+
+@app.command(epilog=CURVE_EPILOG)
+def curve(
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", "-m", metavar="MODEL", help="Model id or alias. Repeatable."),
+    ] = None,
+    turns: Annotated[
+        str, typer.Option(metavar="FIRST..LAST", help="Conversation lengths to price.")
+    ] = "1..30",
+    system_tokens: Annotated[int, typer.Option(help="System-prompt tokens.", metavar="N")] = 500,
+    user_tokens: Annotated[int, typer.Option(help="User tokens per turn.", metavar="N")] = 150,
+    assistant_tokens: Annotated[
+        int, typer.Option(help="Assistant (output) tokens per turn.", metavar="N")
+    ] = 200,
+    cache: Annotated[
+        list[CacheMode] | None,
+        typer.Option(help="Prompt caching (none, system, prefix). Repeatable. Default: none."),
+    ] = None,
+    policy: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="POLICY",
+            help="History policy: full, window:N (last N exchanges) or summarize:N:S (last N "
+            "exchanges plus an S-token summary). Repeatable. Default: window:4 and "
+            "summarize:4:300; full is always shown.",
+        ),
+    ] = None,
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    export: ExportOption = None,
+) -> None:
+    """How cost per ticket grows with conversation length, and what history policies save.
+
+    Every turn re-sends the history, so cost grows faster than the number of turns. A window or a
+    running summary caps what is re-sent (a summary costs its own summarisation calls); the notes
+    say from which length each policy is cheaper than the full history.
+    """
+    from ticketcost.conversation import HistoryPolicy
+    from ticketcost.growth import cost_curve, parse_turn_range
+    from ticketcost.growth_report import curve_report
+    from ticketcost.pricing import price_table
+
+    turn_counts = parse_turn_range(turns)
+    profile = _profile(1, system_tokens, user_tokens, assistant_tokens)
+    policies = [HistoryPolicy.parse(spec) for spec in policy or ("window:4", "summarize:4:300")]
+    prices = price_table(pricing or ())
+    models = [prices.get(name) for name in (model or ("claude-haiku-4-5",))]
+    result = cost_curve(models, profile, cache or [CacheMode.NONE], policies, turn_counts)
+    _emit(curve_report(result), output_format, export)
 
 
 def main() -> None:

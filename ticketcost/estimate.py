@@ -13,6 +13,16 @@ from ticketcost.conversation import (
 )
 from ticketcost.pricing import ModelPrice
 
+# The six models of the standard support-ticket comparison, cheapest first.
+STANDARD_COMPARISON = (
+    "gemini-2.5-flash-lite",
+    "gpt-5.4-nano",
+    "gemini-2.5-flash",
+    "gpt-5.4-mini",
+    "claude-haiku-4-5",
+    "claude-sonnet-4-6",
+)
+
 
 @dataclass(frozen=True)
 class Estimate:

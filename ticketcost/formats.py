@@ -49,7 +49,7 @@ def _md_escape(text: str) -> str:
 
 
 def format_markdown(report: Report) -> str:
-    from ticketcost.texttable import draw_bars
+    from ticketcost.texttable import draw_chart
 
     lines = [f"**{_md_escape(line)}**  " for line in report.headline]
     for table in report.tables:
@@ -61,7 +61,14 @@ def format_markdown(report: Report) -> str:
         )
         lines += ["| " + " | ".join(_md_escape(c) for c in row) + " |" for row in table.displayed()]
     for chart in report.charts:
-        lines += ["", f"### {_md_escape(chart.title)}", "", "```", draw_bars(chart).rstrip(), "```"]
+        lines += [
+            "",
+            f"### {_md_escape(chart.title)}",
+            "",
+            "```",
+            draw_chart(chart).rstrip(),
+            "```",
+        ]
     if report.notes:
         lines.append("")
         lines.extend(f"- {_md_escape(note)}" for note in report.notes)
@@ -70,7 +77,7 @@ def format_markdown(report: Report) -> str:
 
 def format_table(report: Report, color: bool = False) -> str:
     """The terminal view (ANSI bold headers and dim notes when ``color``)."""
-    from ticketcost.texttable import BOLD, DIM, RESET, draw_bars, draw_table
+    from ticketcost.texttable import BOLD, DIM, RESET, draw_chart, draw_table
 
     def styled(text: str, style: str) -> str:
         return f"{style}{text}{RESET}" if color else text
@@ -91,7 +98,7 @@ def format_table(report: Report, color: bool = False) -> str:
             )
         )
     for chart in report.charts:
-        parts.append("\n" + styled(chart.title, BOLD) + "\n" + draw_bars(chart))
+        parts.append("\n" + styled(chart.title, BOLD) + "\n" + draw_chart(chart))
     if report.notes:
         parts.append("".join(styled(note, DIM) + "\n" for note in report.notes))
     return "".join(parts)

@@ -106,8 +106,13 @@ class ScaleRow:
         return money.divide(self.all_in_monthly, self.volume)
 
     @property
-    def fixed_monthly(self) -> Decimal:
+    def other_monthly(self) -> Decimal:
+        """Everything but the model API: fixed items, or the rest of a config's stack."""
         return money.subtract(self.all_in_monthly, self.model_monthly)
+
+
+def midpoint(low: Decimal, high: Decimal) -> Decimal:
+    return money.divide(money.add(low, high), 2)
 
 
 def _human(volume: int, human_per_ticket: tuple[Decimal, Decimal]) -> tuple[Decimal, Decimal]:

@@ -61,7 +61,7 @@ def format_money(amount: Decimal, significant: int = 4) -> str:
         return "$0.00"
     magnitude = abs(amount).adjusted()  # position of the first significant digit
     places = min(max(2, significant - 1 - magnitude), 10)
-    rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_EVEN)
+    rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_UP)
     shown = rounded.normalize() if places > 2 else rounded
     exponent = shown.as_tuple().exponent
     places = max(2, -exponent if isinstance(exponent, int) else 2)

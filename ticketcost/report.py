@@ -73,11 +73,26 @@ class BarChart:
 
 
 @dataclass(frozen=True)
+class Spark:
+    label: str
+    values: tuple[Decimal, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class SparkChart:
+    """One sparkline per series on a shared scale: shape at a glance (growth, a cap, a knee)."""
+
+    title: str
+    lines: tuple[Spark, ...]
+
+
+@dataclass(frozen=True)
 class Report:
     tables: tuple[Table, ...]
     build_payload: Callable[[], dict[str, Any]]  # built only when JSON is asked for
     notes: tuple[str, ...] = ()
-    charts: tuple[BarChart, ...] = ()
+    charts: tuple[BarChart | SparkChart, ...] = ()
     headline: tuple[str, ...] = ()  # summary lines shown before the tables
 
     @property

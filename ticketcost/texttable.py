@@ -12,12 +12,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ticketcost.report import BarChart
+    from ticketcost.report import BarChart, SparkChart
 
 BOLD = "\x1b[1m"
 DIM = "\x1b[2m"
 RESET = "\x1b[0m"
 _EIGHTHS = " ▏▎▍▌▋▊▉"
+_LEVELS = "▁▂▃▄▅▆▇█"
 
 
 def draw_table(
@@ -69,3 +70,25 @@ def draw_bars(chart: BarChart, width: int = 40) -> str:
         drawn = ("█" * full + (_EIGHTHS[part] if part else "")).ljust(width)
         lines.append(f"{bar.label.ljust(label_width)} │{drawn} {bar.text}")
     return "\n".join(lines) + "\n"
+
+
+def draw_sparks(chart: SparkChart) -> str:
+    """One sparkline per series, all on the scale of the largest value, then the series' text."""
+    if not chart.lines:
+        return ""
+    label_width = max(len(line.label) for line in chart.lines)
+    largest = max((max(line.values, default=Decimal(0)) for line in chart.lines), default=0)
+    rows = []
+    for line in chart.lines:
+        marks = "".join(
+            _LEVELS[min(len(_LEVELS) - 1, int(value / largest * len(_LEVELS)))] if largest else "▁"
+            for value in line.values
+        )
+        rows.append(f"{line.label.ljust(label_width)} │{marks} {line.text}")
+    return "\n".join(rows) + "\n"
+
+
+def draw_chart(chart: BarChart | SparkChart) -> str:
+    from ticketcost.report import BarChart
+
+    return draw_bars(chart) if isinstance(chart, BarChart) else draw_sparks(chart)
