@@ -154,3 +154,15 @@ def test_bad_growth_input_is_one_line_exit_2(args, expected):
 def test_growth_commands_have_help_with_examples(command):
     out = run(command, "--help").stdout
     assert "Examples" in out and f"ticketcost {command}" in out
+
+
+def test_default_curve_payoffs_match_hand_arithmetic():
+    data = as_json("curve")
+    payoff = {s["policy"]: s["pays_off_from_turns"] for s in data["series"]}
+    # window:4 drops the first exchange from turn 6 (turn k re-sends k-1 exchanges).
+    # summarize:4:300 on Haiku ($1 in / $5 out) at t turns saves 350 x (t-5)(t-4)/2 input tokens
+    # and pays (t-5) x 300 summary tokens re-sent, 350 + (t-6) x 650 summarisation input and
+    # (t-5) x 300 summarisation output:
+    # t=18 saves 31,850 ($0.03185), pays 12,050 in ($0.01205) + 3,900 out ($0.0195) = $0.03155;
+    # t=17 saves 27,300 ($0.0273), pays 11,100 in ($0.0111) + 3,600 out ($0.018) = $0.0291.
+    assert payoff == {"full": None, "window:4": 6, "summarize:4:300": 18}

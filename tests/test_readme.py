@@ -22,6 +22,19 @@ SIX += ["-m", "claude-haiku-4.5", "-m", "gpt-5.4-mini", "-m", "claude-sonnet-4.6
         ["models", "--provider", "anthropic"],
         ["stack"],
         ["compare"],
+        [
+            "scale-table",
+            "-m",
+            "gemini-2.5-flash-lite",
+            "-m",
+            "claude-haiku-4.5",
+            "--cache",
+            "system",
+            "--fixed-monthly",
+            "170",
+        ],
+        ["roi", "--volume", "10000", "--ai-monthly", "250", "--human-cost-per-ticket", "4"],
+        ["curve", "--turns", "1..16"],
     ],
 )
 def test_readme_output_is_current(args, tmp_path, monkeypatch):

@@ -83,6 +83,18 @@ PricingOption = Annotated[
 ]
 
 
+ExportOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--export",
+        metavar="FILE",
+        help="Also write the view to FILE: .svg or .html (a picture of the terminal view), .txt "
+        "or .md.",
+        dir_okay=False,
+    ),
+]
+
+
 def _at_least(flag: str, value: int, minimum: int) -> None:
     if value < minimum:
         raise TicketcostError(f"{flag} must be {minimum} or more (got {value})")
@@ -346,6 +358,7 @@ def stack(
     config: ConfigOption = None,
     pricing: PricingOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
+    export: ExportOption = None,
 ) -> None:
     """Break a month of support down into its full cost stack, with a bar chart.
 
@@ -357,7 +370,7 @@ def stack(
     from ticketcost.stack_report import stack_report
 
     _, result = _load_stack(config, pricing)
-    _emit(stack_report(result), output_format)
+    _emit(stack_report(result), output_format, export)
 
 
 COMPARE_EPILOG = """\
@@ -383,6 +396,7 @@ def compare(
     ] = None,
     pricing: PricingOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
+    export: ExportOption = None,
 ) -> None:
     """Set your all-in cost per resolved ticket beside public benchmarks.
 
@@ -398,19 +412,9 @@ def compare(
     loaded, result = _load_stack(config, pricing)
     extra = [b for path in benchmarks or () for b in load_benchmark_file(path)]
     chosen = merge_benchmarks(bundled_benchmarks(), loaded.config.benchmarks, extra)
-    _emit(compare_report(run_compare(result, chosen)), output_format)
+    _emit(compare_report(run_compare(result, chosen)), output_format, export)
 
 
-ExportOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--export",
-        metavar="FILE",
-        help="Also write the view to FILE: .svg or .html (a picture of the terminal view), .txt "
-        "or .md.",
-        dir_okay=False,
-    ),
-]
 HumanOption = Annotated[
     str | None,
     typer.Option(
