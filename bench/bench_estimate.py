@@ -23,14 +23,18 @@ import time
 from pathlib import Path
 
 
-def median_ms(command: list[str], runs: int, env: dict[str, str]) -> float:
-    subprocess.run(command, env=env, capture_output=True, check=True)  # warm the OS file cache
-    times = []
+def medians_ms(cases: list[tuple[str, list[str]]], runs: int, env: dict[str, str]) -> dict:
+    """Median wall time of each command. The commands take turns, round after round, so a load
+    that comes and goes on a shared machine weighs on all of them alike."""
+    for _, command in cases:
+        subprocess.run(command, env=env, capture_output=True, check=True)  # warm the file cache
+    times: dict[str, list[float]] = {name: [] for name, _ in cases}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, env=env, capture_output=True, check=True)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        for name, command in cases:
+            start = time.perf_counter()
+            subprocess.run(command, env=env, capture_output=True, check=True)
+            times[name].append((time.perf_counter() - start) * 1000)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def main() -> None:
@@ -68,7 +72,7 @@ def main() -> None:
                 [genai, "calc", "-i", "6750", "-o", "1000", "claude-haiku-4-5"],
             )
         )
-    results = {name: median_ms(command, args.runs, env) for name, command in cases}
+    results = medians_ms(cases, args.runs, env)
 
     print(f"median of {args.runs} runs, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     print(f"{'ticketcost estimate (cold: validates YAML, fills cache)':56s} {cold:7.1f} ms")

@@ -202,3 +202,14 @@ def test_every_format_is_handled_for_every_report(output_format):
 def test_a_model_named_twice_is_priced_once():
     data = as_json("estimate", "-m", "haiku-4.5", "-m", "claude-haiku-4-5", "-m", "gpt-5.4-nano")
     assert [m["id"] for m in data["models"]] == ["gpt-5.4-nano", "claude-haiku-4-5"]
+
+
+def test_only_the_command_being_run_is_built():
+    import typer
+
+    group = typer.main.get_command(app)
+    assert list(group.commands) == [
+        "estimate", "models", "init", "stack", "compare", "scale-table", "roi", "curve",
+    ]  # fmt: skip
+    group.commands["estimate"]
+    assert list(group.commands._built) == ["estimate"]  # the other seven were never inspected

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator, MutableMapping
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -22,9 +23,44 @@ from ticketcost.conversation import CacheMode
 from ticketcost.errors import TicketcostError
 from ticketcost.formats import OutputFormat
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _LazyCommands(MutableMapping[str, Any]):
+    """The group's commands, each built from its function only when first looked up.
+
+    typer inspects every parameter of every command to build its click form; building only the
+    command being run keeps ``ticketcost estimate`` from paying for the other seven. Help and
+    "did you mean" see every name, as usual.
+    """
+
+    def __init__(self, built: dict[str, Any]) -> None:
+        self._built = built
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built and name in _COMMANDS:
+            self._built[name] = typer.main.get_command(_COMMANDS[name])
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*_COMMANDS, *self._built]))
+
+    def __len__(self) -> int:
+        return len(set(_COMMANDS) | set(self._built))
+
 
 class _Group(TyperGroup):
     """Turns every bad-input error into one line on stderr and an exit code (2 for bad input)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _LazyCommands(dict(self.commands))
 
     def main(  # type: ignore[override]
         self,
@@ -57,15 +93,28 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-app = typer.Typer(
-    cls=_Group,
-    name="ticketcost",
-    add_completion=False,
-    pretty_exceptions_enable=False,
+_SETTINGS: dict[str, Any] = {
+    "add_completion": False,
+    "pretty_exceptions_enable": False,
     # Plain click help: rich-formatted help costs ~100 ms of imports on every --help.
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+    "rich_markup_mode": None,
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+}
+app = typer.Typer(cls=_Group, name="ticketcost", **_SETTINGS)
+_COMMANDS: dict[str, typer.Typer] = {}  # name -> a one-command app, built on first use
+
+
+def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """Register a subcommand of ``app`` (like ``app.command``), built lazily by ``_Group``."""
+
+    def register(function: F) -> F:
+        single = typer.Typer(**_SETTINGS)
+        single.command(name, **kwargs)(function)
+        _COMMANDS[name or function.__name__.replace("_", "-")] = single
+        return function
+
+    return register
+
 
 FormatOption = Annotated[
     OutputFormat,
@@ -174,7 +223,7 @@ Examples:
 """
 
 
-@app.command(epilog=ESTIMATE_EPILOG)
+@command(epilog=ESTIMATE_EPILOG)
 def estimate(
     model: Annotated[
         list[str] | None,
@@ -251,7 +300,7 @@ Examples:
 """
 
 
-@app.command(epilog=MODELS_EPILOG)
+@command(epilog=MODELS_EPILOG)
 def models(
     provider: Annotated[
         str | None,
@@ -294,7 +343,7 @@ Examples:
 """
 
 
-@app.command(epilog=INIT_EPILOG)
+@command(epilog=INIT_EPILOG)
 def init(
     config_format: Annotated[
         ConfigFormat, typer.Option("--format", "-f", help="File format of the starter.")
@@ -353,7 +402,7 @@ Examples:
 """
 
 
-@app.command(epilog=STACK_EPILOG)
+@command(epilog=STACK_EPILOG)
 def stack(
     config: ConfigOption = None,
     pricing: PricingOption = None,
@@ -382,7 +431,7 @@ Examples:
 """
 
 
-@app.command(epilog=COMPARE_EPILOG)
+@command(epilog=COMPARE_EPILOG)
 def compare(
     config: ConfigOption = None,
     benchmarks: Annotated[
@@ -451,7 +500,7 @@ Examples:
 """
 
 
-@app.command("scale-table", epilog=SCALE_EPILOG)
+@command("scale-table", epilog=SCALE_EPILOG)
 def scale_table(
     volumes: Annotated[
         str,
@@ -562,7 +611,7 @@ Examples:
 """
 
 
-@app.command(epilog=ROI_EPILOG)
+@command(epilog=ROI_EPILOG)
 def roi(
     volume: Annotated[
         int | None, typer.Option(metavar="N", help="Tickets a month (default: the config's).")
@@ -650,7 +699,7 @@ Examples:
 """
 
 
-@app.command(epilog=CURVE_EPILOG)
+@command(epilog=CURVE_EPILOG)
 def curve(
     model: Annotated[
         list[str] | None,

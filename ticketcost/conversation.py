@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
+from typing import NamedTuple
 
 from ticketcost import money
 from ticketcost.errors import TicketcostError
@@ -163,8 +164,7 @@ class HistoryPolicy:
 FULL_HISTORY = HistoryPolicy()
 
 
-@dataclass(frozen=True)
-class TokenSplit:
+class TokenSplit(NamedTuple):
     """Tokens of one turn (or a whole conversation) by how they are billed."""
 
     fresh_input: int = 0
@@ -176,7 +176,8 @@ class TokenSplit:
     def input(self) -> int:
         return self.fresh_input + self.cache_read + self.cache_write
 
-    def __add__(self, other: TokenSplit) -> TokenSplit:
+    def __add__(self, other: TokenSplit) -> TokenSplit:  # type: ignore[override]
+        """Category by category (not tuple concatenation)."""
         return TokenSplit(
             self.fresh_input + other.fresh_input,
             self.cache_read + other.cache_read,
@@ -185,8 +186,7 @@ class TokenSplit:
         )
 
 
-@dataclass(frozen=True)
-class CostSplit:
+class CostSplit(NamedTuple):
     """Exact USD cost by category. ``total`` is their exact sum."""
 
     fresh_input: Decimal = money.ZERO
@@ -202,7 +202,8 @@ class CostSplit:
     def total(self) -> Decimal:
         return money.add(self.input, self.output)
 
-    def __add__(self, other: CostSplit) -> CostSplit:
+    def __add__(self, other: CostSplit) -> CostSplit:  # type: ignore[override]
+        """Category by category, exactly (not tuple concatenation)."""
         return CostSplit(
             money.add(self.fresh_input, other.fresh_input),
             money.add(self.cache_read, other.cache_read),
@@ -211,8 +212,7 @@ class CostSplit:
         )
 
 
-@dataclass(frozen=True)
-class TurnCost:
+class TurnCost(NamedTuple):
     turn: int
     tokens: TokenSplit  # everything billed on this turn, summarisation call included
     cost: CostSplit
@@ -220,7 +220,7 @@ class TurnCost:
     summary_output_tokens: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass
 class ConversationCost:
     """One model's cost for one conversation, turn by turn and in total."""
 

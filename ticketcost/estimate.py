@@ -24,7 +24,7 @@ STANDARD_COMPARISON = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Estimate:
     """One profile priced on several models, cheapest first."""
 

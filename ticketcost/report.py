@@ -12,12 +12,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ticketcost import __version__, money
 from ticketcost.conversation import CacheMode, ConversationCost, CostSplit, TokenSplit
 from ticketcost.estimate import Estimate
 from ticketcost.pricing import ModelPrice
+
+if TYPE_CHECKING:
+    from ticketcost.charts import BarChart, SparkChart
 
 SCHEMA_VERSION = "1"
 Cell = Decimal | int | str | None
@@ -34,8 +37,7 @@ class Kind(StrEnum):
     AMOUNT = "amount"  # a plain decimal quantity (tickets, shares)
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     key: str
     header: str
     kind: Kind = Kind.TEXT
@@ -43,7 +45,7 @@ class Column:
     csv: bool = True  # False: a display-only column whose exact values are in other columns
 
 
-@dataclass(frozen=True)
+@dataclass
 class Table:
     title: str
     columns: tuple[Column, ...]
@@ -59,40 +61,12 @@ class Table:
         return [[display(row[i], self.columns[i].kind) for i in shown] for row in self.rows]
 
 
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: Decimal  # bar length; negative values draw as empty
-    text: str  # the figure printed after the bar
-
-
-@dataclass(frozen=True)
-class BarChart:
-    title: str
-    bars: tuple[Bar, ...]
-
-
-@dataclass(frozen=True)
-class Spark:
-    label: str
-    values: tuple[Decimal, ...]
-    text: str
-
-
-@dataclass(frozen=True)
-class SparkChart:
-    """One sparkline per series on a shared scale: shape at a glance (growth, a cap, a knee)."""
-
-    title: str
-    lines: tuple[Spark, ...]
-
-
-@dataclass(frozen=True)
+@dataclass
 class Report:
     tables: tuple[Table, ...]
     build_payload: Callable[[], dict[str, Any]]  # built only when JSON is asked for
     notes: tuple[str, ...] = ()
-    charts: tuple[BarChart | SparkChart, ...] = ()
+    charts: tuple[BarChart | SparkChart, ...] = ()  # see ticketcost.charts
     headline: tuple[str, ...] = ()  # summary lines shown before the tables
 
     @property
@@ -141,11 +115,11 @@ def price_record(model: ModelPrice) -> dict[str, Any]:
 
 
 def _tokens_record(tokens: TokenSplit) -> dict[str, int]:
-    return {"input": tokens.input} | vars(tokens)
+    return {"input": tokens.input} | tokens._asdict()
 
 
 def _cost_record(cost: CostSplit) -> dict[str, Decimal]:
-    return vars(cost) | {"total": cost.total}
+    return cost._asdict() | {"total": cost.total}
 
 
 def sources_notes(models: Sequence[ModelPrice]) -> list[str]:

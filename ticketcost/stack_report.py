@@ -7,10 +7,9 @@ from typing import Any
 
 from ticketcost import money
 from ticketcost.benchmarks import Benchmark
+from ticketcost.charts import Bar, BarChart
 from ticketcost.compare import Comparison
 from ticketcost.report import (
-    Bar,
-    BarChart,
     Column,
     Kind,
     Report,

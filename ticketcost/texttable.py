@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ticketcost.report import BarChart, SparkChart
+    from ticketcost.charts import BarChart, SparkChart
 
 BOLD = "\x1b[1m"
 DIM = "\x1b[2m"
@@ -89,6 +89,6 @@ def draw_sparks(chart: SparkChart) -> str:
 
 
 def draw_chart(chart: BarChart | SparkChart) -> str:
-    from ticketcost.report import BarChart
+    from ticketcost.charts import BarChart
 
     return draw_bars(chart) if isinstance(chart, BarChart) else draw_sparks(chart)

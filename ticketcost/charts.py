@@ -1,0 +1,36 @@
+"""Chart data for reports: horizontal bars and sparklines. Drawn by :mod:`ticketcost.texttable`.
+
+Kept apart from :mod:`ticketcost.report` so that commands without charts do not define them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
+
+class Bar(NamedTuple):
+    label: str
+    value: Decimal  # bar length; negative values draw as empty
+    text: str  # the figure printed after the bar
+
+
+@dataclass
+class BarChart:
+    title: str
+    bars: tuple[Bar, ...]
+
+
+class Spark(NamedTuple):
+    label: str
+    values: tuple[Decimal, ...]
+    text: str
+
+
+@dataclass
+class SparkChart:
+    """One sparkline per series on a shared scale: shape at a glance (growth, a cap, a knee)."""
+
+    title: str
+    lines: tuple[Spark, ...]
