@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from decimal import Decimal as D
 
 import pytest
-from typer.testing import CliRunner
+from conftest import as_json, error, run
 
 from ticketcost.cli import app
 from ticketcost.estimate import estimate
 from ticketcost.formats import FORMATTERS, OutputFormat, format_report
 from ticketcost.pricing import bundled_prices
 from ticketcost.report import estimate_report, models_report
-
-runner = CliRunner()
-
-
-def run(*args: str, code: int = 0):
-    result = runner.invoke(app, list(args))
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    return result
-
-
-def as_json(*args: str) -> dict:
-    return json.loads(run(*args, "--format", "json").stdout, parse_float=D)
 
 
 def test_estimate_default_prices_every_model_cheapest_first():
@@ -155,12 +142,7 @@ def test_provider_filter():
     ],
 )
 def test_bad_input_is_one_line_on_stderr_with_exit_2(args, expected):
-    result = run(*args, code=2)
-    assert result.stdout == ""
-    assert result.stderr.startswith("Error: ")
-    assert result.stderr.count("\n") == 1
-    assert expected in result.stderr
-    assert "Traceback" not in result.stderr
+    assert expected in error(*args)
 
 
 def test_models_lists_prices_with_source_and_date():

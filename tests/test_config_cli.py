@@ -9,12 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
+from conftest import error, run
 
-from ticketcost.cli import app
 from ticketcost.starter import STARTER_YAML, starter_data
-
-runner = CliRunner()
 
 MINIMAL = """\
 volume: 1000
@@ -23,19 +20,6 @@ intents:
     share: 1
     model: gpt-5.4-nano
 """
-
-
-def run(*args: str, code: int = 0):
-    result = runner.invoke(app, list(args))
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    return result
-
-
-def error(*args: str) -> str:
-    result = run(*args, code=2)
-    assert result.stdout == ""
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
-    return result.stderr
 
 
 @pytest.fixture

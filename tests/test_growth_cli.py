@@ -4,26 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from decimal import Decimal as D
 
 import pytest
-from typer.testing import CliRunner
+from conftest import as_json, error, run
 
-from ticketcost.cli import app
 from ticketcost.starter import STARTER_YAML
-
-runner = CliRunner()
-
-
-def run(*args: str, code: int = 0):
-    result = runner.invoke(app, list(args))
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    return result
-
-
-def as_json(*args: str) -> dict:
-    return json.loads(run(*args, "--format", "json").stdout, parse_float=D)
 
 
 def test_scale_table_agrees_with_estimate_times_volume():
@@ -145,9 +131,7 @@ def test_exports(tmp_path, suffix):
     ],
 )
 def test_bad_growth_input_is_one_line_exit_2(args, expected):
-    result = run(*args, code=2)
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
-    assert expected in result.stderr
+    assert expected in error(*args)
 
 
 @pytest.mark.parametrize("command", ["scale-table", "roi", "curve"])

@@ -116,6 +116,18 @@ def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
     return register
 
 
+TurnsOption = Annotated[int, typer.Option(help="Turns in the conversation.", metavar="N")]
+SystemTokensOption = Annotated[int, typer.Option(help="System-prompt tokens.", metavar="N")]
+UserTokensOption = Annotated[int, typer.Option(help="User tokens per turn.", metavar="N")]
+AssistantTokensOption = Annotated[
+    int, typer.Option(help="Assistant (output) tokens per turn.", metavar="N")
+]
+
+
+def _config_option(help_text: str) -> Any:
+    return typer.Option("--config", "-c", metavar="FILE", help=help_text, dir_okay=False)
+
+
 FormatOption = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", help="Output: a table for people, or json, csv, markdown."),
@@ -238,12 +250,10 @@ def estimate(
         str | None,
         typer.Option("--provider", metavar="PROVIDER", help="Only this provider's models."),
     ] = None,
-    turns: Annotated[int, typer.Option(help="Turns in the conversation.", metavar="N")] = 5,
-    system_tokens: Annotated[int, typer.Option(help="System-prompt tokens.", metavar="N")] = 500,
-    user_tokens: Annotated[int, typer.Option(help="User tokens per turn.", metavar="N")] = 150,
-    assistant_tokens: Annotated[
-        int, typer.Option(help="Assistant (output) tokens per turn.", metavar="N")
-    ] = 200,
+    turns: TurnsOption = 5,
+    system_tokens: SystemTokensOption = 500,
+    user_tokens: UserTokensOption = 150,
+    assistant_tokens: AssistantTokensOption = 200,
     cache: Annotated[
         CacheMode,
         typer.Option(
@@ -263,19 +273,11 @@ def estimate(
     tokens and gets one assistant reply. The default is the standard 5-turn ticket (500-token system
     prompt, 150 user and 200 assistant tokens a turn: 6,750 input + 1,000 output tokens).
     """
-    from ticketcost.conversation import ConversationProfile
     from ticketcost.estimate import estimate as run_estimate
     from ticketcost.pricing import price_table
     from ticketcost.report import estimate_report
 
-    _at_least("--turns", turns, 1)
-    for flag, count in (
-        ("--system-tokens", system_tokens),
-        ("--user-tokens", user_tokens),
-        ("--assistant-tokens", assistant_tokens),
-    ):
-        _at_least(flag, count, 0)
-    profile = ConversationProfile(turns, system_tokens, user_tokens, assistant_tokens)
+    profile = _profile(turns, system_tokens, user_tokens, assistant_tokens)
 
     table = price_table(pricing or ())
     if model:
@@ -324,13 +326,9 @@ class ConfigFormat(StrEnum):
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option(
-        "--config",
-        "-c",
-        metavar="FILE",
-        help="Config file. Default: ticketcost.yaml, ticketcost.yml, ticketcost.toml or "
-        "[tool.ticketcost] in pyproject.toml, in the current directory.",
-        dir_okay=False,
+    _config_option(
+        "Config file. Default: ticketcost.yaml, ticketcost.yml, ticketcost.toml or "
+        "[tool.ticketcost] in pyproject.toml, in the current directory."
     ),
 ]
 
@@ -517,20 +515,12 @@ def scale_table(
     ] = None,
     config: Annotated[
         Path | None,
-        typer.Option(
-            "--config",
-            "-c",
-            metavar="FILE",
-            help="Use this config's intent mix and whole stack instead of single models.",
-            dir_okay=False,
-        ),
+        _config_option("Use this config's intent mix and whole stack instead of single models."),
     ] = None,
-    turns: Annotated[int, typer.Option(help="Turns in the conversation.", metavar="N")] = 5,
-    system_tokens: Annotated[int, typer.Option(help="System-prompt tokens.", metavar="N")] = 500,
-    user_tokens: Annotated[int, typer.Option(help="User tokens per turn.", metavar="N")] = 150,
-    assistant_tokens: Annotated[
-        int, typer.Option(help="Assistant (output) tokens per turn.", metavar="N")
-    ] = 200,
+    turns: TurnsOption = 5,
+    system_tokens: SystemTokensOption = 500,
+    user_tokens: UserTokensOption = 150,
+    assistant_tokens: AssistantTokensOption = 200,
     cache: Annotated[CacheMode, typer.Option(help="Prompt caching: none, system or prefix.")] = (
         CacheMode.NONE
     ),
@@ -621,14 +611,7 @@ def roi(
         typer.Option(metavar="USD", help="AI stack cost a month (default: the config's all-in)."),
     ] = None,
     config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            "-c",
-            metavar="FILE",
-            help="Take the volume and the all-in AI cost from this config.",
-            dir_okay=False,
-        ),
+        Path | None, _config_option("Take the volume and the all-in AI cost from this config.")
     ] = None,
     deflection: Annotated[
         list[str] | None,
@@ -708,11 +691,9 @@ def curve(
     turns: Annotated[
         str, typer.Option(metavar="FIRST..LAST", help="Conversation lengths to price.")
     ] = "1..30",
-    system_tokens: Annotated[int, typer.Option(help="System-prompt tokens.", metavar="N")] = 500,
-    user_tokens: Annotated[int, typer.Option(help="User tokens per turn.", metavar="N")] = 150,
-    assistant_tokens: Annotated[
-        int, typer.Option(help="Assistant (output) tokens per turn.", metavar="N")
-    ] = 200,
+    system_tokens: SystemTokensOption = 500,
+    user_tokens: UserTokensOption = 150,
+    assistant_tokens: AssistantTokensOption = 200,
     cache: Annotated[
         list[CacheMode] | None,
         typer.Option(help="Prompt caching (none, system, prefix). Repeatable. Default: none."),
