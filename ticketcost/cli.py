@@ -731,6 +731,159 @@ def curve(
     _emit(curve_report(result), output_format, export)
 
 
+def _snapshot(path: Path, prices: Any) -> Any:
+    """A saved JSON report, or a config priced now."""
+    from ticketcost.baseline import load_report, snapshot_from_payload
+    from ticketcost.config import load_config
+    from ticketcost.stack import compute_stack
+    from ticketcost.stack_report import stack_payload
+
+    if path.suffix.lower() == ".json":
+        return load_report(path)
+    loaded = load_config(path, prices)
+    payload = {"schema_version": "1"} | stack_payload(compute_stack(loaded.config, prices))
+    return snapshot_from_payload(payload, str(loaded.path))
+
+
+CHECK_EPILOG = """\
+\b
+Examples:
+  ticketcost check                                  # exit 1 if a budget is exceeded
+  ticketcost check --baseline main.json --format markdown > comment.md
+  ticketcost check --save-baseline main.json        # record today's figures
+Exit codes: 0 every budget holds (warnings are printed), 1 a budget is exceeded,
+2 the config, a flag or the baseline is invalid.
+"""
+
+
+@command(epilog=CHECK_EPILOG)
+def check(
+    config: ConfigOption = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="Compare with this: a saved report (--save-baseline, or any command's --format "
+            "json with a stack) or a config. Enables the increase budgets.",
+            dir_okay=False,
+        ),
+    ] = None,
+    save_baseline: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE", help="Also write this check's JSON report to FILE.", dir_okay=False
+        ),
+    ] = None,
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Fail a build when projected cost breaks a budget or rises too far against a baseline.
+
+    Budgets live under `budgets:` in the config: cost_per_resolved_ticket, monthly_spend,
+    model_cost_per_ticket and per-intent ceilings (each a max with an optional warn level), and
+    increase (max_percent and/or max_usd rise in cost per resolved ticket against --baseline).
+    Under GitHub Actions the markdown summary is appended to $GITHUB_STEP_SUMMARY and each warning
+    or breach is annotated on the budget's line in the config.
+    """
+    from ticketcost.baseline import diff as run_diff
+    from ticketcost.baseline import snapshot_from_payload
+    from ticketcost.budgets import Status, evaluate, verdict
+    from ticketcost.check_report import check_report
+    from ticketcost.formats import format_json
+    from ticketcost.pricing import price_table
+    from ticketcost.stack_report import stack_payload
+
+    prices = price_table(pricing or ())
+    loaded, result = _load_stack(config, pricing)
+    old = _snapshot(baseline, prices) if baseline is not None else None
+    results = evaluate(result, loaded.config.budgets, old)
+    overall = verdict(results)
+    change = None
+    if old is not None:
+        payload = {"schema_version": "1"} | stack_payload(result)
+        change = run_diff(old, snapshot_from_payload(payload, str(loaded.path)))
+    report = check_report(results, overall, result, str(loaded.path), change)
+    if save_baseline is not None:
+        try:
+            save_baseline.write_text(format_json(report))
+        except OSError as exc:
+            raise TicketcostError(f"{save_baseline}: cannot write ({exc.strerror})") from None
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        _github(report, results, loaded)
+    _emit(report, output_format)
+    if overall is Status.BREACH:
+        raise typer.Exit(1)
+
+
+def _github(report: Any, results: Any, loaded: Any) -> None:
+    """GitHub Actions: the markdown summary for the run page, annotations on the config."""
+    from ticketcost.budgets import Status
+    from ticketcost.formats import format_markdown
+
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(format_markdown(report) + "\n")
+        except OSError as exc:
+            raise TicketcostError(
+                f"GITHUB_STEP_SUMMARY {summary}: cannot write ({exc.strerror})"
+            ) from None
+
+    def escape(text: str, prop: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+    for item in results:
+        level = {Status.BREACH: "error", Status.WARN: "warning"}.get(item.status)
+        if level is None:
+            continue
+        line = loaded.line_of(item.loc)
+        where = f"file={escape(str(loaded.path), True)}" + (f",line={line}" if line else "")
+        actual = "n/a" if item.actual is None else money_text(item.actual)
+        if item.unit == "percent" and item.actual is not None:
+            actual = f"{item.actual:.2f}%"
+        bound = item.limit if item.status is Status.BREACH else item.warn
+        word = "max" if item.status is Status.BREACH else "warning level"
+        shown = f"{bound}%" if item.unit == "percent" else money_text(bound or Decimal(0))
+        message = f"{item.label}: {actual} is above the {word} {shown}"
+        sys.stderr.write(f"::{level} {where},title=ticketcost budget::{escape(message)}\n")
+
+
+DIFF_EPILOG = """\
+\b
+Examples:
+  ticketcost diff main.json ticketcost.yaml         # a saved report against the working config
+  ticketcost diff old.yaml new.yaml --format markdown
+"""
+
+
+@command("diff", epilog=DIFF_EPILOG)
+def diff_command(
+    old: Annotated[
+        Path, typer.Argument(metavar="OLD", help="Config or saved JSON report.", dir_okay=False)
+    ],
+    new: Annotated[
+        Path, typer.Argument(metavar="NEW", help="Config or saved JSON report.", dir_okay=False)
+    ],
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    export: ExportOption = None,
+) -> None:
+    """Compare two configs or saved reports: what moved, by line and by intent, and why.
+
+    Per cost-stack line and per intent, the change in dollars and percent; per intent, the reasons
+    (model or model price changed, tokens per ticket changed, share or escalation changed).
+    """
+    from ticketcost.baseline import diff as run_diff
+    from ticketcost.check_report import diff_report
+    from ticketcost.pricing import price_table
+
+    prices = price_table(pricing or ())
+    change = run_diff(_snapshot(old, prices), _snapshot(new, prices))
+    _emit(diff_report(change), output_format, export)
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="ticketcost")

@@ -117,6 +117,52 @@ class FixedCost(_Strict):
     monthly_usd: Usd
 
 
+class Limit(_Strict):
+    """A ceiling, with an optional warning level below it."""
+
+    max: Usd
+    warn: Usd | None = None
+
+    @model_validator(mode="after")
+    def _warn_below_max(self) -> Self:
+        if self.warn is not None and self.warn > self.max:
+            raise ValueError(f"warn ({self.warn}) must not be above max ({self.max})")
+        return self
+
+
+class IncreaseLimit(_Strict):
+    """How much cost per resolved ticket may rise against a baseline (``check --baseline``)."""
+
+    max_percent: Amount | None = None
+    max_usd: Usd | None = None
+    warn_percent: Amount | None = None
+    warn_usd: Usd | None = None
+
+    @model_validator(mode="after")
+    def _some_limit(self) -> Self:
+        if self.max_percent is None and self.max_usd is None:
+            raise ValueError("give max_percent and/or max_usd")
+        for warn, ceiling, name in (
+            (self.warn_percent, self.max_percent, "percent"),
+            (self.warn_usd, self.max_usd, "usd"),
+        ):
+            if warn is not None and ceiling is not None and warn > ceiling:
+                raise ValueError(f"warn_{name} ({warn}) must not be above max_{name} ({ceiling})")
+            if warn is not None and ceiling is None:
+                raise ValueError(f"warn_{name} needs max_{name}")
+        return self
+
+
+class Budgets(_Strict):
+    cost_per_resolved_ticket: Limit | None = None  # all-in, the headline figure
+    monthly_spend: Limit | None = None  # all-in, per month
+    model_cost_per_ticket: Limit | None = None  # the API bill per ticket handled
+    intents: dict[str, Limit] = Field(
+        default_factory=dict, description="All-in cost per resolved ticket, by intent name."
+    )
+    increase: IncreaseLimit | None = None
+
+
 class Config(_Strict):
     volume: int = Field(gt=0, description="Tickets handled per month.")
     intents: list[Intent] = Field(min_length=1)
@@ -127,6 +173,7 @@ class Config(_Strict):
     integrations: list[Integration] = Field(default_factory=list)
     infrastructure: list[FixedCost] = Field(default_factory=list)
     benchmarks: list[Benchmark] = Field(default_factory=list)
+    budgets: Budgets = Budgets()
 
     @field_validator("intents")
     @classmethod
@@ -208,6 +255,16 @@ def load_config(
     except ValidationError as exc:
         raise first_problem(exc, Config, str(path), data, line_of) from None
     loaded = LoadedConfig(config, path, line_of)
+    names = [intent.name for intent in config.intents]
+    for name in config.budgets.intents:
+        if name not in names:
+            loc: Loc = ("budgets", "intents", name)
+            raise located(
+                str(path),
+                line_of(loc),
+                dotted(loc, data),
+                f"no intent is called '{name}'; the intents are {', '.join(names)}",
+            )
     if prices is not None:
         check_models(loaded, prices, data)
     return loaded

@@ -15,6 +15,7 @@ from ticketcost.report import (
     Report,
     Table,
     payload_header,
+    price_record,
     sources_notes,
 )
 from ticketcost.stack import CATEGORIES, StackResult
@@ -95,6 +96,7 @@ def stack_payload(result: StackResult) -> dict[str, Any]:
                 "name": cost.intent.name,
                 "share": cost.intent.share,
                 "model": cost.model.id,
+                "price": price_record(cost.model),
                 "cache_mode": cost.conversation.effective_cache_mode,
                 "escalation_rate": cost.intent.escalation_rate,
                 "tickets": cost.tickets,

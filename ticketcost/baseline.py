@@ -1,0 +1,259 @@
+"""Snapshots of a month's cost (from a config or a saved JSON report) and what changed between two.
+
+A snapshot is read from the ``stack`` JSON payload (``ticketcost stack --format json``, or the
+``stack`` part of ``ticketcost check --format json`` / ``--save-baseline``). A config is turned into
+the same payload first, so "main vs this branch" works with configs and saved reports alike.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ticketcost import money
+from ticketcost.errors import TicketcostError
+
+RATE_NAMES = {
+    "input_usd_per_mtok": "input price",
+    "output_usd_per_mtok": "output price",
+    "cache_read_usd_per_mtok": "cache-read price",
+    "cache_write_usd_per_mtok": "cache-write price",
+}
+
+
+def _opt(value: Any) -> Decimal | None:
+    return None if value is None else _req(value)
+
+
+def _req(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
+        raise TypeError(f"not a number: {value!r}")
+    return Decimal(value)
+
+
+@dataclass
+class IntentSnapshot:
+    name: str
+    model: str
+    prices: dict[str, Decimal | None]
+    input_tokens: int
+    output_tokens: int
+    share: Decimal
+    escalation_rate: Decimal
+    model_per_ticket: Decimal
+    all_in_monthly: Decimal
+    all_in_per_resolved: Decimal | None
+
+
+@dataclass
+class Snapshot:
+    source: str
+    monthly: Decimal
+    per_ticket: Decimal
+    per_resolved: Decimal | None
+    volume: int
+    lines: dict[str, tuple[str, Decimal]]  # key -> (label, monthly)
+    intents: dict[str, IntentSnapshot]
+
+
+def snapshot_from_payload(payload: dict[str, Any], source: str) -> Snapshot:
+    """Read a stack payload (or a check payload holding one); malformed is a one-line error."""
+    if payload.get("schema_version") != "1":
+        raise TicketcostError(
+            f'{source}: not a ticketcost report with schema_version "1" (save one with '
+            "'ticketcost check --save-baseline FILE' or 'ticketcost stack --format json')"
+        )
+    stack = payload.get("stack", payload)
+    try:
+        total = stack["total"]
+        lines = {
+            line["key"]: (str(line["label"]), _req(line["monthly_usd"])) for line in stack["lines"]
+        }
+        intents = {}
+        for item in stack["intents"]:
+            intents[item["name"]] = IntentSnapshot(
+                name=item["name"],
+                model=item["model"],
+                prices={key: _opt(item["price"].get(key)) for key in RATE_NAMES},
+                input_tokens=int(item["tokens_per_ticket"]["input"]),
+                output_tokens=int(item["tokens_per_ticket"]["output"]),
+                share=_req(item["share"]),
+                escalation_rate=_req(item["escalation_rate"]),
+                model_per_ticket=_req(item["model_usd_per_ticket"]),
+                all_in_monthly=_req(item["all_in_monthly_usd"]),
+                all_in_per_resolved=_opt(item["all_in_per_resolved_usd"]),
+            )
+        return Snapshot(
+            source=source,
+            monthly=_req(total["monthly_usd"]),
+            per_ticket=_req(total["per_ticket_usd"]),
+            per_resolved=_opt(total["per_resolved_usd"]),
+            volume=int(stack["volume"]),
+            lines=lines,
+            intents=intents,
+        )
+    except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+        raise TicketcostError(
+            f"{source}: not a complete ticketcost report ({type(exc).__name__}: {exc}); save one "
+            "with 'ticketcost check --save-baseline FILE' or 'ticketcost stack --format json'"
+        ) from None
+
+
+def load_report(path: str | Path) -> Snapshot:
+    """A saved JSON report, read with exact decimals."""
+    from ticketcost.datafiles import read_user_file
+
+    raw = read_user_file(path, "report")
+    try:
+        payload = json.loads(raw, parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise TicketcostError(f"{path}: not JSON ({exc})") from None
+    if not isinstance(payload, dict):
+        raise TicketcostError(f"{path}: not a ticketcost report (expected a JSON object)")
+    return snapshot_from_payload(payload, str(path))
+
+
+# ------------------------------------------------------------------------------------------ diff
+
+
+@dataclass
+class Change:
+    """One figure before and after; ``None`` on a side where it does not exist."""
+
+    key: str
+    label: str
+    old: Decimal | None
+    new: Decimal | None
+
+    @property
+    def status(self) -> str:
+        if self.old is None:
+            return "added"
+        if self.new is None:
+            return "removed"
+        return "same" if self.old == self.new else "changed"
+
+    @property
+    def delta(self) -> Decimal | None:
+        if self.old is None and self.new is None:
+            return None
+        return money.subtract(self.new or money.ZERO, self.old or money.ZERO)
+
+    @property
+    def percent(self) -> Decimal | None:
+        delta = self.delta
+        if delta is None or not self.old:
+            return None
+        return money.divide(money.multiply(delta, 100), self.old)
+
+
+@dataclass
+class IntentChange:
+    name: str
+    per_resolved: Change
+    monthly: Change
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Diff:
+    old: Snapshot
+    new: Snapshot
+    per_resolved: Change
+    per_ticket: Change
+    monthly: Change
+    lines: list[Change]
+    intents: list[IntentChange]
+
+    @property
+    def changed_lines(self) -> list[Change]:
+        return [line for line in self.lines if line.status != "same"]
+
+    @property
+    def changed_intents(self) -> list[IntentChange]:
+        return [i for i in self.intents if i.reasons or i.per_resolved.status != "same"]
+
+
+def _rate(value: Decimal | None) -> str:
+    return "none" if value is None else f"{money.format_usd(value)}/1M"
+
+
+def _percent(rate: Decimal) -> str:
+    return money.plain(money.multiply(rate, 100)) + "%"
+
+
+def _why(old: IntentSnapshot | None, new: IntentSnapshot | None) -> list[str]:
+    if old is None:
+        return [f"new intent on {new.model}"] if new else []
+    if new is None:
+        return ["intent removed"]
+    reasons = []
+    if old.model != new.model:
+        reasons.append(f"model {old.model} → {new.model}")
+    else:
+        for key, name in RATE_NAMES.items():
+            before, after = old.prices.get(key), new.prices.get(key)
+            if before != after:
+                reasons.append(f"{new.model} {name} {_rate(before)} → {_rate(after)}")
+    if old.input_tokens != new.input_tokens:
+        reasons.append(f"input tokens per ticket {old.input_tokens:,} → {new.input_tokens:,}")
+    if old.output_tokens != new.output_tokens:
+        reasons.append(f"output tokens per ticket {old.output_tokens:,} → {new.output_tokens:,}")
+    if old.share != new.share:
+        reasons.append(f"share {_percent(old.share)} → {_percent(new.share)}")
+    if old.escalation_rate != new.escalation_rate:
+        reasons.append(
+            f"escalation {_percent(old.escalation_rate)} → {_percent(new.escalation_rate)}"
+        )
+    if old.model_per_ticket != new.model_per_ticket:
+        reasons.append(
+            f"API cost per ticket {money.format_usd(old.model_per_ticket)} → "
+            f"{money.format_usd(new.model_per_ticket)}"
+        )
+    return reasons
+
+
+def diff(old: Snapshot, new: Snapshot) -> Diff:
+    keys = list(dict.fromkeys([*old.lines, *new.lines]))
+    lines = [
+        Change(
+            key,
+            (new.lines.get(key) or old.lines[key])[0],
+            old.lines[key][1] if key in old.lines else None,
+            new.lines[key][1] if key in new.lines else None,
+        )
+        for key in keys
+    ]
+    intents = []
+    for name in dict.fromkeys([*old.intents, *new.intents]):
+        before, after = old.intents.get(name), new.intents.get(name)
+        intents.append(
+            IntentChange(
+                name,
+                Change(
+                    name,
+                    name,
+                    before.all_in_per_resolved if before else None,
+                    after.all_in_per_resolved if after else None,
+                ),
+                Change(
+                    name,
+                    name,
+                    before.all_in_monthly if before else None,
+                    after.all_in_monthly if after else None,
+                ),
+                _why(before, after),
+            )
+        )
+    return Diff(
+        old,
+        new,
+        Change("per_resolved", "Cost per resolved ticket", old.per_resolved, new.per_resolved),
+        Change("per_ticket", "Cost per ticket handled", old.per_ticket, new.per_ticket),
+        Change("monthly", "Monthly spend", old.monthly, new.monthly),
+        lines,
+        intents,
+    )

@@ -1,0 +1,225 @@
+"""Report builders for ``ticketcost check`` and ``ticketcost diff``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ticketcost import money
+from ticketcost.baseline import Change, Diff
+from ticketcost.budgets import BudgetResult, Status
+from ticketcost.report import Cell, Column, Kind, Report, Table, payload_header
+from ticketcost.stack import StackResult
+from ticketcost.stack_report import stack_payload
+
+_MARK = {Status.OK: "ok", Status.WARN: "WARN", Status.BREACH: "BREACH", Status.SKIPPED: "skipped"}
+
+
+def _amount(value: Decimal | None, unit: str) -> str | None:
+    if value is None:
+        return None
+    return f"{value:.2f}%" if unit == "percent" else money.format_money(value)
+
+
+def _signed(value: Decimal | None, unit: str = "usd") -> str | None:
+    if value is None:
+        return None
+    text = _amount(abs(value), unit) or ""
+    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+
+
+def verdict_line(results: list[BudgetResult], overall: Status) -> str:
+    breached = [r for r in results if r.status is Status.BREACH]
+    warned = [r for r in results if r.status is Status.WARN]
+    checked = [r for r in results if r.status is not Status.SKIPPED]
+    if not results:
+        return "No budgets set in the config: nothing to enforce"
+    if overall is Status.BREACH:
+        first = breached[0]
+        actual = _amount(first.actual, first.unit) or "n/a"
+        more = f" (and {len(breached) - 1} more)" if len(breached) > 1 else ""
+        return (
+            f"FAIL: {len(breached)} of {len(checked)} budgets exceeded: {first.label} {actual} "
+            f"> max {_amount(first.limit, first.unit)}{more}"
+        )
+    if overall is Status.WARN:
+        return (
+            f"PASS with warnings: {len(warned)} of {len(checked)} budgets past their warning level"
+        )
+    return f"PASS: all {len(checked)} budgets hold"
+
+
+def _budget_table(results: list[BudgetResult]) -> Table:
+    columns = (
+        Column("budget", "Budget"),
+        Column("key", "Key", terminal=False),
+        Column("max", "Max", csv=False),
+        Column("warn", "Warn at", csv=False),
+        Column("actual", "Actual", csv=False),
+        Column("headroom", "Headroom", csv=False),
+        Column("status", "Status"),
+        Column("detail", "Note"),
+        Column("unit", "Unit", terminal=False),
+        Column("max_value", "", Kind.MONEY, terminal=False),
+        Column("warn_value", "", Kind.MONEY, terminal=False),
+        Column("actual_value", "", Kind.MONEY, terminal=False),
+    )
+    rows: tuple[tuple[Cell, ...], ...] = tuple(
+        (
+            r.label,
+            r.key,
+            _amount(r.limit, r.unit),
+            _amount(r.warn, r.unit),
+            _amount(r.actual, r.unit),
+            _amount(r.headroom, r.unit),
+            _MARK[r.status],
+            r.detail or None,
+            r.unit,
+            r.limit,
+            r.warn,
+            r.actual,
+        )
+        for r in results
+    )
+    return Table("Budgets", columns, rows)
+
+
+def _change_row(change: Change) -> tuple[Cell, ...]:
+    return (
+        change.label,
+        change.status,
+        change.old,
+        change.new,
+        _signed(change.delta),
+        _signed(change.percent, "percent"),
+    )
+
+
+_CHANGE_COLUMNS = (
+    Column("item", "Line"),
+    Column("status", "Status"),
+    Column("old_monthly_usd", "Before / month", Kind.MONEY),
+    Column("new_monthly_usd", "After / month", Kind.MONEY),
+    Column("change_usd", "Change"),
+    Column("change_percent", "Change %"),
+)
+
+
+def _diff_tables(change: Diff) -> tuple[Table, ...]:
+    lines = Table(
+        "Cost-stack lines that changed",
+        _CHANGE_COLUMNS,
+        tuple(_change_row(line) for line in change.changed_lines),
+    )
+    intent_columns = (
+        Column("intent", "Intent"),
+        Column("old_per_resolved_usd", "Before / resolved", Kind.MONEY),
+        Column("new_per_resolved_usd", "After / resolved", Kind.MONEY),
+        Column("change_usd", "Change"),
+        Column("why", "Why"),
+    )
+    intents = Table(
+        "Intents that changed",
+        intent_columns,
+        tuple(
+            (
+                i.name,
+                i.per_resolved.old,
+                i.per_resolved.new,
+                _signed(i.per_resolved.delta),
+                "; ".join(i.reasons) or None,
+            )
+            for i in change.changed_intents
+        ),
+    )
+    return tuple(t for t in (lines, intents) if t.rows)
+
+
+def diff_payload(change: Diff) -> dict[str, Any]:
+    def record(c: Change) -> dict[str, Any]:
+        return {
+            "key": c.key,
+            "label": c.label,
+            "status": c.status,
+            "old_usd": c.old,
+            "new_usd": c.new,
+            "change_usd": c.delta,
+            "change_percent": c.percent,
+        }
+
+    return {
+        "old": change.old.source,
+        "new": change.new.source,
+        "per_resolved": record(change.per_resolved),
+        "per_ticket": record(change.per_ticket),
+        "monthly": record(change.monthly),
+        "lines": [record(line) for line in change.lines],
+        "intents": [
+            {"name": i.name, "per_resolved": record(i.per_resolved), "why": i.reasons}
+            for i in change.intents
+        ],
+    }
+
+
+def _diff_headline(change: Diff) -> str:
+    c = change.per_resolved
+    if c.old is None or c.new is None:
+        return f"Cost per resolved ticket: {_amount(c.old, 'usd')} → {_amount(c.new, 'usd')}"
+    percent = _signed(c.percent, "percent")
+    return (
+        f"Cost per resolved ticket: {money.format_money(c.old)} → {money.format_money(c.new)} "
+        f"({_signed(c.delta)}{', ' + percent if percent else ''}); monthly "
+        f"{money.format_money(change.monthly.old or money.ZERO)} → "
+        f"{money.format_money(change.monthly.new or money.ZERO)}"
+    )
+
+
+def check_report(
+    results: list[BudgetResult],
+    overall: Status,
+    result: StackResult,
+    config_source: str,
+    change: Diff | None,
+) -> Report:
+    headline = [verdict_line(results, overall)]
+    if change is not None:
+        headline.append(f"Against {change.old.source}: {_diff_headline(change)}")
+    tables = (_budget_table(results), *(_diff_tables(change) if change else ()))
+    notes = [f"Config: {config_source}. Exit code: 1 when a budget is exceeded, 0 otherwise."]
+    if change is not None and not change.changed_lines:
+        notes.append("No cost-stack line changed against the baseline.")
+
+    def payload() -> dict[str, Any]:
+        return payload_header("check") | {
+            "verdict": overall,
+            "exit_code": 1 if overall is Status.BREACH else 0,
+            "config": config_source,
+            "budgets": [
+                {
+                    "key": r.key,
+                    "label": r.label,
+                    "unit": r.unit,
+                    "limit": r.limit,
+                    "warn": r.warn,
+                    "actual": r.actual,
+                    "headroom": r.headroom,
+                    "status": r.status,
+                    "detail": r.detail,
+                }
+                for r in results
+            ],
+            "baseline": diff_payload(change) if change else None,
+            "stack": stack_payload(result),
+        }
+
+    return Report(tables, payload, tuple(notes), (), tuple(headline))
+
+
+def diff_report(change: Diff) -> Report:
+    tables = _diff_tables(change) or (Table("Cost-stack lines that changed", _CHANGE_COLUMNS, ()),)
+    notes = (f"Before: {change.old.source}. After: {change.new.source}.",)
+
+    def payload() -> dict[str, Any]:
+        return payload_header("diff") | diff_payload(change)
+
+    return Report(tables, payload, notes, (), (_diff_headline(change),))
