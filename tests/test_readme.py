@@ -46,5 +46,23 @@ def test_readme_output_is_current(args, tmp_path, monkeypatch):
     assert result.stdout.rstrip("\n") in readme, f"README output of {args} is stale"
 
 
+def test_readme_check_and_diff_output_is_current(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    config = tmp_path / "ticketcost.yaml"
+    config.write_text(STARTER_YAML)
+    readme = (ROOT / "README.md").read_text()
+    runner = CliRunner()
+    first = runner.invoke(app, ["check", "--save-baseline", "main.json"])
+    assert first.exit_code == 0 and first.stdout.rstrip("\n") in readme
+    # the change the README describes
+    changed = STARTER_YAML.replace("model: gpt-5.4-nano ", "model: gpt-5.4-mini ", 1)
+    config.write_text(changed.replace("escalation_rate: 0.35", "escalation_rate: 0.45", 1))
+    checked = runner.invoke(app, ["check", "--baseline", "main.json"])
+    assert checked.exit_code == 1 and checked.stdout.rstrip("\n") in readme
+    diffed = runner.invoke(app, ["diff", "main.json", "ticketcost.yaml"])
+    assert diffed.exit_code == 0 and diffed.stdout.rstrip("\n") in readme
+
+
 def test_readme_shows_the_whole_starter_config():
     assert STARTER_YAML.rstrip() in (ROOT / "README.md").read_text()

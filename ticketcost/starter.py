@@ -103,6 +103,23 @@ infrastructure:
   - name: queue
     monthly_usd: 20
 
+# Limits for `ticketcost check` (exit code 1 when one is exceeded). Each has a max and an optional
+# warn level; see docs/ci.md for running the check on every pull request.
+budgets:
+  cost_per_resolved_ticket:     # all-in cost per ticket the AI resolves
+    max: 1.50                   # above this the check fails
+    warn: 1.30                  # above this it warns (optional)
+  monthly_spend:                # all-in cost of the month
+    max: 12000
+  model_cost_per_ticket:        # the API bill per ticket handled
+    max: 0.02
+  intents:                      # all-in cost per resolved ticket, by intent name
+    complaint:
+      max: 12
+  increase:                     # rise in cost per resolved ticket against check --baseline
+    max_percent: 10             # and/or max_usd, an absolute rise per resolved ticket
+    warn_percent: 5             # and/or warn_usd
+
 # Your own reference points, beside the bundled ones (same fields as benchmarks/*.yaml):
 # benchmarks:
 #   - id: our-2025-team
