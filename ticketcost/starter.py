@@ -114,7 +114,7 @@ budgets:
   model_cost_per_ticket:        # the API bill per ticket handled
     max: 0.02
   intents:                      # all-in cost per resolved ticket, by intent name
-    complaint:
+    complaint:                  # an intent named above
       max: 12
   increase:                     # rise in cost per resolved ticket against check --baseline
     max_percent: 10             # and/or max_usd, an absolute rise per resolved ticket
