@@ -13,6 +13,16 @@ from conftest import error, run
 
 from ticketcost.starter import STARTER_YAML, starter_data
 
+# 1,000 tickets x $0.0026 (gpt-5.4-nano) + $797.40 hosting = $800 a month; 800 resolved
+# -> exactly $1.00 per resolved ticket
+ONE_DOLLAR = (
+    "volume: 1000\n"
+    "intents:\n"
+    "  - {name: all, share: 1, model: gpt-5.4-nano, escalation_rate: 0.2}\n"
+    "infrastructure:\n"
+    "  - {name: hosting, monthly_usd: 797.4}\n"
+)
+
 MINIMAL = """\
 volume: 1000
 intents:
@@ -135,13 +145,7 @@ def test_config_from_pyproject(here):
 
 
 def test_compare_ratios_and_savings(here):
-    (here / "ticketcost.yaml").write_text(
-        "volume: 1000\n"
-        "intents:\n"
-        "  - {name: all, share: 1, model: gpt-5.4-nano, escalation_rate: 0.2}\n"
-        "infrastructure:\n"
-        "  - {name: hosting, monthly_usd: 797.4}\n"
-    )
+    (here / "ticketcost.yaml").write_text(ONE_DOLLAR)
     data = json.loads(run("compare", "-f", "json").stdout, parse_float=D)
     # total = 1,000 x $0.0026 + $797.40 = $800; resolved 800 -> $1.00 per resolved ticket
     assert data["ours"]["per_resolved_usd"] == D("1")
@@ -327,13 +331,7 @@ def test_starter_yaml_is_plain_safe_yaml():
 
 
 def test_compare_csv_has_exact_numbers_not_display_text(here):
-    (here / "ticketcost.yaml").write_text(
-        "volume: 1000\n"
-        "intents:\n"
-        "  - {name: all, share: 1, model: gpt-5.4-nano, escalation_rate: 0.2}\n"
-        "infrastructure:\n"
-        "  - {name: hosting, monthly_usd: 797.4}\n"
-    )
+    (here / "ticketcost.yaml").write_text(ONE_DOLLAR)
     import csv
     import io
 

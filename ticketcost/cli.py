@@ -124,6 +124,12 @@ AssistantTokensOption = Annotated[
 ]
 
 
+def _models_option(default: str) -> Any:
+    return typer.Option(
+        "--model", "-m", metavar="MODEL", help=f"Model id or alias. Repeatable. Default: {default}."
+    )
+
+
 def _config_option(help_text: str) -> Any:
     return typer.Option("--config", "-c", metavar="FILE", help=help_text, dir_okay=False)
 
@@ -237,15 +243,7 @@ Examples:
 
 @command(epilog=ESTIMATE_EPILOG)
 def estimate(
-    model: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--model",
-            "-m",
-            metavar="MODEL",
-            help="Model id or alias. Repeatable. Default: all models.",
-        ),
-    ] = None,
+    model: Annotated[list[str] | None, _models_option("all models")] = None,
     provider: Annotated[
         str | None,
         typer.Option("--provider", metavar="PROVIDER", help="Only this provider's models."),
@@ -504,15 +502,7 @@ def scale_table(
         str,
         typer.Option(help="Monthly ticket volumes, comma-separated; K and M allowed."),
     ] = "1K,10K,100K,1M",
-    model: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--model",
-            "-m",
-            metavar="MODEL",
-            help="Model id or alias. Repeatable. Default: the six-model standard comparison.",
-        ),
-    ] = None,
+    model: Annotated[list[str] | None, _models_option("the six-model standard comparison")] = None,
     config: Annotated[
         Path | None,
         _config_option("Use this config's intent mix and whole stack instead of single models."),
@@ -684,10 +674,7 @@ Examples:
 
 @command(epilog=CURVE_EPILOG)
 def curve(
-    model: Annotated[
-        list[str] | None,
-        typer.Option("--model", "-m", metavar="MODEL", help="Model id or alias. Repeatable."),
-    ] = None,
+    model: Annotated[list[str] | None, _models_option("claude-haiku-4-5")] = None,
     turns: Annotated[
         str, typer.Option(metavar="FIRST..LAST", help="Conversation lengths to price.")
     ] = "1..30",
