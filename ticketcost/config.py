@@ -210,10 +210,6 @@ class LoadedConfig:
     path: Path
     line_of: Callable[[Loc], int | None]
 
-    def where(self, loc: Loc) -> str:
-        line = self.line_of(loc)
-        return f"{self.path}:{line}" if line is not None else str(self.path)
-
 
 def find_config(explicit: str | Path | None = None, cwd: Path | None = None) -> Path:
     if explicit is not None:

@@ -21,7 +21,6 @@ from ticketcost.conversation import (
 from ticketcost.errors import TicketcostError
 from ticketcost.pricing import ModelPrice, PriceTable
 
-DEFAULT_VOLUMES = (1_000, 10_000, 100_000, 1_000_000)
 DEFAULT_DEFLECTION = (Decimal("0.40"), Decimal("0.60"), Decimal("0.75"))
 MAX_TURNS = 500
 
