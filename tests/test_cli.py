@@ -196,3 +196,12 @@ def test_only_the_command_being_run_is_built():
     ]  # fmt: skip
     group.commands["estimate"]
     assert list(group.commands._built) == ["estimate"]  # the other nine were never inspected
+
+
+def test_wide_characters_keep_table_columns_aligned():
+    from ticketcost.texttable import draw_table, width
+
+    assert (width("退款"), width("café"), width("cafe\u0301"), width("abc")) == (4, 4, 4, 3)
+    text = draw_table("t", ["Intent", "$"], [["退款", "$1"], ["café", "$22"]], [False, True])
+    lines = text.splitlines()[1:]
+    assert len({width(line) for line in lines}) == 1  # every line ends at the same column
