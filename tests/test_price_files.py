@@ -107,3 +107,19 @@ def test_unknown_model_suggests_close_ids():
     with pytest.raises(TicketcostError) as info:
         price_table().get("claude-haiku-4.6")
     assert "unknown model 'claude-haiku-4.6'; did you mean claude-haiku-4-5" in str(info.value)
+
+
+def test_an_override_cannot_take_another_models_id_as_an_alias(price_file):
+    body = GOOD_MODEL.replace("aliases: [small]", "aliases: [gpt-5.4-mini]")
+    with pytest.raises(
+        TicketcostError, match=r"'gpt-5\.4-mini' .* already names model gpt-5\.4-mini"
+    ):
+        price_table([price_file(body)])
+
+
+def test_an_override_may_take_over_an_alias(price_file):
+    table = price_table(
+        [price_file(GOOD_MODEL.replace("aliases: [small]", "aliases: [haiku-4.5]"))]
+    )
+    assert table.get("haiku-4.5").id == "acme-small"
+    assert table.get("claude-haiku-4-5").id == "claude-haiku-4-5"

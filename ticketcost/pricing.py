@@ -115,12 +115,18 @@ class PriceTable:
         for name in (model.id, *model.aliases, f"{model.provider}/{model.id}"):
             key = name.lower()
             owner = self._index.get(key)
-            if owner is not None and owner != model.id and not replace:
+            # An override may take over another model's alias, never another model's own id.
+            owned_id = owner is not None and key in (owner.lower(), self._qualified(owner))
+            if owner is not None and owner != model.id and (not replace or owned_id):
                 raise TicketcostError(
                     f"{model.origin}: '{name}' (model {model.id}) already names model {owner} "
-                    f"in {self._models[owner].origin}"
+                    f"in {self._models[owner].origin}; to change {owner}'s price, use its id"
                 )
             self._index[key] = model.id
+
+    def _qualified(self, model_id: str) -> str:
+        model = self._models[model_id]
+        return f"{model.provider}/{model.id}".lower()
 
     def with_overrides(self, models: Iterable[ModelPrice]) -> PriceTable:
         """A new table where ``models`` add to or replace (by id, alias) the ones here."""
