@@ -173,6 +173,15 @@ def test_bad_baseline_exits_2(here, content, expected):
     assert expected in error("check", "--baseline", "base.json")
 
 
+@pytest.mark.parametrize("command", ["stack", "compare", "check"])
+def test_any_report_with_a_stack_serves_as_a_baseline(here, command):
+    (here / "ticketcost.yaml").write_text(BASE)
+    (here / "saved.json").write_text(run(command, "--format", "json").stdout)
+    data = as_json("diff", "saved.json", "ticketcost.yaml")
+    assert data["per_resolved"]["status"] == "same"
+    assert data["per_resolved"]["old_usd"] == D("0.007175")
+
+
 def test_missing_baseline_file(here):
     (here / "ticketcost.yaml").write_text(BASE)
     assert "nope.json: report not found" in error("check", "--baseline", "nope.json")

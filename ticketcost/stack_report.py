@@ -321,6 +321,7 @@ def compare_report(comparison: Comparison) -> Report:
                 }
                 for row in comparison.rows
             ],
+            "stack": stack_payload(result),  # so a saved compare report also serves as a baseline
         }
 
     headline = _headline(result)[:1]
