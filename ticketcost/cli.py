@@ -30,7 +30,7 @@ class _LazyCommands(MutableMapping[str, Any]):
     """The group's commands, each built from its function only when first looked up.
 
     typer inspects every parameter of every command to build its click form; building only the
-    command being run keeps ``ticketcost estimate`` from paying for the other seven. Help and
+    command being run keeps ``ticketcost estimate`` from paying for all the others. Help and
     "did you mean" see every name, as usual.
     """
 
