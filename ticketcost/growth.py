@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from ticketcost import money
@@ -129,17 +129,20 @@ def scale_for_models(
 ) -> tuple[ScaleRow, ...]:
     """Model cost = the ``estimate`` cost of one ticket × volume; all-in adds ``fixed_monthly``."""
     per_ticket = {m.id: price_conversation(m, profile, cache).total_usd for m in models}
-    return tuple(
-        ScaleRow(
-            volume,
-            model.id,
-            money.multiply(per_ticket[model.id], volume),
-            money.add(money.multiply(per_ticket[model.id], volume), fixed_monthly),
-            _human(volume, human_per_ticket),
-        )
-        for volume in volumes
-        for model in models
-    )
+    rows = []
+    for volume in volumes:
+        for model in models:
+            model_monthly = money.multiply(per_ticket[model.id], volume)
+            rows.append(
+                ScaleRow(
+                    volume,
+                    model.id,
+                    model_monthly,
+                    money.add(model_monthly, fixed_monthly),
+                    _human(volume, human_per_ticket),
+                )
+            )
+    return tuple(rows)
 
 
 def scale_for_config(
@@ -243,7 +246,9 @@ def cost_curve(
         for cache in caches:
             costs = {
                 policy: tuple(
-                    price_conversation(model, _with_turns(profile, turns), cache, policy).total_usd
+                    price_conversation(
+                        model, replace(profile, turns=turns), cache, policy
+                    ).total_usd
                     for turns in turn_counts
                 )
                 for policy in wanted
@@ -255,12 +260,6 @@ def cost_curve(
                     payoff = _pays_off_from(costs[policy], full, turn_counts)
                 series.append(CurveSeries(model, cache, policy, costs[policy], payoff))
     return Curve(profile, tuple(turn_counts), tuple(series))
-
-
-def _with_turns(profile: ConversationProfile, turns: int) -> ConversationProfile:
-    return ConversationProfile(
-        turns, profile.system_tokens, profile.user_tokens, profile.assistant_tokens
-    )
 
 
 def _pays_off_from(
