@@ -23,6 +23,7 @@ from ticketcost.benchmarks import Benchmark
 from ticketcost.conversation import CacheMode, ConversationProfile
 from ticketcost.datafiles import read_user_file
 from ticketcost.errors import TicketcostError
+from ticketcost.logfields import Preset
 from ticketcost.pricing import PriceTable
 from ticketcost.validation import Loc, dotted, first_problem, located
 from ticketcost.yamlio import parse_yaml
@@ -163,6 +164,49 @@ class Budgets(_Strict):
     increase: IncreaseLimit | None = None
 
 
+FieldPaths = str | list[str] | None
+
+
+class LogFieldPaths(_Strict):
+    """Where each log field is found: a name, outer/inner for a nested key, or a list to try."""
+
+    ticket_id: FieldPaths = None
+    timestamp: FieldPaths = None
+    tenant: FieldPaths = None
+    intent: FieldPaths = None
+    queue: FieldPaths = None
+    endpoint: FieldPaths = None
+    prompt_version: FieldPaths = None
+    model: FieldPaths = None
+    status: FieldPaths = None
+    outcome: FieldPaths = None
+    input_tokens: FieldPaths = None
+    output_tokens: FieldPaths = None
+    cache_read_tokens: FieldPaths = None
+    cache_write_tokens: FieldPaths = None
+    cost_usd: FieldPaths = None
+
+    def overrides(self) -> dict[str, list[str]]:
+        chosen = self.model_dump(exclude_none=True)
+        return {k: [v] if isinstance(v, str) else list(v) for k, v in chosen.items()}
+
+
+class Logs(_Strict):
+    """How ``ticketcost attribute`` reads request logs (all optional; flags win)."""
+
+    preset: Preset = Preset.TICKETCOST
+    fields: LogFieldPaths = LogFieldPaths()
+    input_includes_cache: bool | None = None
+    resolved_outcomes: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=lambda: ["resolved"], min_length=1
+    )
+
+
+class _LogsOnly(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    logs: Logs | None = None
+
+
 class Config(_Strict):
     volume: int = Field(gt=0, description="Tickets handled per month.")
     intents: list[Intent] = Field(min_length=1)
@@ -174,6 +218,7 @@ class Config(_Strict):
     infrastructure: list[FixedCost] = Field(default_factory=list)
     benchmarks: list[Benchmark] = Field(default_factory=list)
     budgets: Budgets = Budgets()
+    logs: Logs | None = None
 
     @field_validator("intents")
     @classmethod
@@ -264,6 +309,29 @@ def load_config(
     if prices is not None:
         check_models(loaded, prices, data)
     return loaded
+
+
+def load_logs_settings(explicit: str | Path | None = None, cwd: Path | None = None) -> Logs | None:
+    """The ``logs:`` section of the config, alone (the rest of the file is not needed for logs).
+
+    Without ``explicit``, a config found in the current directory is used if there is one.
+    """
+    if explicit is None:
+        try:
+            path = find_config(None, cwd)
+        except TicketcostError:
+            return None
+    else:
+        path = find_config(explicit, cwd)
+    data, line_of = _parse(path, read_user_file(path, "config file"))
+    if not isinstance(data, dict) or data.get("logs") is None:
+        if explicit is not None and not (isinstance(data, dict) and "logs" in data):
+            raise TicketcostError(f"{path}: no logs section (see the README: attribute)")
+        return None
+    try:
+        return _LogsOnly.model_validate({"logs": data["logs"]}).logs
+    except ValidationError as exc:
+        raise first_problem(exc, _LogsOnly, str(path), data, line_of) from None
 
 
 def check_models(loaded: LoadedConfig, prices: PriceTable, data: Any = None) -> None:
