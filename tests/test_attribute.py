@@ -266,16 +266,16 @@ def test_bad_lines_are_skipped_counted_and_located(tmp_path: Path) -> None:
     assert result.cost_usd == TOTAL  # nothing of the bad lines counted
     assert result.skipped == 6
     assert [(b.line, b.reason) for b in result.bad_lines][:5] == [
-        (11, "input_tokens is negative"),
+        (11, "input_tokens is negative (got -5)"),
         (12, "malformed JSON"),
         (13, "no ticket_id"),
-        (14, "input_tokens is not a whole number"),
-        (15, "input_tokens is not a whole number"),
+        (14, "input_tokens is not a whole number (got 12.5)"),
+        (15, "input_tokens is not a whole number (got many)"),
     ]
     reasons = dict(result.skipped_reasons)
     assert reasons["input_tokens is not a whole number"] == 2
     assert reasons["cost_usd is not a number"] == 1
-    with pytest.raises(TicketcostError, match=r"6 bad lines .*bad.jsonl:11: input_tokens is neg"):
+    with pytest.raises(TicketcostError, match=r"6 bad lines .*bad.jsonl:11: input_tokens is neg.*-5"):
         run_core([path], strict=True)
 
 
@@ -291,7 +291,7 @@ def test_csv_structure_errors_are_counted_with_line_numbers(tmp_path: Path) -> N
     assert result.cost_usd == D("0.00165")
     assert [(b.line, b.reason) for b in result.bad_lines] == [
         (3, "CSV: missing columns"),
-        (4, "input_tokens is negative"),
+        (4, "input_tokens is negative (got -1)"),
     ]
 
 
@@ -475,3 +475,39 @@ def test_cli_reads_the_logs_section_of_a_config(tmp_path: Path) -> None:
 def test_attribute_help_has_examples() -> None:
     out = run("attribute", "--help").stdout
     assert "Examples:" in out and "--preset otel" in out and "--strict" in out
+
+
+def test_gzip_and_tsv_inputs(tmp_path: Path) -> None:
+    import gzip
+
+    plain = write_jsonl(tmp_path / "a.jsonl", LOG)
+    packed = tmp_path / "a.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    tsv = tmp_path / "b.tsv"
+    tsv.write_text("ticket_id\tmodel\tinput_tokens\toutput_tokens\tstatus\nT9\tgpt-5.4-mini\t1000\t0\tok\n")
+    result = run_core([packed, tsv])
+    # LOG's total plus T9: 1000 * 0.75 = 750 µ$
+    assert result.cost_usd == TOTAL + D("0.00075")
+    assert [f.format for f in result.files] == ["jsonl", "csv"]
+
+
+def test_user_price_file_prices_the_unpriced_model(tmp_path: Path, log: Path, price_file) -> None:
+    prices = price_file(
+        "  - id: acme-support-ft-v3\n"
+        "    name: Our fine-tune\n"
+        "    input_usd_per_mtok: 2\n"
+        "    output_usd_per_mtok: 8\n"
+        "    cache_read_usd_per_mtok: null\n"
+        "    cache_write_usd_per_mtok: null\n"
+    )
+    data = as_json("attribute", str(log), "--pricing", str(prices))
+    # T4's r2 now costs 500 * 2 + 50 * 8 = 1400 µ$
+    assert data["totals"]["cost_usd"] == TOTAL + D("0.0014")
+    assert data["unpriced"] == []
+    assert {p["priced_as"]: p["origin"] for p in data["prices"]}["acme-support-ft-v3"] == str(prices)
+
+
+def test_progress_is_reported_to_the_callback(log: Path) -> None:
+    seen: list[float] = []
+    attribute(find_sources([log], None), bundled_prices(), Options(build_field_map()), seen.append)
+    assert seen[-1] == 1.0 and all(0 <= f <= 1 for f in seen)

@@ -66,3 +66,33 @@ def test_readme_check_and_diff_output_is_current(tmp_path, monkeypatch):
 
 def test_readme_shows_the_whole_starter_config():
     assert STARTER_YAML.rstrip() in (ROOT / "README.md").read_text()
+
+
+def test_readme_attribute_output_is_current(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "make_logs.py"), "20000", "requests.jsonl"],
+        check=True,
+        capture_output=True,
+    )
+    result = CliRunner().invoke(app, ["attribute", "requests.jsonl", "--top", "3"])
+    assert result.exit_code == 0
+    assert result.stdout.rstrip("\n") in (ROOT / "README.md").read_text()
+
+
+def test_readme_logs_config_is_valid(tmp_path):
+    import re
+
+    from ticketcost.config import load_logs_settings
+
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"```yaml\n(# in ticketcost.yaml.*?)```", readme, re.S)
+    assert block is not None
+    config = tmp_path / "ticketcost.yaml"
+    config.write_text(block.group(1))
+    logs = load_logs_settings(config)
+    assert logs is not None and logs.resolved_outcomes == ["resolved", "deflected"]
+    assert logs.fields.overrides()["model"] == ["response_model", "request_model"]

@@ -26,6 +26,8 @@ def _group_table(title: str, dims: Sequence[str], groups: Sequence[Group]) -> Ta
         Column("cost_usd", "Cost", Kind.MONEY),
         Column("share", "Share", Kind.PERCENT),
         Column("cost_per_resolved_usd", "Per resolved", Kind.MONEY),
+        # Requests on models with no price: their cost is missing from the row (a lower bound).
+        Column("unpriced_requests", "Unpriced req", Kind.COUNT, any(g.unpriced for g in groups)),
     )
     rows = tuple(
         (
@@ -33,9 +35,10 @@ def _group_table(title: str, dims: Sequence[str], groups: Sequence[Group]) -> Ta
             g.tickets,
             g.resolved,
             g.requests,
-            g.cost_usd,
+            None if g.unpriced == g.requests else g.cost_usd,  # nothing in it has a price
             g.share,
-            g.cost_per_resolved_usd,
+            None if g.unpriced == g.requests else g.cost_per_resolved_usd,
+            g.unpriced,
         )
         for g in groups
     )
@@ -50,6 +53,7 @@ def _group_record(dims: Sequence[str], group: Group) -> dict[str, Any]:
         "cost_usd": group.cost_usd,
         "share": group.share,
         "cost_per_resolved_ticket_usd": group.cost_per_resolved_usd,
+        "unpriced_requests": group.unpriced,
     }
 
 

@@ -986,12 +986,16 @@ def attribute(
     from ticketcost.attribution import Options, find_sources
     from ticketcost.attribution import attribute as run_attribute
     from ticketcost.attribution_report import attribution_report
-    from ticketcost.config import load_logs_settings
+    from ticketcost.configfind import find_config
     from ticketcost.logfields import build_field_map, parse_field_flags
     from ticketcost.pricing import price_table
 
     _at_least("--top", top, 1)
-    settings = load_logs_settings(config)
+    settings = None
+    if find_config(config, required=config is not None) is not None:  # pydantic only if needed
+        from ticketcost.config import load_logs_settings
+
+        settings = load_logs_settings(config)
     overrides: dict[str, Sequence[str]] = dict(settings.fields.overrides()) if settings else {}
     overrides |= parse_field_flags(field or [])
     chosen_preset = preset or (settings.preset if settings else None)

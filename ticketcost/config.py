@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ticketcost import money
 from ticketcost.benchmarks import Benchmark
+from ticketcost.configfind import find_config
 from ticketcost.conversation import CacheMode, ConversationProfile
 from ticketcost.datafiles import read_user_file
 from ticketcost.errors import TicketcostError
@@ -27,8 +28,6 @@ from ticketcost.logfields import Preset
 from ticketcost.pricing import PriceTable
 from ticketcost.validation import Loc, dotted, first_problem, located
 from ticketcost.yamlio import parse_yaml
-
-CONFIG_NAMES = ("ticketcost.yaml", "ticketcost.yml", "ticketcost.toml")
 
 Usd = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 Rate = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
@@ -256,26 +255,6 @@ class LoadedConfig:
     line_of: Callable[[Loc], int | None]
 
 
-def find_config(explicit: str | Path | None = None, cwd: Path | None = None) -> Path:
-    if explicit is not None:
-        path = Path(explicit)
-        if not path.is_file():
-            raise TicketcostError(f"{path}: config file not found")
-        return path
-    here = cwd or Path.cwd()
-    base = cwd or Path()  # relative names read better in messages
-    for name in CONFIG_NAMES:
-        if (here / name).is_file():
-            return base / name
-    pyproject = here / "pyproject.toml"
-    if pyproject.is_file() and re.search(r"^\[tool\.ticketcost", pyproject.read_text(), re.M):
-        return base / "pyproject.toml"
-    raise TicketcostError(
-        f"no config found in {here} (looked for {', '.join(CONFIG_NAMES)} and [tool.ticketcost] "
-        "in pyproject.toml); run 'ticketcost init' to write a starter, or pass -c FILE"
-    )
-
-
 def load_config(
     explicit: str | Path | None = None,
     prices: PriceTable | None = None,
@@ -316,13 +295,9 @@ def load_logs_settings(explicit: str | Path | None = None, cwd: Path | None = No
 
     Without ``explicit``, a config found in the current directory is used if there is one.
     """
-    if explicit is None:
-        try:
-            path = find_config(None, cwd)
-        except TicketcostError:
-            return None
-    else:
-        path = find_config(explicit, cwd)
+    path = find_config(explicit, cwd, required=explicit is not None)
+    if path is None:
+        return None
     data, line_of = _parse(path, read_user_file(path, "config file"))
     if not isinstance(data, dict) or data.get("logs") is None:
         if explicit is not None and not (isinstance(data, dict) and "logs" in data):
