@@ -39,7 +39,15 @@ from decimal import Decimal
 import pandas as pd
 from ticketcost.pricing import bundled_prices
 from ticketcost.attribution import resolve_log_model
-frame = pd.read_json(sys.argv[1], lines=True, dtype=False)
+records = []  # pd.read_json(lines=True) stops at the first malformed line, so parse line by line
+with open(sys.argv[1], "rb") as handle:
+    for line in handle:
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            pass
+frame = pd.DataFrame.from_records(records)
+del records
 for c in ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens"):
     frame[c] = pd.to_numeric(frame[c], errors="coerce")
 ok = frame["ticket_id"].notna() & (frame["input_tokens"] >= 0) & (frame["output_tokens"] >= 0)
@@ -63,7 +71,7 @@ print(tickets["cost"].sum() / resolved, tickets["cost"].quantile([0.5, 0.95, 0.9
 """
 
 PLAIN = """
-import sys, json
+import sys, json, math
 from decimal import Decimal
 from ticketcost.pricing import bundled_prices
 from ticketcost.attribution import resolve_log_model
@@ -107,7 +115,7 @@ with open(sys.argv[1], "rb") as handle:
             t[1] = r["outcome"]
 costs = sorted(t[0] for t in tickets.values())
 resolved = sum(1 for t in tickets.values() if t[1] == "resolved")
-q = lambda f: costs[max(0, -(-len(costs) * f // 1) - 1)]
+q = lambda f: costs[max(0, math.ceil(len(costs) * f) - 1)]  # nearest rank, like quantile_disc
 print(sum(costs) / resolved, q(0.5), q(0.95), q(0.99), skipped)
 """
 
@@ -153,7 +161,12 @@ def main() -> None:
         ],
     }
     if args.compare:
-        commands["pandas"] = [sys.executable, "-c", PANDAS, str(log)]
+        import importlib.util
+
+        if importlib.util.find_spec("pandas") is None:
+            print("pandas is not installed (pip install pandas); its row is skipped")
+        else:
+            commands["pandas"] = [sys.executable, "-c", PANDAS, str(log)]
         commands["plain Python"] = [sys.executable, "-c", PLAIN, str(log)]
     figures: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     env_rounds = {

@@ -662,7 +662,7 @@ def _run(
         for name, values in _STATUS_SYNONYMS.items()
     )
     con.execute(
-        "CREATE TEMP TABLE gc AS SELECT g.* EXCLUDE (status, outcome), "
+        "CREATE TEMP VIEW gc AS SELECT g.* EXCLUDE (status, outcome), "
         f"CASE WHEN g.status IS NULL THEN 'ok' {status_cases} ELSE lower(g.status) END AS status, "
         "lower(g.outcome) AS outcome, coalesce(last_ts, '') AS last_seen, "
         "CASE WHEN given THEN 0 ELSE requests END AS priced_requests, "
