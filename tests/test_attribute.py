@@ -37,6 +37,8 @@ from typing import Any
 
 import pytest
 from conftest import as_json, error, run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ticketcost import money
 from ticketcost.attribution import Options, attribute, find_sources, resolve_log_model
@@ -514,3 +516,85 @@ def test_progress_is_reported_to_the_callback(log: Path) -> None:
     seen: list[float] = []
     attribute(find_sources([log], None), bundled_prices(), Options(build_field_map()), seen.append)
     assert seen[-1] == 1.0 and all(0 <= f <= 1 for f in seen)
+
+
+def test_a_ticket_with_several_values_takes_its_latest(tmp_path: Path) -> None:
+    records = [
+        req(
+            "T1", MINI, 1000, 0, intent="billing", outcome="escalated", timestamp="2026-11-01T10:00"
+        ),
+        req("T1", MINI, 1000, 0, intent="refund", outcome="resolved", timestamp="2026-11-01T10:05"),
+        req("T1", MINI, 1000, 0, intent=None, outcome=None, timestamp="2026-11-01T10:09"),
+    ]
+    result = run_core([write_jsonl(tmp_path / "t.jsonl", records)])
+    assert [g.values for g in result.outcomes] == [("resolved",)]
+    assert result.multi_valued["intent"] == 1 and result.multi_valued["outcome"] == 1
+    assert result.multi_valued["tenant"] == 0  # one tenant (acme) throughout
+    assert [t.intent for t in result.top_tickets] == ["refund"]
+
+
+# A plain-Python oracle for the property test below: the same rules, written the obvious way.
+RATES = {  # USD per 1M tokens: input, output, cache read, cache write
+    HAIKU: (D("1.00"), D("5.00"), D("0.10"), D("1.25")),
+    MINI: (D("0.75"), D("4.50"), D("0.075"), D("0.75")),  # no write price: billed as input
+}
+
+
+def oracle(records: list[dict]) -> tuple[dict[str, D], D, int]:
+    tickets: dict[str, D] = {}
+    unpriced = 0
+    for r in records:
+        if r.get("cost_usd") is not None:
+            cost = D(str(r["cost_usd"]))
+        elif r["model"] in RATES:
+            inp, out, read_rate, write_rate = RATES[r["model"]]
+            read, write = r.get("cache_read_tokens", 0), r.get("cache_write_tokens", 0)
+            fresh = r["input_tokens"] - read - write
+            cost = fresh * inp + r["output_tokens"] * out + read * read_rate + write * write_rate
+            cost /= D(1_000_000)
+        else:
+            unpriced += 1
+            cost = D(0)
+        tickets[r["ticket_id"]] = tickets.get(r["ticket_id"], D(0)) + cost
+    return tickets, sum(tickets.values(), D(0)), unpriced
+
+
+@st.composite
+def request_logs(draw: Any) -> list[dict]:
+    outcomes = {t: draw(st.sampled_from(["resolved", "escalated", None])) for t in "ABCD"}
+    records = []
+    for _ in range(draw(st.integers(1, 25))):
+        ticket = draw(st.sampled_from("ABCD"))
+        inp = draw(st.integers(0, 300_000))
+        read = draw(st.integers(0, inp))
+        write = draw(st.integers(0, inp - read))
+        record = {
+            "ticket_id": ticket,
+            "model": draw(st.sampled_from([HAIKU, MINI, "no-such-model"])),
+            "input_tokens": inp,
+            "output_tokens": draw(st.integers(0, 10_000)),
+            "cache_read_tokens": read,
+            "cache_write_tokens": write,
+            "status": draw(st.sampled_from(["ok", "error", "retry"])),
+            "outcome": outcomes[ticket],
+        }
+        if draw(st.booleans()) and draw(st.booleans()):
+            units = draw(st.integers(0, 10**8))
+            record["cost_usd"] = str(D(units).scaleb(-8))  # up to 8 decimal places, as text
+        records.append(record)
+    return records
+
+
+@settings(max_examples=25, deadline=None)
+@given(request_logs())
+def test_attribution_matches_a_plain_python_oracle(tmp_path_factory: Any, records: list) -> None:
+    path = write_jsonl(tmp_path_factory.mktemp("logs") / "r.jsonl", records)
+    tickets, total, unpriced = oracle(records)
+    result = run_core([path], top=10)
+    assert result.cost_usd == total
+    assert {t.ticket_id: t.cost_usd for t in result.top_tickets} == tickets
+    assert result.unpriced_requests == unpriced
+    resolved = {r["ticket_id"] for r in records if r["outcome"] == "resolved"}
+    assert result.resolved == len(resolved)
+    expected = money.divide(total, D(len(resolved))) if resolved else None
+    assert result.cost_per_resolved_usd == expected

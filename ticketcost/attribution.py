@@ -523,6 +523,9 @@ def _progress(
     if report is None:
         yield
         return
+    # DuckDB tracks progress only with its progress bar on; keep it from printing its own.
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
     done = threading.Event()
     callback = report
 
@@ -697,7 +700,10 @@ def _run(
     )
     for d in TICKET_DIMENSIONS:
         con.execute(
-            f"UPDATE tk SET {d} = latest.value FROM (SELECT ticket_id, arg_max({d}, last_seen) "
+            # latest first; on a tie (or no timestamps) the alphabetically last value, so that
+            # the answer never depends on the order DuckDB happened to read the rows in
+            f"UPDATE tk SET {d} = latest.value FROM (SELECT ticket_id, "
+            f"arg_max({d}, last_seen || chr(1) || {d}) "
             f"AS value FROM gc WHERE {d} IS NOT NULL AND ticket_id IN (SELECT ticket_id FROM tk "
             f"WHERE many_{d}) GROUP BY ticket_id) latest WHERE tk.ticket_id = latest.ticket_id"
         )
