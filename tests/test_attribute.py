@@ -598,3 +598,15 @@ def test_attribution_matches_a_plain_python_oracle(tmp_path_factory: Any, record
     assert result.resolved == len(resolved)
     expected = money.divide(total, D(len(resolved))) if resolved else None
     assert result.cost_per_resolved_usd == expected
+
+
+def test_bad_lines_are_listed_file_by_file_in_the_order_given(tmp_path: Path) -> None:
+    later = write_jsonl(tmp_path / "z.jsonl", LOG[:2], ("{broken", "{broken"))  # lines 3, 4
+    first = write_jsonl(tmp_path / "a.jsonl", LOG[2:], ("{broken",))  # line 8
+    result = run_core([later, first])
+    assert [(Path(b.file).name, b.line) for b in result.bad_lines] == [
+        ("z.jsonl", 3),
+        ("z.jsonl", 4),
+        ("a.jsonl", 8),
+    ]
+    assert result.cost_usd == TOTAL and [f.skipped for f in result.files] == [2, 1]

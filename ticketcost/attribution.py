@@ -1,15 +1,17 @@
 """Attribute request logs to tickets: what a resolved ticket really cost, and where it went.
 
 The engine is DuckDB (imported only here, only when logs are attributed). One scan of the logs
-validates every line and sums tokens and given costs per (ticket, tenant, intent, queue, endpoint,
-prompt version, model, status, outcome); everything else runs on that much smaller table. Pricing
-is a join against a table of per-token prices, in ``DECIMAL(38,18)`` arithmetic: a token count times
-a per-token price is exact (every bundled price is a whole number of 10^-18 dollars a token), so a
-sum over millions of requests matches the Python core to the last digit. Because cost is linear in
-tokens, pricing the summed tokens of a group equals summing per-request costs.
+validates every line and sums tokens and given costs per (ticket, model, status, tenant, intent,
+prompt version, outcome; endpoint and queue too when a breakdown asks for them). Everything else
+runs on that much smaller table: pricing is a join against per-token prices, each distinct model
+name resolved once in Python, in ``DECIMAL(38,18)`` arithmetic. A token count times a per-token
+price is exact (every bundled price is a whole number of 10^-18 dollars a token) and cost is linear
+in tokens, so pricing a group's summed tokens equals summing per-request costs, and a sum over
+millions of requests matches Python's ``decimal`` to the last digit. Given costs (``cost_usd``)
+are read to 12 decimal places.
 
-Line numbers of bad lines come from a second, early-stopping pass that reads raw lines in order and
-applies the same checks, stopping at the first few bad ones.
+Line numbers of bad lines come from a second, ordered pass over the raw lines that applies the
+same checks and stops at the first few bad ones (it runs only when something was skipped).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -188,7 +190,6 @@ class Attribution:
     tickets_without_outcome: int
     outcomes_without_requests: int
     fields: FieldMap
-    notes: list[str] = field(default_factory=list)
 
     @property
     def cost_per_resolved_usd(self) -> Decimal | None:
@@ -936,29 +937,31 @@ def _locate(
     rejects: Sequence[BadLine],
     limit: int,
 ) -> list[BadLine]:
-    """The first ``limit`` bad lines with their line numbers, in file order."""
+    """The first ``limit`` bad lines with their line numbers: files in the order given, lines in
+    file order within each."""
     con.execute("SET preserve_insertion_order = true")
     found: list[BadLine] = []
     for b in built:
-        if len(found) >= limit:
-            break
-        file_rejects = sorted(r.line or 0 for r in rejects if r.file == str(b.source.path))
         wanted = limit - len(found)
-        rows = con.execute(f"{b.locate} LIMIT {wanted + len(file_rejects)}").fetchall()
-        for number, reason in sorted(rows, key=lambda r: int(r[0])):
+        if wanted <= 0:
+            break
+        path = str(b.source.path)
+        file_rejects = [r for r in rejects if r.file == path]
+        rejected_lines = sorted(r.line or 0 for r in file_rejects)
+        in_file = list(file_rejects)
+        for number, reason in con.execute(f"{b.locate} LIMIT {wanted}").fetchall():
             line = int(number)
             unit = b.unit
             if b.source.format == "csv":
                 # data row N is line N + 1 (the header), shifted by rejected lines before it
                 line += 1
-                for rejected in file_rejects:
+                for rejected in rejected_lines:
                     if rejected <= line:
                         line += 1
                 unit = "line"
-            found.append(BadLine(str(b.source.path), line, str(reason), unit))
-        found.extend(r for r in rejects if r.file == str(b.source.path))
-        found = sorted(found, key=lambda r: (r.file, r.line or 0))
-    return found[:limit]
+            in_file.append(BadLine(path, line, str(reason), unit))
+        found += sorted(in_file, key=lambda r: r.line or 0)[:wanted]
+    return found
 
 
 def _load_outcomes(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, int]:
