@@ -41,13 +41,20 @@ from typing import NamedTuple
 
 from ticketcost import money
 from ticketcost.errors import TicketcostError
-from ticketcost.pricing import ModelPrice
+from ticketcost.pricing import ModelPrice, Rates
 
 
 class CacheMode(StrEnum):
     NONE = "none"
     SYSTEM = "system"
     PREFIX = "prefix"
+
+
+class CacheTTL(StrEnum):
+    """How long written cache entries live: priced differently where a provider offers both."""
+
+    FIVE_MINUTES = "5m"
+    ONE_HOUR = "1h"
 
 
 @dataclass(frozen=True)
@@ -231,6 +238,10 @@ class ConversationCost:
     turns: tuple[TurnCost, ...]
     notes: tuple[str, ...] = field(default=())
     policy: HistoryPolicy = FULL_HISTORY
+    cache_ttl: CacheTTL = CacheTTL.FIVE_MINUTES
+    # Notes particular to this model and profile: long-context tiers hit, a cached prefix below
+    # the provider's minimum, a missing 1-hour write price.
+    pricing_notes: tuple[str, ...] = field(default=())
 
     @cached_property
     def tokens(self) -> TokenSplit:
@@ -254,7 +265,7 @@ class ConversationCost:
         """Caching applies but the model has no write price: written tokens are fresh input."""
         return (
             self.effective_cache_mode is not CacheMode.NONE
-            and self.model.cache_write_usd_per_mtok is None
+            and write_price(self.model.rates, self.cache_ttl) is None
         )
 
 
@@ -263,18 +274,46 @@ def split_turn(
     turn: int,
     mode: CacheMode,
     policy: HistoryPolicy = FULL_HISTORY,
+    minimum: int = 0,
 ) -> tuple[int, int, int]:
-    """(uncached, cache_read, cache_written) input tokens of ``turn`` before pricing rules apply."""
+    """(uncached, cache_read, cache_written) input tokens of ``turn`` before pricing rules apply.
+
+    A prefix shorter than ``minimum`` (the provider's minimum cacheable prompt) is not cached: it
+    is neither written nor read, so it is sent, and billed, as fresh input.
+    """
     sent = policy.prompt_tokens(profile, turn)
     if mode is CacheMode.NONE:
         return sent, 0, 0
     if mode is CacheMode.SYSTEM:
         system = profile.system_tokens
+        if system < minimum:
+            return sent, 0, 0
         if turn == 1:
             return sent - system, 0, system
         return sent - system, system, 0
+    if sent < minimum:
+        return sent, 0, 0
     previous = profile.input_tokens(turn - 1) if turn > 1 else 0
-    return 0, previous, sent - previous
+    cached = previous if previous >= minimum else 0  # a shorter prefix was never written
+    return 0, cached, sent - cached
+
+
+def write_price(rates: Rates, ttl: CacheTTL) -> Decimal | None:
+    """The cache-write price for ``ttl``; a model without a separate 1-hour price has none."""
+    if ttl is CacheTTL.ONE_HOUR:
+        return rates.cache_write_1h_usd_per_mtok
+    return rates.cache_write_usd_per_mtok
+
+
+def _turn_ranges(turns: list[int]) -> str:
+    """``[1, 2, 3, 5]`` -> ``1-3, 5``."""
+    spans: list[list[int]] = []
+    for turn in turns:
+        if spans and turn == spans[-1][1] + 1:
+            spans[-1][1] = turn
+        else:
+            spans.append([turn, turn])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
 def price_conversation(
@@ -282,45 +321,94 @@ def price_conversation(
     profile: ConversationProfile,
     cache_mode: CacheMode = CacheMode.NONE,
     policy: HistoryPolicy = FULL_HISTORY,
+    cache_ttl: CacheTTL = CacheTTL.FIVE_MINUTES,
 ) -> ConversationCost:
-    """Price every turn of ``profile`` on ``model``; totals are exact sums of the turns."""
+    """Price every turn of ``profile`` on ``model``; totals are exact sums of the turns.
+
+    Each request is priced at the rates of the long-context tier its own input size reaches (the
+    turn's prompt; a summarisation call by its own input). For a request variant or a past date,
+    pass ``model.on(date).with_variant(name)``.
+    """
     if cache_mode is CacheMode.PREFIX and policy.kind is not PolicyKind.FULL:
         raise TicketcostError(
             f"prefix caching re-reads the previous turn's prompt, which the {policy.label} "
             "policy rewrites; use --cache system or none with it"
         )
     notes: list[str] = []
+    pricing_notes: list[str] = []
+    level = model.level()
     effective = cache_mode
     if cache_mode is not CacheMode.NONE and model.cache_read_usd_per_mtok is None:
         effective = CacheMode.NONE
         notes.append(
             f"{model.id} has no cache price, so cache mode '{cache_mode}' is priced as 'none'"
         )
-    write_price = model.cache_write_usd_per_mtok
-    if effective is not CacheMode.NONE and write_price is None:
+    if effective is not CacheMode.NONE and write_price(model.rates, cache_ttl) is None:
         notes.append(
-            f"{model.id} has no separate cache-write price: tokens written to the cache are "
-            "billed as fresh input"
+            f"{model.id} has no separate {'1-hour ' if cache_ttl is CacheTTL.ONE_HOUR else ''}"
+            "cache-write price: tokens written to the cache are billed as fresh input"
         )
+        if cache_ttl is CacheTTL.ONE_HOUR and model.cache_write_usd_per_mtok is not None:
+            pricing_notes.append(
+                f"{model.id} has no 1-hour cache-write price in the data: 1-hour writes are "
+                "billed as fresh input (the 5-minute price is not assumed)"
+            )
+    minimum = model.cache_min_tokens or 0
 
     turns = []
+    below: list[int] = []
+    tiered: dict[int, list[int]] = {}
     for k in range(1, profile.turns + 1):
-        uncached, read, written = split_turn(profile, k, effective, policy)
-        if write_price is None:
+        uncached, read, written = split_turn(profile, k, effective, policy, minimum)
+        if minimum and (uncached, read, written) != split_turn(profile, k, effective, policy):
+            below.append(k)
+        rates, tier = level.for_input(policy.prompt_tokens(profile, k))
+        if tier is not None:
+            tiered.setdefault(tier.above_input_tokens, []).append(k)
+        if rates.cache_read_usd_per_mtok is None:  # a tier without cache prices
+            uncached, read, written = uncached + read + written, 0, 0
+        written_price = write_price(rates, cache_ttl)
+        if written_price is None:
             uncached, written = uncached + written, 0
         summary_in, summary_out = policy.summary_call(profile, k)
         tokens = TokenSplit(
             uncached + summary_in, read, written, profile.assistant_tokens + summary_out
         )
         cost = CostSplit(
-            fresh_input=money.usd_for_tokens(tokens.fresh_input, model.input_usd_per_mtok),
-            cache_read=money.usd_for_tokens(
-                tokens.cache_read, model.cache_read_usd_per_mtok or money.ZERO
-            ),
-            cache_write=money.usd_for_tokens(tokens.cache_write, write_price or money.ZERO),
-            output=money.usd_for_tokens(tokens.output, model.output_usd_per_mtok),
+            fresh_input=money.usd_for_tokens(uncached, rates.input_usd_per_mtok),
+            cache_read=money.usd_for_tokens(read, rates.cache_read_usd_per_mtok or money.ZERO),
+            cache_write=money.usd_for_tokens(written, written_price or money.ZERO),
+            output=money.usd_for_tokens(profile.assistant_tokens, rates.output_usd_per_mtok),
         )
+        if summary_in or summary_out:  # its own request, at the tier of its own size
+            summary_rates, _ = level.for_input(summary_in)
+            cost = cost + CostSplit(
+                fresh_input=money.usd_for_tokens(summary_in, summary_rates.input_usd_per_mtok),
+                output=money.usd_for_tokens(summary_out, summary_rates.output_usd_per_mtok),
+            )
         turns.append(TurnCost(k, tokens, cost, summary_in, summary_out))
+    if below:
+        pricing_notes.append(
+            f"{model.id}: the cached prefix is below the provider's minimum cacheable prompt of "
+            f"{minimum:,} tokens on turn{'s' if len(below) > 1 else ''} {_turn_ranges(below)}, "
+            "so it is not cached there and is priced as fresh input"
+        )
+    for threshold, hit in tiered.items():
+        rates, _ = level.for_input(threshold + 1)
+        pricing_notes.append(
+            f"{model.id}: turn{'s' if len(hit) > 1 else ''} {_turn_ranges(hit)} send more than "
+            f"{threshold:,} input tokens and are billed at the long-context tier "
+            f"({money.format_usd(rates.input_usd_per_mtok)} in / "
+            f"{money.format_usd(rates.output_usd_per_mtok)} out per 1M)"
+        )
     return ConversationCost(
-        model, profile, cache_mode, effective, tuple(turns), tuple(notes), policy
+        model,
+        profile,
+        cache_mode,
+        effective,
+        tuple(turns),
+        tuple(notes),
+        policy,
+        cache_ttl,
+        tuple(pricing_notes),
     )

@@ -7,12 +7,14 @@ from the on-disk cache (see :mod:`ticketcost.pricing`), which keeps pydantic off
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ticketcost.errors import TicketcostError
+from ticketcost.pricing import VARIANTS, PriceLevel, Rates, Tier
 from ticketcost.validation import first_problem
 from ticketcost.yamlio import YamlDocument
 
@@ -21,27 +23,122 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
 ModelId = Annotated[str, Field(min_length=1, pattern=r"^\S+$")]
 
 
-class ModelEntry(BaseModel):
-    """One model's list prices, USD per 1M tokens."""
-
+class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: ModelId = Field(description="The provider's API model name, e.g. claude-haiku-4-5.")
-    name: str = Field(min_length=1, description="Display name, e.g. Claude Haiku 4.5.")
-    aliases: list[ModelId] = Field(default_factory=list, description="Other spellings accepted.")
+
+class RateFields(_Strict):
+    """Prices of one kind of request, USD per 1M tokens."""
+
     input_usd_per_mtok: UsdPerMtok
     output_usd_per_mtok: UsdPerMtok
     # Required but nullable: a reviewer must say "no such price" explicitly.
     cache_read_usd_per_mtok: UsdPerMtok | None
-    cache_write_usd_per_mtok: UsdPerMtok | None
+    cache_write_usd_per_mtok: UsdPerMtok | None = Field(
+        description="Writing to the cache with the default (5-minute) retention."
+    )
+    cache_write_1h_usd_per_mtok: UsdPerMtok | None = Field(
+        default=None, description="Writing to the cache with 1-hour retention, where offered."
+    )
+
+    @model_validator(mode="after")
+    def _write_needs_read(self) -> Self:
+        writes = (self.cache_write_usd_per_mtok, self.cache_write_1h_usd_per_mtok)
+        if any(w is not None for w in writes) and self.cache_read_usd_per_mtok is None:
+            raise ValueError("a cache write price needs a cache read price as well")
+        return self
+
+    def rates(self) -> Rates:
+        return Rates(
+            self.input_usd_per_mtok,
+            self.output_usd_per_mtok,
+            self.cache_read_usd_per_mtok,
+            self.cache_write_usd_per_mtok,
+            self.cache_write_1h_usd_per_mtok,
+        )
+
+
+class TierEntry(RateFields):
+    """Long-context tier: a request with more input tokens than the threshold pays these rates
+    on all its tokens."""
+
+    above_input_tokens: int = Field(gt=0)
+
+
+class LevelFields(RateFields):
+    tiers: list[TierEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _tiers_in_order(self) -> Self:
+        thresholds = [t.above_input_tokens for t in self.tiers]
+        if any(b <= a for a, b in itertools.pairwise(thresholds)):
+            raise ValueError(
+                "tier thresholds (above_input_tokens) must rise from one tier to the next "
+                f"(got {', '.join(f'{t:,}' for t in thresholds)})"
+            )
+        return self
+
+    def level(self) -> PriceLevel:
+        return PriceLevel(
+            self.rates(), tuple(Tier(t.above_input_tokens, t.rates()) for t in self.tiers)
+        )
+
+
+class VariantFields(LevelFields):
+    """A request variant's own rates (and tiers)."""
+
+
+class Variants(_Strict):
+    """Request variants with their own rates: batch API, flex and priority processing."""
+
+    batch: VariantFields | None = None
+    flex: VariantFields | None = None
+    priority: VariantFields | None = None
+
+    def levels(self) -> tuple[tuple[str, PriceLevel], ...]:
+        found = ((name, getattr(self, name)) for name in VARIANTS)
+        return tuple((name, level.level()) for name, level in found if level is not None)
+
+
+class HistoryEntry(LevelFields):
+    """Prices in force from ``effective_from`` until the next change."""
+
+    effective_from: dt.date
+    variants: Variants = Variants()
+
+
+class ModelEntry(LevelFields):
+    """One model's list prices, USD per 1M tokens."""
+
+    id: ModelId = Field(description="The provider's API model name, e.g. claude-haiku-4-5.")
+    name: str = Field(min_length=1, description="Display name, e.g. Claude Haiku 4.5.")
+    aliases: list[ModelId] = Field(default_factory=list, description="Other spellings accepted.")
+    cache_min_tokens: int | None = Field(
+        default=None, ge=1, description="The shortest prompt prefix the provider will cache."
+    )
+    effective_from: dt.date | None = Field(
+        default=None, description="When these prices took effect (needed with history)."
+    )
+    variants: Variants = Variants()
+    history: list[HistoryEntry] = Field(
+        default_factory=list, description="Earlier prices, oldest first."
+    )
     source: str | None = Field(default=None, description="Overrides the file's source.")
     verified: dt.date | None = Field(default=None, description="Overrides the file's date.")
     notes: str | None = None
 
     @model_validator(mode="after")
-    def _write_needs_read(self) -> Self:
-        if self.cache_write_usd_per_mtok is not None and self.cache_read_usd_per_mtok is None:
-            raise ValueError("a cache write price needs a cache read price as well")
+    def _history_in_order(self) -> Self:
+        if not self.history:
+            return self
+        if self.effective_from is None:
+            raise ValueError("a model with history needs effective_from for its current prices")
+        dates = [h.effective_from for h in self.history] + [self.effective_from]
+        if any(b <= a for a, b in itertools.pairwise(dates)):
+            raise ValueError(
+                "history must run oldest first, every effective_from before the next and before "
+                f"the current prices' (got {', '.join(d.isoformat() for d in dates)})"
+            )
         return self
 
 
