@@ -19,10 +19,11 @@ import typer
 from typer.core import TyperGroup
 
 from ticketcost import __version__
-from ticketcost.conversation import CacheMode
+from ticketcost.conversation import CacheMode, CacheTTL
 from ticketcost.errors import TicketcostError
 from ticketcost.formats import OutputFormat
 from ticketcost.logfields import LogFormat, Preset
+from ticketcost.priceview import Variant
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -151,6 +152,48 @@ PricingOption = Annotated[
 ]
 
 
+VariantOption = Annotated[
+    Variant | None,
+    typer.Option(help="Price requests as batch, flex or priority, at that variant's own rates."),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Use the prices in force on DATE (2026-03-01)."),
+]
+DiscountOption = Annotated[
+    str | None,
+    typer.Option(metavar="PCT", help="Your negotiated discount off list prices, in percent."),
+]
+MarkupOption = Annotated[
+    str | None, typer.Option(metavar="PCT", help="A reseller markup on top, in percent.")
+]
+CurrencyOption = Annotated[
+    str | None,
+    typer.Option(metavar="CODE", help="Show amounts in this currency (needs --fx), e.g. EUR."),
+]
+FxOption = Annotated[
+    str | None,
+    typer.Option(metavar="RATE", help="Units of --currency per USD; yours, never fetched."),
+]
+
+
+def _price_view(
+    variant: Variant | None,
+    as_of: str | None,
+    discount: str | None,
+    markup: str | None,
+    currency: str | None,
+    fx: str | None,
+) -> Any:
+    from ticketcost.priceview import Adjustment, PriceView, parse_date
+
+    return PriceView(
+        parse_date(as_of, "--as-of") if as_of else None,
+        variant.value if variant else None,
+        Adjustment.from_flags(discount, markup, currency, fx),
+    )
+
+
 ExportOption = Annotated[
     Path | None,
     typer.Option(
@@ -239,6 +282,9 @@ Examples:
   ticketcost estimate -m claude-haiku-4.5 -m gpt-5.4-mini --cache system
   ticketcost estimate -m gemini-2.5-flash --turns 12 --per-turn
   ticketcost estimate --pricing my-prices.yaml --format json > estimate.json
+  ticketcost estimate -m gpt-5.4 --variant batch --turns 40 --system-tokens 8000
+  ticketcost estimate --cache system --cache-ttl 1h --discount 12 --currency EUR --fx 0.92
+  ticketcost estimate -m claude-haiku-4.5 --as-of 2026-01-15
 """
 
 
@@ -260,6 +306,20 @@ def estimate(
             "prefix (each turn reads the previous turn's prompt from cache)."
         ),
     ] = CacheMode.NONE,
+    cache_ttl: Annotated[
+        CacheTTL,
+        typer.Option(
+            "--cache-ttl",
+            help="Cache retention: 5m (default) or 1h, where a provider prices 1-hour writes "
+            "apart.",
+        ),
+    ] = CacheTTL.FIVE_MINUTES,
+    variant: VariantOption = None,
+    as_of: AsOfOption = None,
+    discount: DiscountOption = None,
+    markup: MarkupOption = None,
+    currency: CurrencyOption = None,
+    fx: FxOption = None,
     per_turn: Annotated[
         bool, typer.Option("--per-turn", help="Show the turn-by-turn breakdown.")
     ] = False,
@@ -271,6 +331,9 @@ def estimate(
     Each turn re-sends the whole history: turn k sends system + k*user + (k-1)*assistant input
     tokens and gets one assistant reply. The default is the standard 5-turn ticket (500-token system
     prompt, 150 user and 200 assistant tokens a turn: 6,750 input + 1,000 output tokens).
+
+    Each turn is priced at the long-context tier its input reaches; a cached prefix shorter than
+    the provider's minimum cacheable prompt is priced as fresh input, with a note.
     """
     from ticketcost.estimate import estimate as run_estimate
     from ticketcost.pricing import price_table
@@ -288,7 +351,8 @@ def estimate(
                 raise TicketcostError(f"none of the models given with --model is from '{provider}'")
     else:
         models = table.models(provider)
-    result = run_estimate(models, profile, cache)
+    view = _price_view(variant, as_of, discount, markup, currency, fx)
+    result = run_estimate(models, profile, cache, cache_ttl, view, explicit=bool(model))
     _emit(estimate_report(result, per_turn=per_turn), output_format)
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ticketcost.conversation import (
     CacheMode,
+    CacheTTL,
     ConversationCost,
     ConversationProfile,
     price_conversation,
 )
+from ticketcost.priceview import PriceView
 from ticketcost.pricing import ModelPrice
 
 # The six models of the standard support-ticket comparison, cheapest first.
@@ -31,16 +33,27 @@ class Estimate:
     profile: ConversationProfile
     cache_mode: CacheMode
     results: tuple[ConversationCost, ...]
+    cache_ttl: CacheTTL = CacheTTL.FIVE_MINUTES
+    view: PriceView = field(default_factory=PriceView)  # date, variant, adjustment applied
+    notes: tuple[str, ...] = ()  # about the view: models left out, adjustment, date
 
 
 def estimate(
     models: Iterable[ModelPrice],
     profile: ConversationProfile | None = None,
     cache_mode: CacheMode = CacheMode.NONE,
+    cache_ttl: CacheTTL = CacheTTL.FIVE_MINUTES,
+    view: PriceView | None = None,
+    explicit: bool = True,
 ) -> Estimate:
+    """Price ``profile`` on each model, cheapest first, through ``view`` (a date, a variant, an
+    adjustment). ``explicit``: the models were named, so each must have the prices asked for."""
     profile = profile or ConversationProfile()
+    view = view or PriceView()
+    chosen, notes = view.apply_all(models, explicit)
     results = sorted(
-        (price_conversation(model, profile, cache_mode) for model in models),
+        (price_conversation(model, profile, cache_mode, cache_ttl=cache_ttl) for model in chosen),
         key=lambda result: (result.total_usd, result.model.id),
     )
-    return Estimate(profile, cache_mode, tuple(results))
+    notes += view.notes(chosen)
+    return Estimate(profile, cache_mode, tuple(results), cache_ttl, view, tuple(notes))

@@ -6,6 +6,7 @@ import io
 from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from ticketcost import jsonout, money
 from ticketcost.report import Cell, Kind, Report
@@ -18,8 +19,37 @@ class OutputFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
+def _in_currency(value: Any, currency: str) -> Any:
+    """Keys and texts of a payload restated for ``currency`` (amounts are already in it)."""
+    from ticketcost.priceview import currency_symbol
+
+    if isinstance(value, dict):
+        return {
+            _currency_key(k, currency): currency if k == "currency" else _in_currency(v, currency)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_in_currency(v, currency) for v in value]
+    if isinstance(value, str):
+        return value.replace("$", currency_symbol(currency))
+    return value
+
+
+def _currency_key(key: str, currency: str) -> str:
+    return key if currency == "USD" else key.replace("usd", currency.lower())
+
+
+def _currency_text(text: str, currency: str) -> str:
+    from ticketcost.priceview import currency_symbol
+
+    return text if currency == "USD" else text.replace("$", currency_symbol(currency))
+
+
 def format_json(report: Report) -> str:
-    return jsonout.dumps(report.payload) + "\n"
+    payload = report.payload
+    if report.currency != "USD":
+        payload = _in_currency(payload, report.currency)
+    return jsonout.dumps(payload) + "\n"
 
 
 def _csv_cell(value: Cell) -> str:
@@ -38,9 +68,9 @@ def format_csv(report: Report) -> str:
     kept = [i for i, column in enumerate(table.columns) if column.csv]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.columns[i].key for i in kept)
+    writer.writerow(_currency_key(table.columns[i].key, report.currency) for i in kept)
     for row in table.rows:
-        writer.writerow(_csv_cell(row[i]) for i in kept)
+        writer.writerow(_currency_text(_csv_cell(row[i]), report.currency) for i in kept)
     return buffer.getvalue()
 
 
@@ -72,7 +102,7 @@ def format_markdown(report: Report) -> str:
     if report.notes:
         lines.append("")
         lines.extend(f"- {_md_escape(note)}" for note in report.notes)
-    return "\n".join(lines).lstrip("\n") + "\n"
+    return _currency_text("\n".join(lines).lstrip("\n") + "\n", report.currency)
 
 
 def format_table(report: Report, color: bool = False) -> str:
@@ -82,25 +112,28 @@ def format_table(report: Report, color: bool = False) -> str:
     def styled(text: str, style: str) -> str:
         return f"{style}{text}{RESET}" if color else text
 
-    parts = [styled(line, BOLD) + "\n" for line in report.headline]
+    def money(text: str) -> str:  # cell by cell, so that a longer symbol keeps columns aligned
+        return _currency_text(text, report.currency)
+
+    parts = [styled(money(line), BOLD) + "\n" for line in report.headline]
     for table in report.tables:
         if parts:
             parts.append("\n")
         shown = table.terminal_columns()
         parts.append(
             draw_table(
-                styled(table.title, BOLD),
-                [table.columns[i].header for i in shown],
-                table.displayed(),
+                styled(money(table.title), BOLD),
+                [money(table.columns[i].header) for i in shown],
+                [[money(cell) for cell in row] for row in table.displayed()],
                 [table.columns[i].kind is not Kind.TEXT for i in shown],
                 table.group_breaks,
                 color,
             )
         )
     for chart in report.charts:
-        parts.append("\n" + styled(chart.title, BOLD) + "\n" + draw_chart(chart))
+        parts.append("\n" + styled(money(chart.title), BOLD) + "\n" + money(draw_chart(chart)))
     if report.notes:
-        parts.append("".join(styled(note, DIM) + "\n" for note in report.notes))
+        parts.append("".join(styled(money(note), DIM) + "\n" for note in report.notes))
     return "".join(parts)
 
 

@@ -68,6 +68,9 @@ class Report:
     notes: tuple[str, ...] = ()
     charts: tuple[BarChart | SparkChart, ...] = ()  # see ticketcost.charts
     headline: tuple[str, ...] = ()  # summary lines shown before the tables
+    # Every amount is in this currency (see ticketcost.priceview.Adjustment); renderers show its
+    # symbol instead of "$" and JSON/CSV keys say e.g. cost_eur instead of cost_usd.
+    currency: str = "USD"
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -183,7 +186,11 @@ def estimate_report(result: Estimate, per_turn: bool = False) -> Report:
         f"Cost per ticket: {profile.turns} turns, {profile.system_tokens:,} system + "
         f"{profile.user_tokens:,} user + {profile.assistant_tokens:,} assistant tokens per turn "
         f"= {profile.total_input_tokens:,} input + {profile.total_output_tokens:,} output tokens "
-        f"(cache: {result.cache_mode})"
+        f"(cache: {result.cache_mode}"
+        + (f", {result.cache_ttl} writes" if result.cache_ttl != "5m" else "")
+        + (f"; {result.view.variant} requests" if result.view.variant else "")
+        + (f"; prices of {result.view.as_of.isoformat()}" if result.view.as_of else "")
+        + ")"
     )
     notes: list[str] = []
     no_cache = [c.model.id for c in result.results if c.cache_unavailable]
@@ -195,7 +202,11 @@ def estimate_report(result: Estimate, per_turn: bool = False) -> Report:
             "No separate cache-write price (the provider bills the first pass as ordinary input), "
             f"so cache writes count as fresh input: {', '.join(as_input)}"
         )
+    for conversation in result.results:
+        notes.extend(conversation.pricing_notes)
+    notes.extend(result.notes)
     notes.extend(sources_notes([c.model for c in result.results]))
+    view = result.view
 
     def payload() -> dict[str, Any]:
         return payload_header("estimate") | {
@@ -206,6 +217,10 @@ def estimate_report(result: Estimate, per_turn: bool = False) -> Report:
                 "assistant_tokens": profile.assistant_tokens,
             },
             "cache_mode": result.cache_mode,
+            "cache_ttl": result.cache_ttl,
+            "variant": view.variant,
+            "as_of": view.as_of,
+            "price_adjustment": view.adjustment.record(),
             "models": [_conversation_record(c) for c in result.results],
             "notes": notes,
         }
@@ -227,7 +242,7 @@ def estimate_report(result: Estimate, per_turn: bool = False) -> Report:
                 rows.append(_split_cells(label, str(turn.turn), turn.tokens, turn.cost))
             rows.append(_split_cells("", "total", conversation.tokens, conversation.cost))
         table = Table(title, tuple(columns), tuple(rows), tuple(breaks))
-        return Report((table,), payload, tuple(notes))
+        return Report((table,), payload, tuple(notes), currency=view.adjustment.currency)
 
     columns = [
         Column("model", "Model"),
@@ -268,7 +283,12 @@ def estimate_report(result: Estimate, per_turn: bool = False) -> Report:
                 model.source,
             )
         )
-    return Report((Table(title, tuple(columns), tuple(rows)),), payload, tuple(notes))
+    return Report(
+        (Table(title, tuple(columns), tuple(rows)),),
+        payload,
+        tuple(notes),
+        currency=view.adjustment.currency,
+    )
 
 
 def _split_cells(model: str, turn: str, tokens: TokenSplit, cost: CostSplit) -> tuple[Cell, ...]:

@@ -1,0 +1,186 @@
+"""Which prices a calculation uses: a date, a request variant, and the buyer's own adjustments.
+
+List prices are rarely the bill. :class:`Adjustment` applies a negotiated discount, a reseller
+markup and a currency (at a rate the user gives; nothing is fetched) to every price alike,
+cached-token and long-context rates included, as one exact factor. :class:`PriceView` chains
+``model.on(date)``, ``.with_variant(name)`` and ``.scaled(factor)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from ticketcost import money
+from ticketcost.errors import TicketcostError
+from ticketcost.pricing import ModelPrice
+
+
+class Variant(StrEnum):
+    BATCH = "batch"
+    FLEX = "flex"
+    PRIORITY = "priority"
+
+
+HUNDRED = Decimal(100)
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+
+def parse_decimal(text: str, flag: str) -> Decimal:
+    try:
+        value = Decimal(text.strip().rstrip("%"))
+    except InvalidOperation:
+        raise TicketcostError(f"{flag} {text}: not a number") from None
+    if not value.is_finite():
+        raise TicketcostError(f"{flag} {text}: not a number")
+    return value
+
+
+def parse_date(text: str, flag: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise TicketcostError(f"{flag} {text}: use a date like 2026-03-01") from None
+
+
+def currency_symbol(code: str) -> str:
+    return SYMBOLS.get(code, f"{code} ")
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """``price × (1 − discount%) × (1 + markup%) × fx``; fx is units of ``currency`` per USD."""
+
+    discount_pct: Decimal = Decimal(0)
+    markup_pct: Decimal = Decimal(0)
+    currency: str = "USD"
+    fx: Decimal = Decimal(1)
+
+    def __post_init__(self) -> None:
+        if not Decimal(0) <= self.discount_pct < HUNDRED:
+            raise TicketcostError(
+                f"--discount must be at least 0 and below 100 percent (got {self.discount_pct})"
+            )
+        if self.markup_pct < 0:
+            raise TicketcostError(f"--markup must be 0 or more percent (got {self.markup_pct})")
+        if not re.fullmatch(r"[A-Z]{3}", self.currency):
+            raise TicketcostError(
+                f"--currency {self.currency}: use a three-letter ISO 4217 code such as EUR or GBP"
+            )
+        if self.fx <= 0:
+            raise TicketcostError(f"--fx must be above 0 (got {self.fx})")
+        if self.currency == "USD" and self.fx != 1:
+            raise TicketcostError("--fx converts from USD: give the target with --currency")
+
+    @classmethod
+    def from_flags(
+        cls,
+        discount: str | None = None,
+        markup: str | None = None,
+        currency: str | None = None,
+        fx: str | None = None,
+    ) -> Adjustment:
+        code = (currency or "USD").strip().upper()
+        if code != "USD" and fx is None:
+            raise TicketcostError(
+                f"--currency {code} needs --fx RATE ({code} per USD); rates are never fetched"
+            )
+        return cls(
+            parse_decimal(discount, "--discount") if discount is not None else Decimal(0),
+            parse_decimal(markup, "--markup") if markup is not None else Decimal(0),
+            code,
+            parse_decimal(fx, "--fx") if fx is not None else Decimal(1),
+        )
+
+    @property
+    def factor(self) -> Decimal:
+        keep = money.subtract(Decimal(1), money.divide(self.discount_pct, HUNDRED))
+        add = money.add(Decimal(1), money.divide(self.markup_pct, HUNDRED))
+        return money.multiply(money.multiply(keep, add), self.fx)
+
+    @property
+    def is_identity(self) -> bool:
+        return not self.discount_pct and not self.markup_pct and self.currency == "USD"
+
+    def describe(self) -> str:
+        parts = ["List prices"]
+        if self.discount_pct:
+            parts.append(f"less a {self.discount_pct.normalize():f}% discount")
+        if self.markup_pct:
+            parts.append(f"plus a {self.markup_pct.normalize():f}% markup")
+        if self.currency != "USD":
+            parts.append(f"in {self.currency} at {self.fx.normalize():f} per USD (your rate)")
+        return (
+            ", ".join(parts)
+            + f": every price, cached and long-context ones included, × {self.factor.normalize():f}"
+        )
+
+    def record(self) -> dict[str, object]:
+        return {
+            "discount_pct": self.discount_pct,
+            "markup_pct": self.markup_pct,
+            "currency": self.currency,
+            "fx_per_usd": self.fx,
+            "factor": self.factor,
+        }
+
+
+@dataclass(frozen=True)
+class PriceView:
+    as_of: dt.date | None = None
+    variant: str | None = None
+    adjustment: Adjustment = Adjustment()
+
+    def apply(self, model: ModelPrice) -> ModelPrice:
+        if self.as_of is not None:
+            model = model.on(self.as_of)
+        model = model.with_variant(self.variant)
+        return model if self.adjustment.is_identity else model.scaled(self.adjustment.factor)
+
+    def apply_all(
+        self, models: Iterable[ModelPrice], explicit: bool
+    ) -> tuple[list[ModelPrice], list[str]]:
+        """Each model in this view. Models chosen by name must all have the prices asked for;
+        from a whole table, the ones without them are left out and named in a note."""
+        kept: list[ModelPrice] = []
+        left_out: list[str] = []
+        for model in models:
+            try:
+                kept.append(self.apply(model))
+            except TicketcostError:
+                if explicit:
+                    raise
+                left_out.append(model.id)
+        notes = []
+        if left_out:
+            wanted = " and ".join(
+                part
+                for part in (
+                    f"a {self.variant} price" if self.variant else "",
+                    f"a price on {self.as_of.isoformat()}" if self.as_of else "",
+                )
+                if part
+            )
+            notes.append(f"Left out, no {wanted} in the data: {', '.join(left_out)}")
+        return kept, notes
+
+    def notes(self, models: Iterable[ModelPrice]) -> list[str]:
+        found = list(models)
+        notes = []
+        if self.variant:
+            notes.append(f"Request variant: {self.variant} (its own rates and tiers)")
+        if self.as_of is not None:
+            undated = [m.id for m in found if m.effective_from is None]
+            notes.append(f"Prices in force on {self.as_of.isoformat()}")
+            if undated:
+                notes.append(
+                    f"No recorded start date, so today's prices are used for "
+                    f"{self.as_of.isoformat()}: {', '.join(undated)}"
+                )
+        if not self.adjustment.is_identity:
+            notes.append(self.adjustment.describe())
+        return notes
