@@ -157,15 +157,15 @@ class PriceView:
                 left_out.append(model.id)
         notes = []
         if left_out:
-            wanted = " and ".join(
+            wanted = " or ".join(
                 part
                 for part in (
-                    f"a {self.variant} price" if self.variant else "",
-                    f"a price on {self.as_of.isoformat()}" if self.as_of else "",
+                    f"{self.variant} price" if self.variant else "",
+                    f"price on {self.as_of.isoformat()}" if self.as_of else "",
                 )
                 if part
             )
-            notes.append(f"Left out, no {wanted} in the data: {', '.join(left_out)}")
+            notes.append(f"Left out (no {wanted} in the data): {', '.join(left_out)}")
         return kept, notes
 
     def notes(self, models: Iterable[ModelPrice]) -> list[str]:

@@ -118,7 +118,7 @@ class PriceLevel(NamedTuple):
 class DatedPrices(NamedTuple):
     """Prices in force from ``effective_from`` until the next recorded change."""
 
-    effective_from: dt.date
+    effective_from: dt.date | None  # None: the oldest prices, in force since the model came out
     standard: PriceLevel
     variants: tuple[tuple[str, PriceLevel], ...] = ()
 
@@ -196,9 +196,10 @@ class ModelPrice:
         """The prices in force on ``date`` (a recorded change is never overwritten)."""
         if self.effective_from is None or date >= self.effective_from:
             return self
-        earlier = [h for h in self.history if h.effective_from <= date]
+        earlier = [h for h in self.history if h.effective_from is None or h.effective_from <= date]
         if not earlier:
             first = self.history[0].effective_from if self.history else self.effective_from
+            assert first is not None
             raise TicketcostError(
                 f"no price for {self.id} on {date.isoformat()}: the earliest recorded price is "
                 f"from {first.isoformat()}"
@@ -210,7 +211,7 @@ class ModelPrice:
             tiers=past.standard.tiers,
             variants=past.variants,
             effective_from=past.effective_from,
-            history=tuple(h for h in self.history if h.effective_from < past.effective_from),
+            history=self.history[: self.history.index(past)],
         )
 
     def scaled(self, factor: Decimal) -> ModelPrice:
@@ -252,7 +253,7 @@ class ModelPrice:
             "variants": {name: level.to_record() for name, level in self.variants},
             "history": [
                 {
-                    "effective_from": h.effective_from.isoformat(),
+                    "effective_from": _iso(h.effective_from),
                     "standard": h.standard.to_record(),
                     "variants": {name: level.to_record() for name, level in h.variants},
                 }
@@ -286,7 +287,7 @@ class ModelPrice:
             variants=_variants_from_record(record["variants"]),
             history=tuple(
                 DatedPrices(
-                    dt.date.fromisoformat(h["effective_from"]),
+                    _optional_date(h["effective_from"]),
                     PriceLevel.from_record(h["standard"]),
                     _variants_from_record(h["variants"]),
                 )

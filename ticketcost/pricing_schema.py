@@ -11,7 +11,14 @@ import itertools
 from decimal import Decimal
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ticketcost.errors import TicketcostError
 from ticketcost.pricing import VARIANTS, PriceLevel, Rates, Tier
@@ -68,15 +75,16 @@ class TierEntry(RateFields):
 class LevelFields(RateFields):
     tiers: list[TierEntry] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _tiers_in_order(self) -> Self:
-        thresholds = [t.above_input_tokens for t in self.tiers]
+    @field_validator("tiers")
+    @classmethod
+    def _tiers_in_order(cls, tiers: list[TierEntry]) -> list[TierEntry]:
+        thresholds = [t.above_input_tokens for t in tiers]
         if any(b <= a for a, b in itertools.pairwise(thresholds)):
             raise ValueError(
                 "tier thresholds (above_input_tokens) must rise from one tier to the next "
                 f"(got {', '.join(f'{t:,}' for t in thresholds)})"
             )
-        return self
+        return tiers
 
     def level(self) -> PriceLevel:
         return PriceLevel(
@@ -101,9 +109,10 @@ class Variants(_Strict):
 
 
 class HistoryEntry(LevelFields):
-    """Prices in force from ``effective_from`` until the next change."""
+    """Prices in force from ``effective_from`` until the next change (the oldest entry may leave
+    it out: in force since the model came out)."""
 
-    effective_from: dt.date
+    effective_from: dt.date | None = None
     variants: Variants = Variants()
 
 
@@ -133,7 +142,9 @@ class ModelEntry(LevelFields):
             return self
         if self.effective_from is None:
             raise ValueError("a model with history needs effective_from for its current prices")
-        dates = [h.effective_from for h in self.history] + [self.effective_from]
+        if any(h.effective_from is None for h in self.history[1:]):
+            raise ValueError("only the oldest history entry may leave out effective_from")
+        dates = [h.effective_from for h in self.history if h.effective_from] + [self.effective_from]
         if any(b <= a for a, b in itertools.pairwise(dates)):
             raise ValueError(
                 "history must run oldest first, every effective_from before the next and before "
