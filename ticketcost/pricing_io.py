@@ -1,0 +1,360 @@
+"""Price files in and out: import LiteLLM or genai-prices data, diff two files, find stale ones.
+
+Imports read numbers exactly (JSON floats are parsed from their text as ``Decimal``, and LiteLLM's
+per-token prices are moved to per-1M by shifting the decimal point), build a ticketcost price file,
+and validate it against the schema before anyone sees it. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import json
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from ticketcost.errors import TicketcostError
+from ticketcost.pricing import VARIANTS, ModelPrice, PriceLevel, Rates
+
+LITELLM = "litellm"
+GENAI_PRICES = "genai-prices"
+KNOWN_NAMES = {"openai": "OpenAI", "anthropic": "Anthropic", "gemini": "Google", "google": "Google",
+               "deepseek": "DeepSeek", "mistral": "Mistral AI", "groq": "Groq"}  # fmt: skip
+_LITELLM_SUFFIX = {"batch": "_batches", "flex": "_flex", "priority": "_priority"}
+_LITELLM_FIELDS = {
+    "input_usd_per_mtok": "input_cost_per_token",
+    "output_usd_per_mtok": "output_cost_per_token",
+    "cache_read_usd_per_mtok": "cache_read_input_token_cost",
+    "cache_write_usd_per_mtok": "cache_creation_input_token_cost",
+}
+_GENAI_FIELDS = {
+    "input_usd_per_mtok": "input_mtok",
+    "output_usd_per_mtok": "output_mtok",
+    "cache_read_usd_per_mtok": "cache_read_mtok",
+    "cache_write_usd_per_mtok": "cache_write_mtok",
+    "cache_write_1h_usd_per_mtok": "cache_write_1h_mtok",
+}
+
+
+def read_json(text: str | bytes, origin: str) -> Any:
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except ValueError as exc:
+        raise TicketcostError(f"{origin}: not valid JSON ({exc})") from None
+
+
+def detect_format(data: Any, origin: str) -> str:
+    if isinstance(data, dict) and any(
+        isinstance(v, dict) and "input_cost_per_token" in v for v in data.values()
+    ):
+        return LITELLM
+    providers = data if isinstance(data, list) else [data]
+    if providers and all(isinstance(p, dict) and "models" in p for p in providers):
+        return GENAI_PRICES
+    raise TicketcostError(
+        f"{origin}: neither LiteLLM's model_prices_and_context_window.json (a mapping of model "
+        "names to *_cost_per_token fields) nor genai-prices data (providers with models and "
+        "*_mtok prices)"
+    )
+
+
+def _wanted(name: str, patterns: Sequence[str]) -> bool:
+    return not patterns or any(fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+def _per_mtok(value: Any) -> Decimal | None:
+    """LiteLLM's USD per token as USD per 1M tokens, exactly."""
+    if value is None:
+        return None
+    return Decimal(value).scaleb(6).normalize()
+
+
+def _plain(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.normalize()
+
+
+# -------------------------------------------------------------------------------------- LiteLLM
+
+
+def _litellm_rates(
+    entry: dict[str, Any], suffix: str, base: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Rates from ``<field><suffix>`` keys; an input, output or cache price the variant or tier
+    leaves out keeps the standard (``base``) price, as LiteLLM reads it."""
+    rates: dict[str, Any] = {}
+    for ours, theirs in _LITELLM_FIELDS.items():
+        value = _per_mtok(entry.get(theirs + suffix))
+        if value is None and base is not None:
+            value = base.get(ours)
+        rates[ours] = value
+    # The 1-hour write price is never carried over: a variant or tier that does not state one
+    # has none in the data.
+    hour = _per_mtok(entry.get("cache_creation_input_token_cost_above_1hr" + suffix))
+    if hour is not None:
+        rates["cache_write_1h_usd_per_mtok"] = hour
+    return rates
+
+
+def _litellm_tiers(
+    entry: dict[str, Any], suffix: str, base: dict[str, Any]
+) -> list[dict[str, Any]]:
+    pattern = re.compile(
+        r"^(?:input|output)_cost_per_token_above_(\d+)k_tokens" + re.escape(suffix) + "$"
+    )
+    thresholds = sorted({int(m.group(1)) * 1000 for k in entry if (m := pattern.match(k))})
+    tiers = []
+    for threshold in thresholds:
+        tier_suffix = f"_above_{threshold // 1000}k_tokens{suffix}"
+        tiers.append({"above_input_tokens": threshold} | _litellm_rates(entry, tier_suffix, base))
+    return tiers
+
+
+def _litellm_models(
+    data: dict[str, Any], patterns: Sequence[str]
+) -> list[tuple[str, dict[str, Any]]]:
+    models = []
+    for name, entry in data.items():
+        if name == "sample_spec" or not isinstance(entry, dict):
+            continue
+        if entry.get("input_cost_per_token") is None or entry.get("output_cost_per_token") is None:
+            continue
+        if entry.get("mode") not in (None, "chat", "completion", "responses"):
+            continue
+        if not _wanted(name, patterns):
+            continue
+        base = _litellm_rates(entry, "", None)
+        model: dict[str, Any] = {"id": name, "name": name} | base
+        if entry.get("prompt_cache_min_tokens"):
+            model["cache_min_tokens"] = int(entry["prompt_cache_min_tokens"])
+        tiers = _litellm_tiers(entry, "", base)
+        if tiers:
+            model["tiers"] = tiers
+        variants = {}
+        for variant, suffix in _LITELLM_SUFFIX.items():
+            if entry.get("input_cost_per_token" + suffix) is None:
+                continue
+            rates = _litellm_rates(entry, suffix, base)
+            variant_tiers = _litellm_tiers(entry, suffix, base)
+            variants[variant] = rates | ({"tiers": variant_tiers} if variant_tiers else {})
+        if variants:
+            model["variants"] = variants
+        models.append((str(entry.get("litellm_provider") or ""), model))
+    return models
+
+
+# --------------------------------------------------------------------------------- genai-prices
+
+
+def _genai_level(prices: dict[str, Any]) -> dict[str, Any]:
+    """genai-prices ``*_mtok`` prices, each a number or {base, tiers: [{start, price}]}."""
+    rates: dict[str, Any] = {}
+    thresholds: set[int] = set()
+    for ours, theirs in _GENAI_FIELDS.items():
+        value = prices.get(theirs)
+        if isinstance(value, dict):
+            thresholds |= {int(t["start"]) for t in value.get("tiers", [])}
+            value = value["base"]
+        rates[ours] = None if value is None else Decimal(value).normalize()
+    if rates["cache_write_1h_usd_per_mtok"] is None:
+        del rates["cache_write_1h_usd_per_mtok"]
+    tiers = []
+    for threshold in sorted(thresholds):
+        tier: dict[str, Any] = {"above_input_tokens": threshold}
+        for ours, theirs in _GENAI_FIELDS.items():
+            value = prices.get(theirs)
+            if isinstance(value, dict):
+                passed = [t for t in value.get("tiers", []) if int(t["start"]) <= threshold]
+                value = passed[-1]["price"] if passed else value["base"]
+            tier[ours] = None if value is None else Decimal(value).normalize()
+        if tier["cache_write_1h_usd_per_mtok"] is None:
+            del tier["cache_write_1h_usd_per_mtok"]
+        tiers.append(tier)
+    return rates | ({"tiers": tiers} if tiers else {})
+
+
+def _genai_models(data: Any, patterns: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
+    models = []
+    for provider in data if isinstance(data, list) else [data]:
+        for entry in provider.get("models", []):
+            name = entry["id"]
+            if not _wanted(name, patterns):
+                continue
+            prices = entry["prices"]
+            dated = prices if isinstance(prices, list) else [{"prices": prices}]
+            dated = [d for d in dated if not (d.get("constraint") or {}).get("start_time")]
+            current = dated[-1]
+            model: dict[str, Any] = {"id": name, "name": entry.get("name") or name}
+            model |= _genai_level(current["prices"])
+            start = (current.get("constraint") or {}).get("start_date")
+            if start:
+                model["effective_from"] = dt.date.fromisoformat(str(start))
+                model["history"] = [
+                    (
+                        {
+                            "effective_from": dt.date.fromisoformat(
+                                str(d["constraint"]["start_date"])
+                            )
+                        }
+                        if (d.get("constraint") or {}).get("start_date")
+                        else {}
+                    )
+                    | _genai_level(d["prices"])
+                    for d in dated[:-1]
+                ]
+            variants = {}
+            for variant in entry.get("price_variants") or []:
+                kind = (variant.get("when") or {}).get("processing")
+                if kind in VARIANTS:
+                    level = _genai_level(variant["prices"])
+                    for key, value in model.items():  # a price the variant leaves out is standard
+                        if key.endswith("_usd_per_mtok") and level.get(key) is None:
+                            level[key] = value
+                    variants[kind] = level
+            if variants:
+                model["variants"] = variants
+            models.append((str(provider.get("id") or ""), model))
+    return models
+
+
+# ---------------------------------------------------------------------------------- the importer
+
+
+class Imported(NamedTuple):
+    text: str  # the price file, YAML
+    models: int
+    format: str
+
+
+def import_prices(
+    data: Any,
+    origin: str,
+    patterns: Sequence[str] = (),
+    provider: str | None = None,
+    provider_name: str | None = None,
+    verified: dt.date | None = None,
+    data_format: str | None = None,
+) -> Imported:
+    """A ticketcost price file from LiteLLM or genai-prices data, validated before it is given."""
+    kind = data_format or detect_format(data, origin)
+    found = _litellm_models(data, patterns) if kind == LITELLM else _genai_models(data, patterns)
+    if provider:
+        found = [(p, m) for p, m in found if p == provider or p.startswith(provider)]
+    if not found:
+        wanted = f" matching {', '.join(patterns)}" if patterns else ""
+        raise TicketcostError(f"{origin}: no model{wanted} with token prices found")
+    providers = sorted({p for p, _ in found})
+    if len(providers) > 1 and not provider:
+        raise TicketcostError(
+            f"{origin}: the models chosen come from {len(providers)} providers "
+            f"({', '.join(providers[:6])}); a price file holds one: pass --provider"
+        )
+    chosen = provider or providers[0] or "imported"
+    if provider_name is None and kind == GENAI_PRICES:
+        named = data if isinstance(data, list) else [data]
+        provider_name = next((p.get("name") for p in named if p.get("id") == chosen), None)
+    slug = re.sub(r"[^a-z0-9._-]+", "-", chosen.lower())
+    document = {
+        "provider": slug,
+        "provider_name": provider_name or KNOWN_NAMES.get(slug, slug.replace("_", " ").title()),
+        "source": f"{origin} ({kind} data, imported by ticketcost)",
+        "verified": verified or dt.date.today(),
+        "models": [m for _, m in sorted(found, key=lambda pm: pm[1]["id"])],
+    }
+    text = dump_price_file(document, kind, origin)
+    from ticketcost.pricing import parse_price_text
+
+    parse_price_text(text, f"{origin} (imported)")  # refuse to hand out a file that fails
+    return Imported(text, len(found), kind)
+
+
+def dump_price_file(document: dict[str, Any], kind: str, origin: str) -> str:
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data: Any) -> bool:  # equal prices are written out, not &id001
+            return True
+
+    def decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+        text = f"{value:f}"
+        return dumper.represent_scalar(
+            "tag:yaml.org,2002:float", text if "." in text else text + ".0"
+        )
+
+    Dumper.add_representer(Decimal, decimal)
+    head = (
+        f"# Imported from {origin} ({kind} format) by `ticketcost pricing import`.\n"
+        "# Review every figure against the provider's price page before relying on it.\n"
+    )
+    body = yaml.dump(document, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return head + body
+
+
+# ------------------------------------------------------------------------------------ diff, check
+
+
+class PriceChange(NamedTuple):
+    model: str
+    change: str  # added, removed, changed
+    field: str | None = None
+    old: str | None = None
+    new: str | None = None
+
+
+def _facts(model: ModelPrice) -> dict[str, str | None]:
+    """Every price of a model, flattened to ``field -> value`` for comparison."""
+
+    def level_facts(prefix: str, level: PriceLevel) -> dict[str, str | None]:
+        facts = _rate_facts(prefix, level.rates)
+        for tier in level.tiers:
+            facts |= _rate_facts(f"{prefix}above {tier.above_input_tokens:,}: ", tier.rates)
+        return facts
+
+    facts = level_facts("", model.level())
+    for name, level in model.variants:
+        facts |= level_facts(f"{name} ", level)
+    facts["cache_min_tokens"] = (
+        None if model.cache_min_tokens is None else str(model.cache_min_tokens)
+    )
+    facts["effective_from"] = (
+        None if model.effective_from is None else model.effective_from.isoformat()
+    )
+    return facts
+
+
+def _rate_facts(prefix: str, rates: Rates) -> dict[str, str | None]:
+    return {
+        f"{prefix}{name}": None if value is None else f"{value.normalize():f}"
+        for name, value in rates._asdict().items()
+    }
+
+
+def diff_prices(old: Iterable[ModelPrice], new: Iterable[ModelPrice]) -> list[PriceChange]:
+    before = {m.id: m for m in old}
+    after = {m.id: m for m in new}
+    changes = []
+    for model_id in sorted(before.keys() | after.keys()):
+        if model_id not in after:
+            changes.append(PriceChange(model_id, "removed"))
+        elif model_id not in before:
+            changes.append(PriceChange(model_id, "added"))
+        else:
+            a, b = _facts(before[model_id]), _facts(after[model_id])
+            for field in dict.fromkeys([*a, *b]):
+                if a.get(field) != b.get(field):
+                    changes.append(
+                        PriceChange(model_id, "changed", field, a.get(field), b.get(field))
+                    )
+    return changes
+
+
+class Stale(NamedTuple):
+    model: ModelPrice
+    age_days: int
+
+
+def stale_models(models: Iterable[ModelPrice], today: dt.date, days: int) -> list[Stale]:
+    """Models whose price was last verified more than ``days`` days before ``today``."""
+    found = [Stale(m, (today - m.verified).days) for m in models]
+    return sorted((s for s in found if s.age_days > days), key=lambda s: (-s.age_days, s.model.id))
