@@ -61,7 +61,7 @@ def test_estimate_flags_reach_the_core():
         "--turns",
         "2",
         "--system-tokens",
-        "100",
+        "5000",
         "--user-tokens",
         "10",
         "--assistant-tokens",
@@ -70,12 +70,14 @@ def test_estimate_flags_reach_the_core():
         "system",
     )
     (model,) = data["models"]
-    # turn 1: write 100 x $1.25 = 0.000125, fresh 10 x $1 = 0.00001, out 20 x $5 = 0.0001
-    # turn 2: read 100 x $0.10 = 0.00001, fresh 2*10+20 = 40 x $1 = 0.00004, out 0.0001
-    # total = 0.000125 + 0.00001 + 0.0001 + 0.00001 + 0.00004 + 0.0001 = 0.000385
-    assert model["cost_usd"]["total"] == D("0.000385")
-    assert model["cost_usd"]["cache_write"] == D("0.000125")
-    assert [t["cost_usd"]["total"] for t in model["turns"]] == [D("0.000235"), D("0.00015")]
+    # (5,000 system tokens: above Haiku 4.5's 4,096-token minimum cacheable prompt)
+    # turn 1: write 5,000 x $1.25 = 0.00625, fresh 10 x $1 = 0.00001, out 20 x $5 = 0.0001
+    # turn 2: read 5,000 x $0.10 = 0.0005, fresh 2*10+20 = 40 x $1 = 0.00004, out 0.0001
+    # total = 0.00625 + 0.00001 + 0.0001 + 0.0005 + 0.00004 + 0.0001 = 0.007
+    assert model["cost_usd"]["total"] == D("0.007")
+    assert model["cost_usd"]["cache_write"] == D("0.00625")
+    # turn 1 = 0.00625 + 0.00001 + 0.0001; turn 2 = 0.0005 + 0.00004 + 0.0001
+    assert [t["cost_usd"]["total"] for t in model["turns"]] == [D("0.00636"), D("0.00064")]
 
 
 def test_per_turn_table():

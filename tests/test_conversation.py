@@ -4,6 +4,8 @@ output is 5 * 200 = 1,000 tokens. Prices are USD per 1M tokens."""
 
 from decimal import Decimal as D
 
+from dataclasses import replace
+
 import pytest
 
 from ticketcost.conversation import CacheMode, ConversationProfile, price_conversation
@@ -13,8 +15,31 @@ from ticketcost.pricing import bundled_prices
 STANDARD = ConversationProfile()
 
 
+def without_minimum(model_id: str):
+    """The model as if its provider cached prompts of any length. The caching arithmetic below
+    uses the standard 500-token system prompt, which is under Anthropic's minimum cacheable
+    prompt (1,024 tokens on Sonnet, 4,096 on Haiku 4.5); test_the_minimum_applies_to_the_
+    standard_ticket shows what the real models do with it."""
+    return replace(bundled_prices().get(model_id), cache_min_tokens=None)
+
+
 def cost(model_id: str, mode: CacheMode = CacheMode.NONE, profile=STANDARD):
-    return price_conversation(bundled_prices().get(model_id), profile, mode)
+    return price_conversation(without_minimum(model_id), profile, mode)
+
+
+def test_the_minimum_applies_to_the_standard_ticket():
+    # the real Haiku 4.5 will not cache a 500-token prefix (minimum 4,096): --cache system on the
+    # standard ticket is the uncached price, 6,750 x $1 + 1,000 x $5 per 1M = $0.01175, with a note
+    haiku = bundled_prices().get("claude-haiku-4-5")
+    assert haiku.cache_min_tokens == 4096
+    result = price_conversation(haiku, STANDARD, CacheMode.SYSTEM)
+    assert result.total_usd == D("0.01175") and result.tokens.cache_read == 0
+    assert "minimum cacheable prompt of 4,096 tokens on turns 1-5" in result.pricing_notes[0]
+    # from a 5,000-token system prompt on it is cached: turn 1 writes 5,000 (x $1.25), turns 2-5
+    # read it (20,000 x $0.10), fresh 4,250 (x $1), output 1,000 (x $5):
+    # 6,250 + 2,000 + 4,250 + 5,000 = 17,500 µ$
+    long_prompt = ConversationProfile(system_tokens=5000)
+    assert price_conversation(haiku, long_prompt, CacheMode.SYSTEM).total_usd == D("0.0175")
 
 
 def test_standard_profile_token_counts():

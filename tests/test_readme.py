@@ -18,7 +18,16 @@ SIX += ["-m", "claude-haiku-4.5", "-m", "gpt-5.4-mini", "-m", "claude-sonnet-4.6
     [
         ["estimate", *SIX],
         ["estimate", *SIX, "--cache", "system"],
-        ["estimate", "-m", "claude-haiku-4.5", "--cache", "prefix", "--per-turn"],
+        [
+            "estimate",
+            "-m",
+            "claude-haiku-4.5",
+            "--cache",
+            "prefix",
+            "--per-turn",
+            "--system-tokens",
+            "4000",
+        ],
         ["models", "--provider", "anthropic"],
         ["stack"],
         ["compare"],

@@ -157,9 +157,11 @@ def test_hourly_rate_derived_from_annual_cost():
 
 
 def test_caching_in_an_intent_profile():
-    data = {"volume": 1, "intents": one_intent(cache="system")}
-    # standard ticket on Haiku with the system prompt cached: $0.010075 (see test_conversation)
-    assert stack(data).total_monthly == D("0.010075")
+    data = {"volume": 1, "intents": one_intent(cache="system", system_tokens=5000)}
+    # a 5,000-token system prompt on Haiku (minimum cacheable 4,096) cached from turn 2:
+    # write 5,000 x $1.25 + read 20,000 x $0.10 + fresh 4,250 x $1 + output 1,000 x $5
+    # = 6,250 + 2,000 + 4,250 + 5,000 = 17,500 µ$ (see test_conversation)
+    assert stack(data).total_monthly == D("0.0175")
 
 
 def test_retries_apply_to_model_cost_only():

@@ -362,6 +362,8 @@ Examples:
   ticketcost models
   ticketcost models --provider anthropic
   ticketcost models --format csv > prices.csv
+  ticketcost models --provider openai --variant batch
+  ticketcost models --discount 15 --currency GBP --fx 0.79
 """
 
 
@@ -371,15 +373,30 @@ def models(
         str | None,
         typer.Option("--provider", metavar="PROVIDER", help="Only this provider's models."),
     ] = None,
+    variant: VariantOption = None,
+    as_of: AsOfOption = None,
+    discount: DiscountOption = None,
+    markup: MarkupOption = None,
+    currency: CurrencyOption = None,
+    fx: FxOption = None,
     pricing: PricingOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    """List model prices (USD per 1M tokens) with their source and date verified."""
+    """List model prices (USD per 1M tokens) with their source and date verified.
+
+    Also shown: the 1-hour cache-write price, the minimum cacheable prompt, and what else is
+    priced (long-context tiers, batch/flex/priority variants, earlier prices); --format json has
+    every rate.
+    """
     from ticketcost.pricing import price_table
     from ticketcost.report import models_report
 
     table = price_table(pricing or ())
-    _emit(models_report(table.models(provider)), output_format)
+    view = _price_view(variant, as_of, discount, markup, currency, fx)
+    chosen, notes = view.apply_all(table.models(provider), explicit=False)
+    _emit(
+        models_report(chosen, notes + view.notes(chosen), view.adjustment.currency), output_format
+    )
 
 
 class ConfigFormat(StrEnum):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ticketcost import __version__, money
 from ticketcost.conversation import CacheMode, ConversationCost, CostSplit, TokenSplit
 from ticketcost.estimate import Estimate
-from ticketcost.pricing import ModelPrice
+from ticketcost.pricing import ModelPrice, Rates, Tier
 
 if TYPE_CHECKING:
     from ticketcost.charts import BarChart, SparkChart
@@ -106,15 +106,39 @@ def payload_header(command: str) -> dict[str, Any]:
 
 
 def price_record(model: ModelPrice) -> dict[str, Any]:
-    return {
-        "input_usd_per_mtok": model.input_usd_per_mtok,
-        "output_usd_per_mtok": model.output_usd_per_mtok,
-        "cache_read_usd_per_mtok": model.cache_read_usd_per_mtok,
-        "cache_write_usd_per_mtok": model.cache_write_usd_per_mtok,
+    def level(rates: Rates, tiers: Sequence[Tier]) -> dict[str, Any]:
+        return rates._asdict() | {
+            "tiers": [
+                {"above_input_tokens": t.above_input_tokens} | t.rates._asdict() for t in tiers
+            ]
+        }
+
+    return level(model.rates, model.tiers) | {
+        "cache_min_tokens": model.cache_min_tokens,
+        "variant": model.variant,
+        "variants": {name: level(lv.rates, lv.tiers) for name, lv in model.variants},
+        "effective_from": model.effective_from,
+        "earlier_prices": [
+            {"effective_from": h.effective_from} | level(h.standard.rates, h.standard.tiers)
+            for h in model.history
+        ],
         "source": model.source,
         "verified": model.verified,
         "origin": model.origin,
     }
+
+
+def price_extras(model: ModelPrice) -> str | None:
+    """What a model's base rates do not show, in a few words: tiers, variants, history."""
+    parts = [f"above {t.above_input_tokens // 1000:,}K tokens" for t in model.tiers]
+    parts += [name for name, _ in model.variants]
+    if model.history:
+        parts.append(
+            f"prices since {model.effective_from.isoformat()}"
+            if model.effective_from
+            else "earlier prices"
+        )
+    return ", ".join(parts) or None
 
 
 def _tokens_record(tokens: TokenSplit) -> dict[str, int]:
@@ -334,13 +358,18 @@ def _conversation_record(conversation: ConversationCost) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------- models
 
 
-def models_report(models: Sequence[ModelPrice]) -> Report:
+def models_report(
+    models: Sequence[ModelPrice], view_notes: Sequence[str] = (), currency: str = "USD"
+) -> Report:
     columns = (
         Column("model", "Model"),
         Column("name", "Name"),
         Column("provider", "Provider"),
         Column("aliases", "Aliases", terminal=False),
         *_RATE_COLUMNS,
+        Column("cache_write_1h_usd_per_mtok", "1h write $/M", Kind.RATE),
+        Column("cache_min_tokens", "Min cache", Kind.COUNT),
+        Column("also", "Also priced"),
         Column("verified", "Verified"),
         Column("source", "Source", terminal=False),
         Column("notes", "Notes", terminal=False),
@@ -355,6 +384,9 @@ def models_report(models: Sequence[ModelPrice]) -> Report:
             m.output_usd_per_mtok,
             m.cache_read_usd_per_mtok,
             m.cache_write_usd_per_mtok,
+            m.cache_write_1h_usd_per_mtok,
+            m.cache_min_tokens,
+            price_extras(m),
             m.verified.isoformat(),
             m.source,
             m.notes,
@@ -372,7 +404,10 @@ def models_report(models: Sequence[ModelPrice]) -> Report:
             ]
         }
 
-    notes = ["Prices in USD per 1M tokens; — means the provider has no such price."]
+    notes = [f"Prices in {currency} per 1M tokens; — means the provider has no such price."]
+    notes += view_notes
     notes += [f"{m.id}: {m.notes}" for m in models if m.notes]
     notes += sources_notes(models)
-    return Report((Table(f"{len(rows)} models", columns, rows),), payload, tuple(notes))
+    return Report(
+        (Table(f"{len(rows)} models", columns, rows),), payload, tuple(notes), currency=currency
+    )
