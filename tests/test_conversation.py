@@ -2,9 +2,8 @@
 5 turns. Turn k sends S + k*U + (k-1)*A: 650, 1,000, 1,350, 1,700, 2,050 = 6,750 input tokens;
 output is 5 * 200 = 1,000 tokens. Prices are USD per 1M tokens."""
 
-from decimal import Decimal as D
-
 from dataclasses import replace
+from decimal import Decimal as D
 
 import pytest
 
