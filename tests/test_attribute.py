@@ -610,3 +610,19 @@ def test_bad_lines_are_listed_file_by_file_in_the_order_given(tmp_path: Path) ->
         ("a.jsonl", 8),
     ]
     assert result.cost_usd == TOTAL and [f.skipped for f in result.files] == [2, 1]
+
+
+def test_a_long_request_is_priced_at_the_tier_it_reaches(tmp_path: Path) -> None:
+    records = [
+        # claude-sonnet-4-5 bills requests above 200,000 input tokens at $6 in / $22.50 out:
+        # 250,000 * 6 + 100 * 22.50 = 1,500,000 + 2,250 µ$ = $1.50225
+        req("T1", "claude-sonnet-4-5", 250_000, 100),
+        # gpt-5.4's tier starts above 272,000: 250,000 * 2.50 + 100 * 15 = 625,000 + 1,500 µ$
+        req("T2", "gpt-5.4", 250_000, 100),
+        # and below 200,000 Sonnet 4.5 is at $3 / $15: 1,000 * 3 + 100 * 15 = 4,500 µ$
+        req("T3", "claude-sonnet-4-5", 1_000, 100),
+    ]
+    result = run_core([write_jsonl(tmp_path / "long.jsonl", records)])
+    costs = {t.ticket_id: t.cost_usd for t in result.top_tickets}
+    assert costs == {"T1": D("1.50225"), "T2": D("0.6265"), "T3": D("0.0045")}
+    assert result.long_context == [("claude-sonnet-4-5", 200_000, 1)]

@@ -186,6 +186,7 @@ class Attribution:
     skipped_reasons: list[tuple[str, int]]
     bad_lines: list[BadLine]
     multi_valued: dict[str, int]  # tickets whose requests carry more than one intent, tenant, ...
+    long_context: list[tuple[str, int, int]]  # (model, band threshold passed, requests)
     outcome_source: str
     tickets_without_outcome: int
     outcomes_without_requests: int
@@ -619,7 +620,12 @@ def _run(
         "__file", "problem", "ticket_id", "tenant", "intent", "queue", "endpoint",
         "prompt_version", "model", "status", "outcome",
     ]  # fmt: skip
-    dims = ", ".join(k for k in keys if k not in optional) + ", cost_usd IS NOT NULL AS given"
+    # Long-context tiers bill a whole request by its own input size, so requests are grouped by
+    # which tier thresholds (of any model in the price table) they pass: a small "band" number.
+    thresholds = sorted({t.above_input_tokens for m in prices for t in m.tiers})
+    band = " + ".join(f"({all_input} > {t})::INTEGER" for t in thresholds) or "0"
+    dims = ", ".join(k for k in keys if k not in optional)
+    dims += f", cost_usd IS NOT NULL AS given, {band} AS band"
     absent = "".join(f", NULL::VARCHAR AS {d}" for d in optional)
     with _progress(con, progress):
         con.execute(
@@ -645,20 +651,23 @@ def _run(
     ]
     resolved_prices = {name: resolve_log_model(prices, name) for name in names}
     con.execute(
-        f"CREATE TEMP TABLE prices (log_model VARCHAR, inp {MONEY_SQL}, outp {MONEY_SQL}, "
-        f"readp {MONEY_SQL}, writep {MONEY_SQL})"
+        f"CREATE TEMP TABLE prices (log_model VARCHAR, band INTEGER, inp {MONEY_SQL}, "
+        f"outp {MONEY_SQL}, readp {MONEY_SQL}, writep {MONEY_SQL})"
     )
     rows = []
     for name, price in resolved_prices.items():
         if price is None:
             continue
-        read = price.cache_read_usd_per_mtok or price.input_usd_per_mtok
-        write = price.cache_write_usd_per_mtok or price.input_usd_per_mtok
-        rows.append(
-            f"({_text(name)}, {per_token_usd(price.input_usd_per_mtok)}, "
-            f"{per_token_usd(price.output_usd_per_mtok)}, {per_token_usd(read)}, "
-            f"{per_token_usd(write)})"
-        )
+        for number in range(len(thresholds) + 1):
+            # a request in band n has more input than thresholds[n - 1] and no more than the next
+            rates, _ = price.level().for_input(thresholds[number - 1] + 1 if number else 0)
+            read = rates.cache_read_usd_per_mtok or rates.input_usd_per_mtok
+            write = rates.cache_write_usd_per_mtok or rates.input_usd_per_mtok
+            rows.append(
+                f"({_text(name)}, {number}, {per_token_usd(rates.input_usd_per_mtok)}, "
+                f"{per_token_usd(rates.output_usd_per_mtok)}, {per_token_usd(read)}, "
+                f"{per_token_usd(write)})"
+            )
     if rows:
         con.execute(f"INSERT INTO prices VALUES {', '.join(rows)}")
     status_cases = " ".join(
@@ -675,7 +684,8 @@ def _run(
         f"+ write_tokens * writep + out_tokens * outp, 0) END::{MONEY_SQL} AS cost, "
         "(NOT given AND log_model IS NULL) AS unpriced, out_tokens AS all_output_tokens, "
         "CASE WHEN NOT given AND log_model IS NULL THEN requests ELSE 0 END AS unpriced_requests "
-        "FROM g LEFT JOIN prices ON g.model = prices.log_model WHERE problem IS NULL"
+        "FROM g LEFT JOIN prices ON g.model = prices.log_model AND g.band = prices.band "
+        "WHERE problem IS NULL"
     )
 
     outcome_source = "the outcome field of the requests"
@@ -828,6 +838,17 @@ def _run(
             "GROUP BY model"
         ).fetchall()
     )
+    reached: dict[tuple[str, int], int] = {}
+    for model, number, count in con.execute(
+        "SELECT model, band, sum(priced_requests) FROM gc WHERE band > 0 AND NOT unpriced "
+        "AND priced_requests > 0 GROUP BY 1, 2"
+    ).fetchall():
+        price = resolved_prices.get(str(model))
+        tier = price.level().for_input(thresholds[int(number) - 1] + 1)[1] if price else None
+        if tier is not None:  # the band passes one of this model's own thresholds
+            key = (str(model), tier.above_input_tokens)
+            reached[key] = reached.get(key, 0) + int(count)
+    long_context = [(m, t, n) for (m, t), n in sorted(reached.items())]
     priced_models = [
         PricedModel(name, price, int(used[name]))
         for name, price in resolved_prices.items()
@@ -896,6 +917,7 @@ def _run(
         skipped_reasons=reasons,
         bad_lines=bad_lines,
         multi_valued=multi,
+        long_context=long_context,
         outcome_source=outcome_source,
         tickets_without_outcome=no_outcome,
         outcomes_without_requests=outcomes_without_requests,

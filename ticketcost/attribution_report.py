@@ -329,6 +329,11 @@ def _notes(result: Attribution) -> list[str]:
             f"... {result.skipped - len(result.bad_lines):,} more skipped lines "
             "(--strict stops at the first)"
         )
+    for model, threshold, requests in result.long_context:
+        notes.append(
+            f"{requests:,} {model} requests sent more than {threshold:,} input tokens and were "
+            "priced at the long-context tier they reach"
+        )
     if result.given_requests:
         notes.append(
             f"{result.given_requests:,} requests carried cost_usd, used as given: "
