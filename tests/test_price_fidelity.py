@@ -189,7 +189,9 @@ def test_discount_markup_and_currency_on_a_cached_conversation(prices: Path, mod
     assert "€0.00712908" in table and "$" not in table.split("Price source")[0]
     assert "less a 10% discount, plus a 5% markup, in EUR at 0.92 per USD" in table
     csv_head = run("estimate", "--pricing", str(prices), "-m", "tiered", *flags, "-f", "csv")
-    assert "total_eur" in csv_head.stdout.splitlines()[0]
+    header, row = csv_head.stdout.splitlines()[:2]
+    assert "total_eur" in header and header.endswith("currency,price_factor")
+    assert row.endswith("EUR,0.8694")
 
 
 def test_adjustment_flags_are_checked() -> None:

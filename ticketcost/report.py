@@ -280,6 +280,12 @@ def estimate_report(result: Estimate, per_turn: bool = False) -> Report:
         Column("verified", "Verified", terminal=False),
         Column("source", "Source", terminal=False),
     ]
+    adjusted = not view.adjustment.is_identity
+    if adjusted:  # so that a CSV says what its amounts are, like the notes under the table
+        columns += [
+            Column("currency", "Currency", terminal=False),
+            Column("price_factor", "Factor on list prices", Kind.AMOUNT, terminal=False),
+        ]
     rows = []
     for conversation in result.results:
         model, tokens, cost = conversation.model, conversation.tokens, conversation.cost
@@ -305,6 +311,7 @@ def estimate_report(result: Estimate, per_turn: bool = False) -> Report:
                 money.multiply(cost.total, 1000),
                 model.verified.isoformat(),
                 model.source,
+                *((view.adjustment.currency, view.adjustment.factor) if adjusted else ()),
             )
         )
     return Report(
