@@ -626,3 +626,18 @@ def test_a_long_request_is_priced_at_the_tier_it_reaches(tmp_path: Path) -> None
     costs = {t.ticket_id: t.cost_usd for t in result.top_tickets}
     assert costs == {"T1": D("1.50225"), "T2": D("0.6265"), "T3": D("0.0045")}
     assert result.long_context == [("claude-sonnet-4-5", 200_000, 1)]
+
+
+def test_requests_are_priced_at_the_prices_of_their_date(tmp_path: Path) -> None:
+    # claude-sonnet-4-6 had a 200K long-context tier ($6 in / $22.50 out) until 2026-03-13, when
+    # it became flat-priced at $3 / $15 (recorded history in pricing/anthropic.yaml)
+    records = [
+        req("T1", "claude-sonnet-4-6", 250_000, 100, timestamp="2026-02-01T09:00:00Z"),
+        req("T2", "claude-sonnet-4-6", 250_000, 100, timestamp="2026-04-01T09:00:00Z"),
+        req("T3", "claude-sonnet-4-6", 250_000, 100),  # no date: today's prices
+    ]
+    result = run_core([write_jsonl(tmp_path / "dated.jsonl", records)])
+    costs = {t.ticket_id: t.cost_usd for t in result.top_tickets}
+    # T1: 250,000 * 6 + 100 * 22.50 = 1,502,250 µ$; T2, T3: 250,000 * 3 + 100 * 15 = 751,500 µ$
+    assert costs == {"T1": D("1.50225"), "T2": D("0.7515"), "T3": D("0.7515")}
+    assert result.earlier_prices == [("claude-sonnet-4-6", None, 1)]

@@ -17,6 +17,7 @@ same checks and stops at the first few bad ones (it runs only when something was
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import io
 import os
@@ -187,6 +188,7 @@ class Attribution:
     bad_lines: list[BadLine]
     multi_valued: dict[str, int]  # tickets whose requests carry more than one intent, tenant, ...
     long_context: list[tuple[str, int, int]]  # (model, band threshold passed, requests)
+    earlier_prices: list[tuple[str, str | None, int]]  # (model, in force from, requests)
     outcome_source: str
     tickets_without_outcome: int
     outcomes_without_requests: int
@@ -624,8 +626,17 @@ def _run(
     # which tier thresholds (of any model in the price table) they pass: a small "band" number.
     thresholds = sorted({t.above_input_tokens for m in prices for t in m.tiers})
     band = " + ".join(f"({all_input} > {t})::INTEGER" for t in thresholds) or "0"
+    # Recorded price changes: a request is priced at the prices in force on its date. "period" n
+    # counts the change dates on or before the request's day (no readable date: today's prices).
+    changes = sorted(
+        {h.effective_from for m in prices for h in m.history if h.effective_from}
+        | {m.effective_from for m in prices if m.history and m.effective_from}
+    )
+    day = "TRY_CAST(left(timestamp, 10) AS DATE)"
+    passed = " + ".join(f"({day} >= DATE {_text(d.isoformat())})::INTEGER" for d in changes)
+    period = f"coalesce({passed}, {len(changes)})" if changes else "0"
     dims = ", ".join(k for k in keys if k not in optional)
-    dims += f", cost_usd IS NOT NULL AS given, {band} AS band"
+    dims += f", cost_usd IS NOT NULL AS given, {band} AS band, {period} AS period"
     absent = "".join(f", NULL::VARCHAR AS {d}" for d in optional)
     with _progress(con, progress):
         con.execute(
@@ -651,23 +662,25 @@ def _run(
     ]
     resolved_prices = {name: resolve_log_model(prices, name) for name in names}
     con.execute(
-        f"CREATE TEMP TABLE prices (log_model VARCHAR, band INTEGER, inp {MONEY_SQL}, "
-        f"outp {MONEY_SQL}, readp {MONEY_SQL}, writep {MONEY_SQL})"
+        f"CREATE TEMP TABLE prices (log_model VARCHAR, band INTEGER, period INTEGER, "
+        f"inp {MONEY_SQL}, outp {MONEY_SQL}, readp {MONEY_SQL}, writep {MONEY_SQL})"
     )
     rows = []
-    for name, price in resolved_prices.items():
-        if price is None:
+    for name, now in resolved_prices.items():
+        if now is None:
             continue
-        for number in range(len(thresholds) + 1):
-            # a request in band n has more input than thresholds[n - 1] and no more than the next
-            rates, _ = price.level().for_input(thresholds[number - 1] + 1 if number else 0)
-            read = rates.cache_read_usd_per_mtok or rates.input_usd_per_mtok
-            write = rates.cache_write_usd_per_mtok or rates.input_usd_per_mtok
-            rows.append(
-                f"({_text(name)}, {number}, {per_token_usd(rates.input_usd_per_mtok)}, "
-                f"{per_token_usd(rates.output_usd_per_mtok)}, {per_token_usd(read)}, "
-                f"{per_token_usd(write)})"
-            )
+        for when in range(len(changes) + 1):
+            then = _price_in_period(now, changes, when)
+            for number in range(len(thresholds) + 1):
+                # band n: more input than thresholds[n - 1] and no more than the next threshold
+                rates, _ = then.level().for_input(thresholds[number - 1] + 1 if number else 0)
+                read = rates.cache_read_usd_per_mtok or rates.input_usd_per_mtok
+                write = rates.cache_write_usd_per_mtok or rates.input_usd_per_mtok
+                rows.append(
+                    f"({_text(name)}, {number}, {when}, {per_token_usd(rates.input_usd_per_mtok)}, "
+                    f"{per_token_usd(rates.output_usd_per_mtok)}, {per_token_usd(read)}, "
+                    f"{per_token_usd(write)})"
+                )
     if rows:
         con.execute(f"INSERT INTO prices VALUES {', '.join(rows)}")
     status_cases = " ".join(
@@ -685,6 +698,7 @@ def _run(
         "(NOT given AND log_model IS NULL) AS unpriced, out_tokens AS all_output_tokens, "
         "CASE WHEN NOT given AND log_model IS NULL THEN requests ELSE 0 END AS unpriced_requests "
         "FROM g LEFT JOIN prices ON g.model = prices.log_model AND g.band = prices.band "
+        "AND g.period = prices.period "
         "WHERE problem IS NULL"
     )
 
@@ -843,12 +857,24 @@ def _run(
         "SELECT model, band, sum(priced_requests) FROM gc WHERE band > 0 AND NOT unpriced "
         "AND priced_requests > 0 GROUP BY 1, 2"
     ).fetchall():
-        price = resolved_prices.get(str(model))
-        tier = price.level().for_input(thresholds[int(number) - 1] + 1)[1] if price else None
+        found = resolved_prices.get(str(model))
+        tier = found.level().for_input(thresholds[int(number) - 1] + 1)[1] if found else None
         if tier is not None:  # the band passes one of this model's own thresholds
             key = (str(model), tier.above_input_tokens)
             reached[key] = reached.get(key, 0) + int(count)
     long_context = [(m, t, n) for (m, t), n in sorted(reached.items())]
+    earlier: list[tuple[str, str | None, int]] = []
+    for model, when, count in con.execute(
+        f"SELECT model, period, sum(priced_requests) FROM gc WHERE period < {len(changes)} "
+        "AND NOT unpriced AND priced_requests > 0 GROUP BY 1, 2 ORDER BY 1, 2"
+    ).fetchall():
+        latest = resolved_prices.get(str(model))
+        if latest is None:
+            continue
+        past = _price_in_period(latest, changes, int(when))
+        if past is not latest:  # this model's price did change since then
+            since = past.effective_from.isoformat() if past.effective_from else None
+            earlier.append((str(model), since, int(count)))
     priced_models = [
         PricedModel(name, price, int(used[name]))
         for name, price in resolved_prices.items()
@@ -918,11 +944,28 @@ def _run(
         bad_lines=bad_lines,
         multi_valued=multi,
         long_context=long_context,
+        earlier_prices=earlier,
         outcome_source=outcome_source,
         tickets_without_outcome=no_outcome,
         outcomes_without_requests=outcomes_without_requests,
         fields=fields,
     )
+
+
+def _price_in_period(current: ModelPrice, changes: Sequence[dt.date], period: int) -> ModelPrice:
+    """The model's prices for requests dated in ``period`` (see ``_run``): those in force on the
+    period's first day, or before the first change; today's when nothing earlier is recorded."""
+    if period >= len(changes):
+        return current
+    day = changes[period] - dt.timedelta(days=1)
+    try:
+        return current.on(day)
+    except TicketcostError:  # no price recorded that far back: the earliest known
+        return (
+            current.on(current.history[0].effective_from)
+            if current.history and (current.history[0].effective_from)
+            else current
+        )
 
 
 def _natural(text: str | None) -> tuple[int, list[tuple[int, int | str]]]:

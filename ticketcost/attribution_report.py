@@ -334,6 +334,12 @@ def _notes(result: Attribution) -> list[str]:
             f"{requests:,} {model} requests sent more than {threshold:,} input tokens and were "
             "priced at the long-context tier they reach"
         )
+    for model, since, requests in result.earlier_prices:
+        notes.append(
+            f"{requests:,} {model} requests are dated before a recorded price change and were "
+            "priced at the prices in force then ("
+            + (f"those from {since})" if since else "its earliest recorded prices)")
+        )
     if result.given_requests:
         notes.append(
             f"{result.given_requests:,} requests carried cost_usd, used as given: "
