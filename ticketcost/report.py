@@ -15,7 +15,14 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ticketcost import __version__, money
-from ticketcost.conversation import CacheMode, ConversationCost, CostSplit, TokenSplit
+from ticketcost.conversation import (
+    CacheMode,
+    CacheTTL,
+    ConversationCost,
+    CostSplit,
+    TokenSplit,
+    write_price,
+)
 from ticketcost.estimate import Estimate
 from ticketcost.pricing import ModelPrice, Rates, Tier
 
@@ -220,7 +227,12 @@ def estimate_report(result: Estimate, per_turn: bool = False) -> Report:
     no_cache = [c.model.id for c in result.results if c.cache_unavailable]
     if no_cache:
         notes.append(f"No cache price, priced without caching: {', '.join(no_cache)}")
-    as_input = [c.model.id for c in result.results if c.writes_billed_as_input]
+    # (a model that lacks only a 1-hour price says so in its own pricing note)
+    as_input = [
+        c.model.id
+        for c in result.results
+        if c.writes_billed_as_input and c.model.cache_write_usd_per_mtok is None
+    ]
     if as_input:
         notes.append(
             "No separate cache-write price (the provider bills the first pass as ordinary input), "
@@ -268,11 +280,14 @@ def estimate_report(result: Estimate, per_turn: bool = False) -> Report:
         table = Table(title, tuple(columns), tuple(rows), tuple(breaks))
         return Report((table,), payload, tuple(notes), currency=view.adjustment.currency)
 
+    rate_columns = list(_RATE_COLUMNS)
+    if result.cache_ttl is CacheTTL.ONE_HOUR:
+        rate_columns[3] = Column("cache_write_1h_usd_per_mtok", "1h write $/M", Kind.RATE)
     columns = [
         Column("model", "Model"),
         Column("name", "Name", terminal=False),
         Column("provider", "Provider", terminal=False),
-        *_visible(_RATE_COLUMNS, cached, hide_tokens=True),
+        *_visible(rate_columns, cached, hide_tokens=True),
         *_visible(_TOKEN_COLUMNS, cached, hide_tokens=True),
         *_visible(_COST_COLUMNS, cached, hide_tokens=True),
         Column("total_usd", "Per ticket", Kind.USD),
@@ -297,7 +312,7 @@ def estimate_report(result: Estimate, per_turn: bool = False) -> Report:
                 model.input_usd_per_mtok,
                 model.output_usd_per_mtok,
                 model.cache_read_usd_per_mtok,
-                model.cache_write_usd_per_mtok,
+                write_price(model.rates, result.cache_ttl),  # the price the writes paid
                 tokens.input,
                 tokens.fresh_input,
                 tokens.cache_read,
