@@ -56,13 +56,7 @@ class RateFields(_Strict):
         return self
 
     def rates(self) -> Rates:
-        return Rates(
-            self.input_usd_per_mtok,
-            self.output_usd_per_mtok,
-            self.cache_read_usd_per_mtok,
-            self.cache_write_usd_per_mtok,
-            self.cache_write_1h_usd_per_mtok,
-        )
+        return Rates(**{name: getattr(self, name) for name in Rates._fields})
 
 
 class TierEntry(RateFields):
