@@ -85,7 +85,8 @@ def test_a_250k_token_request_is_billed_entirely_at_the_tier_rate(prices: Path) 
     assert total(prices, *flags) == D("0.41")
     out = run("estimate", "--pricing", str(prices), "-m", "tiered", "--turns", "1",
               "--system-tokens", "249850", "--assistant-tokens", "1000").stdout  # fmt: skip
-    assert "turn 1 send more than 200,000 input tokens" in out and "$4.00 in / $15.00 out" in out
+    assert "turn 1 sends more than 200,000 input tokens and is billed" in out
+    assert "$4.00 in / $15.00 out" in out
 
 
 def test_turns_pick_their_tier_by_their_own_input(model) -> None:
@@ -240,3 +241,31 @@ def test_dates_and_adjustments_survive_the_price_cache(model) -> None:
     again = ModelPrice.from_record(model.to_record())
     assert again == model
     assert again.on(dt.date(2026, 2, 1)).input_usd_per_mtok == D("3.00")
+
+
+def test_the_bundled_sonnet_4_6_history() -> None:
+    # Sonnet 4.6 billed requests above 200K input tokens at $6 / $22.50 until 2026-03-13, then went
+    # flat at $3 / $15. One turn of 210,000 system + 150 user tokens, 200 output:
+    # January: 210,150 * 6 + 200 * 22.50 = 1,260,900 + 4,500 µ$ = $1.2654
+    # today:   210,150 * 3 + 200 * 15    =   630,450 + 3,000 µ$ = $0.63345
+    flags = [
+        "--turns",
+        "1",
+        "--system-tokens",
+        "210000",
+        "-m",
+        "claude-sonnet-4.6",
+        "-m",
+        "haiku-4.5",
+    ]
+    then = as_json("estimate", *flags, "--as-of", "2026-01-15")
+    now = as_json("estimate", *flags)
+    cost = {m["id"]: m["cost_usd"]["total"] for m in then["models"]}
+    assert cost["claude-sonnet-4-6"] == D("1.2654")
+    assert {m["id"]: m["cost_usd"]["total"] for m in now["models"]}["claude-sonnet-4-6"] == D(
+        "0.63345"
+    )
+    assert (
+        "No recorded price dates, so today's prices are used for 2026-01-15: claude-haiku-4-5"
+        in then["notes"]
+    )

@@ -284,7 +284,7 @@ Examples:
   ticketcost estimate --pricing my-prices.yaml --format json > estimate.json
   ticketcost estimate -m gpt-5.4 --variant batch --turns 40 --system-tokens 8000
   ticketcost estimate --cache system --cache-ttl 1h --discount 12 --currency EUR --fx 0.92
-  ticketcost estimate -m claude-haiku-4.5 --as-of 2026-01-15
+  ticketcost estimate -m claude-sonnet-4.6 --as-of 2026-01-15 --system-tokens 210000
 """
 
 
@@ -394,9 +394,7 @@ def models(
     table = price_table(pricing or ())
     view = _price_view(variant, as_of, discount, markup, currency, fx)
     chosen, notes = view.apply_all(table.models(provider), explicit=False)
-    _emit(
-        models_report(chosen, notes + view.notes(chosen), view.adjustment.currency), output_format
-    )
+    _emit(models_report(chosen, view.notes() + notes, view.adjustment.currency), output_format)
 
 
 class ConfigFormat(StrEnum):

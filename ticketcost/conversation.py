@@ -395,9 +395,11 @@ def price_conversation(
         )
     for threshold, hit in tiered.items():
         rates, _ = level.for_input(threshold + 1)
+        many = len(hit) > 1
         pricing_notes.append(
-            f"{model.id}: turn{'s' if len(hit) > 1 else ''} {_turn_ranges(hit)} send more than "
-            f"{threshold:,} input tokens and are billed at the long-context tier "
+            f"{model.id}: turn{'s' if many else ''} {_turn_ranges(hit)} "
+            f"{'send' if many else 'sends'} more than {threshold:,} input tokens and "
+            f"{'are' if many else 'is'} billed at the long-context tier "
             f"({money.format_usd(rates.input_usd_per_mtok)} in / "
             f"{money.format_usd(rates.output_usd_per_mtok)} out per 1M)"
         )

@@ -55,5 +55,5 @@ def estimate(
         (price_conversation(model, profile, cache_mode, cache_ttl=cache_ttl) for model in chosen),
         key=lambda result: (result.total_usd, result.model.id),
     )
-    notes += view.notes(chosen)
+    notes = view.notes() + notes
     return Estimate(profile, cache_mode, tuple(results), cache_ttl, view, tuple(notes))

@@ -148,6 +148,7 @@ class PriceView:
         from a whole table, the ones without them are left out and named in a note."""
         kept: list[ModelPrice] = []
         left_out: list[str] = []
+        undated: list[str] = []  # no recorded price dates at all: today's prices stand in
         for model in models:
             try:
                 kept.append(self.apply(model))
@@ -155,6 +156,9 @@ class PriceView:
                 if explicit:
                     raise
                 left_out.append(model.id)
+                continue
+            if self.as_of is not None and model.effective_from is None and not model.history:
+                undated.append(model.id)
         notes = []
         if left_out:
             wanted = " or ".join(
@@ -166,21 +170,20 @@ class PriceView:
                 if part
             )
             notes.append(f"Left out (no {wanted} in the data): {', '.join(left_out)}")
+        if undated and self.as_of is not None:
+            notes.append(
+                f"No recorded price dates, so today's prices are used for "
+                f"{self.as_of.isoformat()}: {', '.join(undated)}"
+            )
         return kept, notes
 
-    def notes(self, models: Iterable[ModelPrice]) -> list[str]:
-        found = list(models)
+    def notes(self) -> list[str]:
+        """What this view changes about the prices, for the notes under a table."""
         notes = []
         if self.variant:
             notes.append(f"Request variant: {self.variant} (its own rates and tiers)")
         if self.as_of is not None:
-            undated = [m.id for m in found if m.effective_from is None]
             notes.append(f"Prices in force on {self.as_of.isoformat()}")
-            if undated:
-                notes.append(
-                    f"No recorded start date, so today's prices are used for "
-                    f"{self.as_of.isoformat()}: {', '.join(undated)}"
-                )
         if not self.adjustment.is_identity:
             notes.append(self.adjustment.describe())
         return notes
