@@ -192,3 +192,5 @@ def test_pricing_check_finds_stale_prices(price_file) -> None:
 def test_pricing_help_has_examples() -> None:
     for sub in ("import", "diff", "check"):
         assert "Examples:" in run("pricing", sub, "--help").stdout
+    listed = run("pricing").stdout  # no subcommand: the group's help, exit 0
+    assert "import" in listed and "diff" in listed and "check" in listed

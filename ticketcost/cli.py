@@ -1114,11 +1114,16 @@ def _progress_printer(sources: Any) -> Callable[[float], None] | None:
     return show
 
 
-pricing_app = typer.Typer(
-    **_SETTINGS,
-    help="Price files: import from LiteLLM or genai-prices, diff two files, find stale prices.",
-)
+pricing_app = typer.Typer(**_SETTINGS)
 _COMMANDS["pricing"] = pricing_app
+
+
+@pricing_app.callback(invoke_without_command=True)
+def _pricing(ctx: typer.Context) -> None:
+    """Price files: import from LiteLLM or genai-prices, diff two files, find stale prices."""
+    if ctx.invoked_subcommand is None:
+        sys.stdout.write(ctx.get_help() + "\n")
+        raise typer.Exit()
 
 
 class ImportFormat(StrEnum):
