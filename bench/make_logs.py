@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from ticketcost.logfields import FIELDS
+from ticketcost.attribution.fields import FIELDS
 
 # intent: (weight, queue, model, fallback model, user tokens a turn, assistant tokens a turn)
 INTENTS = {

@@ -41,10 +41,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ticketcost import money
-from ticketcost.attribution import Options, attribute, find_sources, resolve_log_model
+from ticketcost.attribution.engine import Options, attribute, find_sources, resolve_log_model
+from ticketcost.attribution.fields import Preset, build_field_map
 from ticketcost.errors import TicketcostError
-from ticketcost.logfields import Preset, build_field_map
-from ticketcost.pricing import bundled_prices
+from ticketcost.pricing.table import bundled_prices
 
 D = Decimal
 HAIKU, MINI = "claude-haiku-4-5", "gpt-5.4-mini"

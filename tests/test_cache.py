@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from ticketcost import pricing
+from ticketcost.pricing import table as pricing
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import pytest
 from conftest import as_json, error, run
 
 from ticketcost.cli import app
-from ticketcost.estimate import estimate
-from ticketcost.formats import FORMATTERS, OutputFormat, format_report
-from ticketcost.pricing import bundled_prices
-from ticketcost.report import estimate_report, models_report
+from ticketcost.costs.estimate import estimate
+from ticketcost.pricing.table import bundled_prices
+from ticketcost.report.formats import FORMATTERS, OutputFormat, format_report
+from ticketcost.report.model import estimate_report, models_report
 
 
 def test_estimate_default_prices_every_model_cheapest_first():
@@ -201,7 +201,7 @@ def test_only_the_command_being_run_is_built():
 
 
 def test_wide_characters_keep_table_columns_aligned():
-    from ticketcost.texttable import draw_table, width
+    from ticketcost.report.texttable import draw_table, width
 
     assert (width("退款"), width("café"), width("cafe\u0301"), width("abc")) == (4, 4, 4, 3)
     text = draw_table("t", ["Intent", "$"], [["退款", "$1"], ["café", "$22"]], [False, True])

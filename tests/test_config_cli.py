@@ -11,7 +11,7 @@ import pytest
 import yaml
 from conftest import error, run
 
-from ticketcost.starter import STARTER_YAML, starter_data
+from ticketcost.costs.starter import STARTER_YAML, starter_data
 
 # 1,000 tickets x $0.0026 (gpt-5.4-nano) + $797.40 hosting = $800 a month; 800 resolved
 # -> exactly $1.00 per resolved ticket
@@ -307,7 +307,7 @@ def test_every_new_command_has_help_with_examples():
 
 
 def test_bundled_benchmarks_cover_the_reference_points():
-    from ticketcost.benchmarks import bundled_benchmarks
+    from ticketcost.costs.benchmarks import bundled_benchmarks
 
     by_id = {b.id: b for b in bundled_benchmarks()}
     assert by_id["klarna"].usd == D("0.19")

@@ -7,9 +7,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from ticketcost.conversation import CacheMode, ConversationProfile, price_conversation
+from ticketcost.costs.conversation import CacheMode, ConversationProfile, price_conversation
 from ticketcost.errors import TicketcostError
-from ticketcost.pricing import bundled_prices
+from ticketcost.pricing.table import bundled_prices
 
 STANDARD = ConversationProfile()
 

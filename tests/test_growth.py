@@ -8,15 +8,14 @@ from itertools import pairwise
 
 import pytest
 
-from ticketcost.conversation import (
+from ticketcost.costs.conversation import (
     CacheMode,
     ConversationProfile,
     HistoryPolicy,
     PolicyKind,
     price_conversation,
 )
-from ticketcost.errors import TicketcostError
-from ticketcost.growth import (
+from ticketcost.costs.growth import (
     cost_curve,
     deflection_roi,
     parse_rate,
@@ -25,7 +24,8 @@ from ticketcost.growth import (
     parse_volumes,
     scale_for_models,
 )
-from ticketcost.pricing import price_table
+from ticketcost.errors import TicketcostError
+from ticketcost.pricing.table import price_table
 
 # Caching mechanics on the standard 500-token system prompt, under Haiku 4.5's 4,096-token minimum
 # cacheable prompt: the minimum is lifted here (test_conversation checks it separately).

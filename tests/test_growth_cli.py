@@ -9,7 +9,7 @@ from decimal import Decimal as D
 import pytest
 from conftest import as_json, error, run
 
-from ticketcost.starter import STARTER_YAML
+from ticketcost.costs.starter import STARTER_YAML
 
 
 def test_scale_table_agrees_with_estimate_times_volume():

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 import pytest
 
-from ticketcost.jsonout import dumps
+from ticketcost.io.jsonout import dumps
 
 
 class Mode(StrEnum):

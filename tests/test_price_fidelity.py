@@ -18,9 +18,14 @@ from pathlib import Path
 import pytest
 from conftest import as_json, error, run
 
-from ticketcost.conversation import CacheMode, CacheTTL, ConversationProfile, price_conversation
-from ticketcost.priceview import Adjustment, PriceView
-from ticketcost.pricing import load_price_file
+from ticketcost.costs.conversation import (
+    CacheMode,
+    CacheTTL,
+    ConversationProfile,
+    price_conversation,
+)
+from ticketcost.pricing.table import load_price_file
+from ticketcost.pricing.view import Adjustment, PriceView
 
 D = Decimal
 
@@ -236,7 +241,7 @@ def test_bad_price_files_name_the_file_model_and_field(price_file, change, expec
 
 
 def test_dates_and_adjustments_survive_the_price_cache(model) -> None:
-    from ticketcost.pricing import ModelPrice
+    from ticketcost.pricing.table import ModelPrice
 
     again = ModelPrice.from_record(model.to_record())
     assert again == model

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from ticketcost.errors import TicketcostError
-from ticketcost.pricing import PriceTable, load_price_file, price_table
+from ticketcost.pricing.table import PriceTable, load_price_file, price_table
 
 GOOD_MODEL = """\
   - id: acme-small

@@ -4,8 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from ticketcost.datafiles import data_files
-from ticketcost.pricing import bundled_prices, parse_price_text
+from ticketcost.io.datafiles import data_files
+from ticketcost.pricing.table import bundled_prices, parse_price_text
 
 
 def test_every_bundled_file_validates_against_the_schema():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import as_json, error, run
 
-from ticketcost.pricing import load_price_file
+from ticketcost.pricing.table import load_price_file
 
 D = Decimal
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ticketcost.conversation import CacheMode, ConversationProfile, price_conversation
-from ticketcost.pricing import ModelPrice
+from ticketcost.costs.conversation import CacheMode, ConversationProfile, price_conversation
+from ticketcost.pricing.table import ModelPrice
 
 prices = st.integers(min_value=0, max_value=100_000).map(lambda n: Decimal(n).scaleb(-3))
 token_counts = st.integers(min_value=0, max_value=50_000)
@@ -107,7 +107,7 @@ policies = st.one_of(
 @settings(max_examples=300)
 @given(models(), profiles(), st.sampled_from([CacheMode.NONE, CacheMode.SYSTEM]), policies)
 def test_every_billed_token_is_priced_at_its_rate(model, profile, mode, spec):
-    from ticketcost.conversation import HistoryPolicy
+    from ticketcost.costs.conversation import HistoryPolicy
 
     result = price_conversation(model, profile, mode, HistoryPolicy.parse(spec))
     per_mtok = Decimal(1_000_000)
@@ -125,7 +125,7 @@ def test_every_billed_token_is_priced_at_its_rate(model, profile, mode, spec):
     models(), profiles(), st.sampled_from([CacheMode.NONE, CacheMode.SYSTEM]), st.integers(0, 12)
 )
 def test_a_window_never_costs_more_than_full_history(model, profile, mode, keep):
-    from ticketcost.conversation import HistoryPolicy
+    from ticketcost.costs.conversation import HistoryPolicy
 
     windowed = price_conversation(model, profile, mode, HistoryPolicy.parse(f"window:{keep}"))
     assert windowed.total_usd <= price_conversation(model, profile, mode).total_usd

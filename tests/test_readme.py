@@ -7,7 +7,7 @@ from conftest import ROOT
 from typer.testing import CliRunner
 
 from ticketcost.cli import app
-from ticketcost.starter import STARTER_YAML
+from ticketcost.costs.starter import STARTER_YAML
 
 SIX = ["-m", "gemini-2.5-flash-lite", "-m", "gpt-5.4-nano", "-m", "gemini-2.5-flash"]
 SIX += ["-m", "claude-haiku-4.5", "-m", "gpt-5.4-mini", "-m", "claude-sonnet-4.6"]
@@ -126,7 +126,7 @@ def test_readme_attribute_output_is_current(tmp_path, monkeypatch):
 def test_readme_logs_config_is_valid(tmp_path):
     import re
 
-    from ticketcost.config import load_logs_settings
+    from ticketcost.costs.config import load_logs_settings
 
     readme = (ROOT / "README.md").read_text()
     block = re.search(r"```yaml\n(# in ticketcost.yaml.*?)```", readme, re.S)

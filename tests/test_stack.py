@@ -6,10 +6,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from ticketcost.config import Config
+from ticketcost.costs.config import Config
+from ticketcost.costs.stack import compute_stack
 from ticketcost.money import format_money
-from ticketcost.pricing import price_table
-from ticketcost.stack import compute_stack
+from ticketcost.pricing.table import price_table
 
 
 def stack(data: dict):

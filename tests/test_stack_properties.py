@@ -7,9 +7,9 @@ from decimal import Decimal, localcontext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ticketcost.config import Config
-from ticketcost.pricing import price_table
-from ticketcost.stack import compute_stack
+from ticketcost.costs.config import Config
+from ticketcost.costs.stack import compute_stack
+from ticketcost.pricing.table import price_table
 
 MODELS = ["gpt-5.4-nano", "claude-haiku-4-5", "gemini-2.5-flash", "llama-3.3-70b-versatile"]
 money = st.integers(0, 10_000).map(lambda n: Decimal(n) / 100)

@@ -19,11 +19,11 @@ import typer
 from typer.core import TyperGroup
 
 from ticketcost import __version__
-from ticketcost.conversation import CacheMode, CacheTTL
+from ticketcost.attribution.fields import LogFormat, Preset
+from ticketcost.costs.conversation import CacheMode, CacheTTL
 from ticketcost.errors import TicketcostError
-from ticketcost.formats import OutputFormat
-from ticketcost.logfields import LogFormat, Preset
-from ticketcost.priceview import Variant
+from ticketcost.pricing.view import Variant
+from ticketcost.report.formats import OutputFormat
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -185,7 +185,7 @@ def _price_view(
     currency: str | None,
     fx: str | None,
 ) -> Any:
-    from ticketcost.priceview import Adjustment, PriceView, parse_date
+    from ticketcost.pricing.view import Adjustment, PriceView, parse_date
 
     return PriceView(
         parse_date(as_of, "--as-of") if as_of else None,
@@ -212,7 +212,7 @@ def _at_least(flag: str, value: int, minimum: int) -> None:
 
 
 def _emit(report: Any, output_format: OutputFormat, export: Path | None = None) -> None:
-    from ticketcost.formats import format_report, format_table
+    from ticketcost.report.formats import format_report, format_table
 
     if export is not None:
         _export(report, export)
@@ -228,7 +228,7 @@ EXPORT_SUFFIXES = (".svg", ".html", ".txt", ".md")
 
 def _export(report: Any, path: Path) -> None:
     """Write the terminal view as an SVG or HTML picture (rich records it), text or markdown."""
-    from ticketcost.formats import format_markdown, format_table
+    from ticketcost.report.formats import format_markdown, format_table
 
     suffix = path.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
@@ -335,9 +335,9 @@ def estimate(
     Each turn is priced at the long-context tier its input reaches; a cached prefix shorter than
     the provider's minimum cacheable prompt is priced as fresh input, with a note.
     """
-    from ticketcost.estimate import estimate as run_estimate
-    from ticketcost.pricing import price_table
-    from ticketcost.report import estimate_report
+    from ticketcost.costs.estimate import estimate as run_estimate
+    from ticketcost.pricing.table import price_table
+    from ticketcost.report.model import estimate_report
 
     profile = _profile(turns, system_tokens, user_tokens, assistant_tokens)
 
@@ -388,8 +388,8 @@ def models(
     priced (long-context tiers, batch/flex/priority variants, earlier prices); --format json has
     every rate.
     """
-    from ticketcost.pricing import price_table
-    from ticketcost.report import models_report
+    from ticketcost.pricing.table import price_table
+    from ticketcost.report.model import models_report
 
     table = price_table(pricing or ())
     view = _price_view(variant, as_of, discount, markup, currency, fx)
@@ -443,7 +443,7 @@ def init(
     escalations, observability, integrations and fixed infrastructure. `ticketcost stack` and
     `ticketcost compare` work on it straight away.
     """
-    from ticketcost.starter import STARTER_YAML, starter_toml
+    from ticketcost.costs.starter import STARTER_YAML, starter_toml
 
     target = output or Path(f"ticketcost.{config_format.value}")
     if target.exists() and not force:
@@ -460,9 +460,9 @@ def init(
 
 
 def _load_stack(config: Path | None, pricing: list[Path] | None) -> Any:
-    from ticketcost.config import load_config
-    from ticketcost.pricing import price_table
-    from ticketcost.stack import compute_stack
+    from ticketcost.costs.config import load_config
+    from ticketcost.costs.stack import compute_stack
+    from ticketcost.pricing.table import price_table
 
     prices = price_table(pricing or ())
     loaded = load_config(config, prices)
@@ -492,7 +492,7 @@ def stack(
     resolved, its share, how it was computed, and the same per intent. CSV holds the component
     table; JSON holds everything.
     """
-    from ticketcost.stack_report import stack_report
+    from ticketcost.report.stack import stack_report
 
     _, result = _load_stack(config, pricing)
     _emit(stack_report(result), output_format, export)
@@ -530,9 +530,13 @@ def compare(
     files. Rows whose unit or inclusions differ from yours say so. Savings are computed against the
     human baselines.
     """
-    from ticketcost.benchmarks import bundled_benchmarks, load_benchmark_file, merge_benchmarks
-    from ticketcost.compare import compare as run_compare
-    from ticketcost.stack_report import compare_report
+    from ticketcost.costs.benchmarks import (
+        bundled_benchmarks,
+        load_benchmark_file,
+        merge_benchmarks,
+    )
+    from ticketcost.costs.compare import compare as run_compare
+    from ticketcost.report.stack import compare_report
 
     loaded, result = _load_stack(config, pricing)
     extra = [b for path in benchmarks or () for b in load_benchmark_file(path)]
@@ -554,11 +558,11 @@ DEFAULT_HUMAN_BASELINE = "human-outsourced"
 
 def _human_cost(text: str | None) -> tuple[tuple[Decimal, Decimal], str]:
     """(low, high) USD per ticket and where it came from."""
-    from ticketcost.growth import parse_usd_range
+    from ticketcost.costs.growth import parse_usd_range
 
     if text is not None:
         return parse_usd_range(text, "--human-cost-per-ticket"), "--human-cost-per-ticket"
-    from ticketcost.benchmarks import bundled_benchmarks
+    from ticketcost.costs.benchmarks import bundled_benchmarks
 
     baseline = next(b for b in bundled_benchmarks() if b.id == DEFAULT_HUMAN_BASELINE)
     date = baseline.source_date.isoformat() if baseline.source_date else "undated"
@@ -613,10 +617,15 @@ def scale_table(
     monthly cost with fixed items amortised, the all-in cost per ticket, and what people would cost
     for the same volume. With -c, the config's whole stack is recomputed at each volume.
     """
-    from ticketcost.estimate import STANDARD_COMPARISON
-    from ticketcost.growth import parse_usd_range, parse_volumes, scale_for_config, scale_for_models
-    from ticketcost.growth_report import scale_report
-    from ticketcost.pricing import price_table
+    from ticketcost.costs.estimate import STANDARD_COMPARISON
+    from ticketcost.costs.growth import (
+        parse_usd_range,
+        parse_volumes,
+        scale_for_config,
+        scale_for_models,
+    )
+    from ticketcost.pricing.table import price_table
+    from ticketcost.report.growth import scale_report
 
     chosen_volumes = parse_volumes(volumes)
     human, human_source = _human_cost(human_cost_per_ticket)
@@ -624,7 +633,7 @@ def scale_table(
     if config is not None:
         if model:
             raise TicketcostError("use either --model or --config, not both")
-        from ticketcost.config import load_config
+        from ticketcost.costs.config import load_config
 
         loaded = load_config(config, prices)
         rows = scale_for_config(loaded.config, prices, chosen_volumes, human)
@@ -651,7 +660,7 @@ def money_text(amount: Decimal) -> str:
 
 
 def _profile(turns: int, system_tokens: int, user_tokens: int, assistant_tokens: int) -> Any:
-    from ticketcost.conversation import ConversationProfile
+    from ticketcost.costs.conversation import ConversationProfile
 
     _at_least("--turns", turns, 1)
     for flag, count in (
@@ -702,14 +711,14 @@ def roi(
     cost per ticket), the AI cost, the net saving and the ROI multiple (saved ÷ AI cost). A range
     for the human cost is priced at its midpoint.
     """
-    from ticketcost.growth import (
+    from ticketcost.costs.growth import (
         DEFAULT_DEFLECTION,
         deflection_roi,
         midpoint,
         parse_rate,
         parse_usd_range,
     )
-    from ticketcost.growth_report import roi_report
+    from ticketcost.report.growth import roi_report
 
     rates = [parse_rate(r, "--deflection") for r in deflection] if deflection else None
     (low, high), human_source = _human_cost(human_cost_per_ticket)
@@ -718,9 +727,9 @@ def roi(
         human_source += f", midpoint of {money_text(low)}–{money_text(high)}"
     ai_source = "--ai-monthly"
     if config is not None:
-        from ticketcost.config import load_config
-        from ticketcost.pricing import price_table
-        from ticketcost.stack import compute_stack
+        from ticketcost.costs.config import load_config
+        from ticketcost.costs.stack import compute_stack
+        from ticketcost.pricing.table import price_table
 
         prices = price_table(pricing or ())
         loaded = load_config(config, prices)
@@ -784,10 +793,10 @@ def curve(
     running summary caps what is re-sent (a summary costs its own summarisation calls); the notes
     say from which length each policy is cheaper than the full history.
     """
-    from ticketcost.conversation import HistoryPolicy
-    from ticketcost.growth import cost_curve, parse_turn_range
-    from ticketcost.growth_report import curve_report
-    from ticketcost.pricing import price_table
+    from ticketcost.costs.conversation import HistoryPolicy
+    from ticketcost.costs.growth import cost_curve, parse_turn_range
+    from ticketcost.pricing.table import price_table
+    from ticketcost.report.growth import curve_report
 
     turn_counts = parse_turn_range(turns)
     profile = _profile(1, system_tokens, user_tokens, assistant_tokens)
@@ -800,10 +809,10 @@ def curve(
 
 def _snapshot(path: Path, prices: Any) -> Any:
     """A saved JSON report, or a config priced now."""
-    from ticketcost.baseline import load_report, snapshot_from_payload
-    from ticketcost.config import load_config
-    from ticketcost.stack import compute_stack
-    from ticketcost.stack_report import stack_payload
+    from ticketcost.costs.baseline import load_report, snapshot_from_payload
+    from ticketcost.costs.config import load_config
+    from ticketcost.costs.stack import compute_stack
+    from ticketcost.report.stack import stack_payload
 
     if path.suffix.lower() == ".json":
         return load_report(path)
@@ -852,13 +861,13 @@ def check(
     Under GitHub Actions the markdown summary is appended to $GITHUB_STEP_SUMMARY and each warning
     or breach is annotated on the budget's line in the config.
     """
-    from ticketcost.baseline import diff as run_diff
-    from ticketcost.baseline import snapshot_from_payload
-    from ticketcost.budgets import Status, evaluate, verdict
-    from ticketcost.check_report import check_report
-    from ticketcost.formats import format_json
-    from ticketcost.pricing import price_table
-    from ticketcost.stack_report import stack_payload
+    from ticketcost.costs.baseline import diff as run_diff
+    from ticketcost.costs.baseline import snapshot_from_payload
+    from ticketcost.costs.budgets import Status, evaluate, verdict
+    from ticketcost.pricing.table import price_table
+    from ticketcost.report.check import check_report
+    from ticketcost.report.formats import format_json
+    from ticketcost.report.stack import stack_payload
 
     prices = price_table(pricing or ())
     loaded, result = _load_stack(config, pricing)
@@ -884,8 +893,8 @@ def check(
 
 def _github(report: Any, results: Any, loaded: Any) -> None:
     """GitHub Actions: the markdown summary for the run page, annotations on the config."""
-    from ticketcost.budgets import Status
-    from ticketcost.formats import format_markdown
+    from ticketcost.costs.budgets import Status
+    from ticketcost.report.formats import format_markdown
 
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
@@ -942,9 +951,9 @@ def diff_command(
     Per cost-stack line and per intent, the change in dollars and percent; per intent, the reasons
     (model or model price changed, tokens per ticket changed, share or escalation changed).
     """
-    from ticketcost.baseline import diff as run_diff
-    from ticketcost.check_report import diff_report
-    from ticketcost.pricing import price_table
+    from ticketcost.costs.baseline import diff as run_diff
+    from ticketcost.pricing.table import price_table
+    from ticketcost.report.check import diff_report
 
     prices = price_table(pricing or ())
     change = run_diff(_snapshot(old, prices), _snapshot(new, prices))
@@ -1062,17 +1071,17 @@ def attribute(
     skipped, counted and shown with their line numbers; requests on models without a price are
     listed, never priced as zero.
     """
-    from ticketcost.attribution import Options, find_sources
-    from ticketcost.attribution import attribute as run_attribute
-    from ticketcost.attribution_report import attribution_report
-    from ticketcost.configfind import find_config
-    from ticketcost.logfields import build_field_map, parse_field_flags
-    from ticketcost.pricing import price_table
+    from ticketcost.attribution.engine import Options, find_sources
+    from ticketcost.attribution.engine import attribute as run_attribute
+    from ticketcost.attribution.fields import build_field_map, parse_field_flags
+    from ticketcost.io.configfind import find_config
+    from ticketcost.pricing.table import price_table
+    from ticketcost.report.attribution import attribution_report
 
     _at_least("--top", top, 1)
     settings = None
     if find_config(config, required=config is not None) is not None:  # pydantic only if needed
-        from ticketcost.config import load_logs_settings
+        from ticketcost.costs.config import load_logs_settings
 
         settings = load_logs_settings(config)
     overrides: dict[str, Sequence[str]] = dict(settings.fields.overrides()) if settings else {}
@@ -1185,9 +1194,9 @@ def pricing_import(
     price and prompt_cache_min_tokens are kept. genai-prices tiered prices, batch variants and
     dated prices (start_date) become tiers, variants and history. Use the file with --pricing.
     """
-    from ticketcost.datafiles import read_user_file
-    from ticketcost.priceview import parse_date
-    from ticketcost.pricing_io import import_prices, read_json
+    from ticketcost.io.datafiles import read_user_file
+    from ticketcost.pricing.io import import_prices, read_json
+    from ticketcost.pricing.view import parse_date
 
     data = read_json(read_user_file(file, "price data"), str(file))
     result = import_prices(
@@ -1224,9 +1233,9 @@ def pricing_diff(
 ) -> None:
     """List the price changes between two price files: models added, removed, and every rate,
     tier, variant, minimum or date that changed."""
-    from ticketcost.pricing import load_price_file
-    from ticketcost.pricing_io import diff_prices
-    from ticketcost.pricing_report import diff_report
+    from ticketcost.pricing.io import diff_prices
+    from ticketcost.pricing.table import load_price_file
+    from ticketcost.report.pricing import diff_report
 
     changes = diff_prices(load_price_file(old), load_price_file(new))
     _emit(diff_report(changes, str(old), str(new)), output_format)
@@ -1253,10 +1262,10 @@ def pricing_check(
     """List models whose prices were last verified more than N days ago (exit 1 if any)."""
     import datetime as dt
 
-    from ticketcost.priceview import parse_date
-    from ticketcost.pricing import price_table
-    from ticketcost.pricing_io import stale_models
-    from ticketcost.pricing_report import check_report
+    from ticketcost.pricing.io import stale_models
+    from ticketcost.pricing.table import price_table
+    from ticketcost.pricing.view import parse_date
+    from ticketcost.report.pricing import check_report
 
     _at_least("--days", days, 0)
     when = parse_date(today, "--today") if today else dt.date.today()

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from ticketcost.errors import TicketcostError
-from ticketcost.pricing import VARIANTS, ModelPrice, PriceLevel, Rates
+from ticketcost.pricing.table import VARIANTS, ModelPrice, PriceLevel, Rates
 
 LITELLM = "litellm"
 GENAI_PRICES = "genai-prices"
@@ -263,7 +263,7 @@ def import_prices(
         "models": [m for _, m in sorted(found, key=lambda pm: pm[1]["id"])],
     }
     text = dump_price_file(document, kind, origin)
-    from ticketcost.pricing import parse_price_text
+    from ticketcost.pricing.table import parse_price_text
 
     parse_price_text(text, f"{origin} (imported)")  # refuse to hand out a file that fails
     return Imported(text, len(found), kind)

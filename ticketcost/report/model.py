@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ticketcost import __version__, money
-from ticketcost.conversation import (
+from ticketcost.costs.conversation import (
     CacheMode,
     CacheTTL,
     ConversationCost,
@@ -23,11 +23,11 @@ from ticketcost.conversation import (
     TokenSplit,
     write_price,
 )
-from ticketcost.estimate import Estimate
-from ticketcost.pricing import ModelPrice, Rates, Tier
+from ticketcost.costs.estimate import Estimate
+from ticketcost.pricing.table import ModelPrice, Rates, Tier
 
 if TYPE_CHECKING:
-    from ticketcost.charts import BarChart, SparkChart
+    from ticketcost.report.charts import BarChart, SparkChart
 
 SCHEMA_VERSION = "1"
 Cell = Decimal | int | str | None
@@ -73,9 +73,9 @@ class Report:
     tables: tuple[Table, ...]
     build_payload: Callable[[], dict[str, Any]]  # built only when JSON is asked for
     notes: tuple[str, ...] = ()
-    charts: tuple[BarChart | SparkChart, ...] = ()  # see ticketcost.charts
+    charts: tuple[BarChart | SparkChart, ...] = ()  # see ticketcost.report.charts
     headline: tuple[str, ...] = ()  # summary lines shown before the tables
-    # Every amount is in this currency (see ticketcost.priceview.Adjustment); renderers show its
+    # Every amount is in this currency (see ticketcost.pricing.view.Adjustment); renderers show its
     # symbol instead of "$" and JSON/CSV keys say e.g. cost_eur instead of cost_usd.
     currency: str = "USD"
 

@@ -18,10 +18,10 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ticketcost import money
-from ticketcost.datafiles import data_files, read_user_file
 from ticketcost.errors import TicketcostError
-from ticketcost.validation import first_problem
-from ticketcost.yamlio import YamlDocument, parse_yaml
+from ticketcost.io.datafiles import data_files, read_user_file
+from ticketcost.io.validation import first_problem
+from ticketcost.io.yamlio import YamlDocument, parse_yaml
 
 Usd = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 

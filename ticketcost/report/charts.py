@@ -1,6 +1,8 @@
-"""Chart data for reports: horizontal bars and sparklines. Drawn by :mod:`ticketcost.texttable`.
+"""Chart data for reports: horizontal bars and sparklines.
 
-Kept apart from :mod:`ticketcost.report` so that commands without charts do not define them.
+Drawn by :mod:`ticketcost.report.texttable`.
+
+Kept apart from :mod:`ticketcost.report.model` so that commands without charts do not define them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The strict schema of a price file (``pricing/*.yaml`` or a user's ``--pricing`` file).
 
 Imported only when a file has to be validated: the bundled tables are validated once and then read
-from the on-disk cache (see :mod:`ticketcost.pricing`), which keeps pydantic off the start-up path.
+from the on-disk cache (see :mod:`ticketcost.pricing.table`), which keeps pydantic off the
+start-up path.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from pydantic import (
 )
 
 from ticketcost.errors import TicketcostError
-from ticketcost.pricing import VARIANTS, PriceLevel, Rates, Tier
-from ticketcost.validation import first_problem
-from ticketcost.yamlio import YamlDocument
+from ticketcost.io.validation import first_problem
+from ticketcost.io.yamlio import YamlDocument
+from ticketcost.pricing.table import VARIANTS, PriceLevel, Rates, Tier
 
 UsdPerMtok = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]

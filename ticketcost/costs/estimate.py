@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ticketcost.conversation import (
+from ticketcost.costs.conversation import (
     CacheMode,
     CacheTTL,
     ConversationCost,
     ConversationProfile,
     price_conversation,
 )
-from ticketcost.priceview import PriceView
-from ticketcost.pricing import ModelPrice
+from ticketcost.pricing.table import ModelPrice
+from ticketcost.pricing.view import PriceView
 
 # The six models of the standard support-ticket comparison, cheapest first.
 STANDARD_COMPARISON = (

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ticketcost import money
-from ticketcost.config import Config, Intent
-from ticketcost.conversation import ConversationCost, price_conversation
+from ticketcost.costs.config import Config, Intent
+from ticketcost.costs.conversation import ConversationCost, price_conversation
 from ticketcost.money import format_money as format_usd
-from ticketcost.pricing import ModelPrice, PriceTable
+from ticketcost.pricing.table import ModelPrice, PriceTable
 
 CATEGORIES = (
     "model",

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from ticketcost.pricing_io import PriceChange, Stale
-from ticketcost.report import Column, Kind, Report, Table, payload_header
+from ticketcost.pricing.io import PriceChange, Stale
+from ticketcost.report.model import Column, Kind, Report, Table, payload_header
 
 
 def diff_report(changes: Sequence[PriceChange], old: str, new: str) -> Report:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from ticketcost import money
-from ticketcost.config import Config
-from ticketcost.conversation import (
+from ticketcost.costs.config import Config
+from ticketcost.costs.conversation import (
     FULL_HISTORY,
     CacheMode,
     ConversationProfile,
@@ -19,7 +19,7 @@ from ticketcost.conversation import (
     price_conversation,
 )
 from ticketcost.errors import TicketcostError
-from ticketcost.pricing import ModelPrice, PriceTable
+from ticketcost.pricing.table import ModelPrice, PriceTable
 
 DEFAULT_DEFLECTION = (Decimal("0.40"), Decimal("0.60"), Decimal("0.75"))
 MAX_TURNS = 500
@@ -152,7 +152,7 @@ def scale_for_config(
     human_per_ticket: tuple[Decimal, Decimal],
 ) -> tuple[ScaleRow, ...]:
     """The config's whole stack recomputed at each volume (fixed items stay fixed)."""
-    from ticketcost.stack import compute_stack
+    from ticketcost.costs.stack import compute_stack
 
     rows = []
     for volume in volumes:

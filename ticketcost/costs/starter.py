@@ -134,7 +134,7 @@ budgets:
 
 
 def starter_data() -> dict[str, Any]:
-    from ticketcost.yamlio import parse_yaml
+    from ticketcost.io.yamlio import parse_yaml
 
     data = parse_yaml(STARTER_YAML, "starter").data
     assert isinstance(data, dict)

@@ -8,8 +8,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from ticketcost import jsonout, money
-from ticketcost.report import Cell, Kind, Report
+from ticketcost import money
+from ticketcost.io import jsonout
+from ticketcost.report.model import Cell, Kind, Report
 
 
 class OutputFormat(StrEnum):
@@ -21,7 +22,7 @@ class OutputFormat(StrEnum):
 
 def _in_currency(value: Any, currency: str) -> Any:
     """Keys and texts of a payload restated for ``currency`` (amounts are already in it)."""
-    from ticketcost.priceview import currency_symbol
+    from ticketcost.pricing.view import currency_symbol
 
     if isinstance(value, dict):
         return {
@@ -40,7 +41,7 @@ def _currency_key(key: str, currency: str) -> str:
 
 
 def _currency_text(text: str, currency: str) -> str:
-    from ticketcost.priceview import currency_symbol
+    from ticketcost.pricing.view import currency_symbol
 
     return text if currency == "USD" else text.replace("$", currency_symbol(currency))
 
@@ -79,7 +80,7 @@ def _md_escape(text: str) -> str:
 
 
 def format_markdown(report: Report) -> str:
-    from ticketcost.texttable import draw_chart
+    from ticketcost.report.texttable import draw_chart
 
     lines = [f"**{_md_escape(line)}**  " for line in report.headline]
     for table in report.tables:
@@ -107,7 +108,7 @@ def format_markdown(report: Report) -> str:
 
 def format_table(report: Report, color: bool = False) -> str:
     """The terminal view (ANSI bold headers and dim notes when ``color``)."""
-    from ticketcost.texttable import BOLD, DIM, RESET, draw_chart, draw_table
+    from ticketcost.report.texttable import BOLD, DIM, RESET, draw_chart, draw_table
 
     def styled(text: str, style: str) -> str:
         return f"{style}{text}{RESET}" if color else text

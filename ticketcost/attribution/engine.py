@@ -34,15 +34,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ticketcost import money
-from ticketcost.errors import TicketcostError
-from ticketcost.logfields import (
+from ticketcost.attribution.fields import (
     DIMENSIONS,
     TEXT_FIELDS,
     TOKEN_FIELDS,
     FieldMap,
     log_format_of,
 )
-from ticketcost.pricing import ModelPrice, PriceTable
+from ticketcost.errors import TicketcostError
+from ticketcost.pricing.table import ModelPrice, PriceTable
 
 if TYPE_CHECKING:
     import duckdb

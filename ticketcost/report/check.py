@@ -6,11 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from ticketcost import money
-from ticketcost.baseline import Change, Diff
-from ticketcost.budgets import BudgetResult, Status
-from ticketcost.report import Cell, Column, Kind, Report, Table, payload_header
-from ticketcost.stack import StackResult
-from ticketcost.stack_report import stack_payload
+from ticketcost.costs.baseline import Change, Diff
+from ticketcost.costs.budgets import BudgetResult, Status
+from ticketcost.costs.stack import StackResult
+from ticketcost.report.model import Cell, Column, Kind, Report, Table, payload_header
+from ticketcost.report.stack import stack_payload
 
 _MARK = {Status.OK: "ok", Status.WARN: "WARN", Status.BREACH: "BREACH", Status.SKIPPED: "skipped"}
 

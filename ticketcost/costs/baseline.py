@@ -104,7 +104,7 @@ def snapshot_from_payload(payload: dict[str, Any], source: str) -> Snapshot:
 
 def load_report(path: str | Path) -> Snapshot:
     """A saved JSON report, read with exact decimals."""
-    from ticketcost.datafiles import read_user_file
+    from ticketcost.io.datafiles import read_user_file
 
     raw = read_user_file(path, "report")
     try:

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from ticketcost import money
 from ticketcost.errors import TicketcostError
-from ticketcost.pricing import ModelPrice
+from ticketcost.pricing.table import ModelPrice
 
 
 class Variant(StrEnum):

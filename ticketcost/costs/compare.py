@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ticketcost import money
-from ticketcost.benchmarks import Benchmark, Category
+from ticketcost.costs.benchmarks import Benchmark, Category
+from ticketcost.costs.stack import StackResult
 from ticketcost.errors import TicketcostError
-from ticketcost.stack import StackResult
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from ticketcost import money
-from ticketcost.benchmarks import Benchmark
-from ticketcost.charts import Bar, BarChart
-from ticketcost.compare import Comparison
-from ticketcost.report import (
+from ticketcost.costs.benchmarks import Benchmark
+from ticketcost.costs.compare import Comparison
+from ticketcost.costs.stack import CATEGORIES, StackResult
+from ticketcost.report.charts import Bar, BarChart
+from ticketcost.report.model import (
     Column,
     Kind,
     Report,
@@ -18,7 +19,6 @@ from ticketcost.report import (
     price_record,
     sources_notes,
 )
-from ticketcost.stack import CATEGORIES, StackResult
 
 _CATEGORY_LABELS = {
     "model": "Model API",

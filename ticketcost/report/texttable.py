@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ticketcost.charts import BarChart, SparkChart
+    from ticketcost.report.charts import BarChart, SparkChart
 
 BOLD = "\x1b[1m"
 DIM = "\x1b[2m"
@@ -106,6 +106,6 @@ def draw_sparks(chart: SparkChart) -> str:
 
 
 def draw_chart(chart: BarChart | SparkChart) -> str:
-    from ticketcost.charts import BarChart
+    from ticketcost.report.charts import BarChart
 
     return draw_bars(chart) if isinstance(chart, BarChart) else draw_sparks(chart)

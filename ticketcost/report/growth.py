@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from ticketcost import money
-from ticketcost.charts import Bar, BarChart, Spark, SparkChart
-from ticketcost.conversation import PolicyKind
-from ticketcost.growth import Curve, RoiRow, ScaleRow
-from ticketcost.report import Cell, Column, Kind, Report, Table, payload_header
+from ticketcost.costs.conversation import PolicyKind
+from ticketcost.costs.growth import Curve, RoiRow, ScaleRow
+from ticketcost.report.charts import Bar, BarChart, Spark, SparkChart
+from ticketcost.report.model import Cell, Column, Kind, Report, Table, payload_header
 
 
 def _range(low: Decimal, high: Decimal) -> str:

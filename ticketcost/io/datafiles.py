@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ticketcost.errors import TicketcostError
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # ticketcost/
 
 
 def data_dir(name: str) -> Path:

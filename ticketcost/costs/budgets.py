@@ -8,10 +8,10 @@ from decimal import Decimal
 from enum import StrEnum
 
 from ticketcost import money
-from ticketcost.baseline import Snapshot
-from ticketcost.config import Budgets, Limit
-from ticketcost.stack import StackResult
-from ticketcost.validation import Loc
+from ticketcost.costs.baseline import Snapshot
+from ticketcost.costs.config import Budgets, Limit
+from ticketcost.costs.stack import StackResult
+from ticketcost.io.validation import Loc
 
 
 class Status(StrEnum):

@@ -19,15 +19,15 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ticketcost import money
-from ticketcost.benchmarks import Benchmark
-from ticketcost.configfind import find_config
-from ticketcost.conversation import CacheMode, ConversationProfile
-from ticketcost.datafiles import read_user_file
+from ticketcost.attribution.fields import Preset
+from ticketcost.costs.benchmarks import Benchmark
+from ticketcost.costs.conversation import CacheMode, ConversationProfile
 from ticketcost.errors import TicketcostError
-from ticketcost.logfields import Preset
-from ticketcost.pricing import PriceTable
-from ticketcost.validation import Loc, dotted, first_problem, located
-from ticketcost.yamlio import parse_yaml
+from ticketcost.io.configfind import find_config
+from ticketcost.io.datafiles import read_user_file
+from ticketcost.io.validation import Loc, dotted, first_problem, located
+from ticketcost.io.yamlio import parse_yaml
+from ticketcost.pricing.table import PriceTable
 
 Usd = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 Rate = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]

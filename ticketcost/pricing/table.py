@@ -1,7 +1,7 @@
 """Model price tables: the bundled ones in ``pricing/*.yaml`` and a user's own files.
 
 Prices are exact ``Decimal`` values in USD per 1M tokens. The bundled tables are validated with the
-strict pydantic schema (:mod:`ticketcost.pricing_schema`) and the validated records are kept in a
+strict pydantic schema (:mod:`ticketcost.pricing.schema`) and the validated records are kept in a
 small JSON cache keyed by the size and modification time of the data files and the schema, and the
 ticketcost version, so a normal run neither imports pydantic nor parses YAML. Set
 ``TICKETCOST_NO_CACHE=1`` to skip the cache, or ``TICKETCOST_CACHE_DIR`` to move it (default
@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ticketcost import __version__, money
-from ticketcost.datafiles import data_files, read_user_file
 from ticketcost.errors import TicketcostError
+from ticketcost.io.datafiles import data_files, read_user_file
 
 if TYPE_CHECKING:
-    from ticketcost.pricing_schema import PriceFile
+    from ticketcost.pricing.schema import PriceFile
 
 CACHE_FORMAT = 2
 _PRICE_FIELDS = (
@@ -442,8 +442,8 @@ def models_from_file(price_file: PriceFile, origin: str) -> list[ModelPrice]:
 
 def parse_price_text(text: str | bytes, origin: str) -> list[ModelPrice]:
     """Validate one price file's text against the schema (imports pydantic and yaml lazily)."""
-    from ticketcost.pricing_schema import validate_price_file
-    from ticketcost.yamlio import parse_yaml
+    from ticketcost.io.yamlio import parse_yaml
+    from ticketcost.pricing.schema import validate_price_file
 
     return models_from_file(validate_price_file(parse_yaml(text, origin)), origin)
 
@@ -463,7 +463,7 @@ def bundled_prices() -> PriceTable:
     """
     files = data_files("pricing")
     key_parts = [f"ticketcost {__version__}", f"format {CACHE_FORMAT}"]
-    for path in (Path(__file__).with_name("pricing_schema.py"), *files):
+    for path in (Path(__file__).with_name("schema.py"), *files):
         stat = path.stat()
         key_parts.append(f"{path.name} {stat.st_size} {stat.st_mtime_ns}")
     key = "|".join(key_parts)
