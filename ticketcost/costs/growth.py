@@ -29,38 +29,41 @@ MAX_TURNS = 500
 _SUFFIX = {"": 1, "k": 1_000, "m": 1_000_000}
 
 
-def parse_volumes(text: str) -> tuple[int, ...]:
+def parse_volumes(text: str, param: str = "volumes") -> tuple[int, ...]:
     """``1000,10K,1M`` -> (1000, 10000, 1000000). Each must be a whole number of tickets > 0."""
     volumes = []
     for item in text.split(","):
         match = re.fullmatch(r"\s*([0-9][0-9_]*(?:\.[0-9]+)?)\s*([kKmM]?)\s*", item)
         if not match:
             raise TicketcostError(
-                f"--volumes: '{item.strip()}' is not a ticket count; use numbers such as "
-                "1000,10K,1M separated by commas"
+                f"{param}: '{item.strip()}' is not a ticket count; use numbers such as "
+                "1000,10K,1M separated by commas",
+                param=param,
             )
         value = Decimal(match.group(1).replace("_", "")) * _SUFFIX[match.group(2).lower()]
         if value != value.to_integral_value() or value <= 0:
             raise TicketcostError(
-                f"--volumes: '{item.strip()}' must be a whole number of tickets above 0"
+                f"{param}: '{item.strip()}' must be a whole number of tickets above 0", param=param
             )
         volumes.append(int(value))
     return tuple(volumes)
 
 
-def parse_rate(text: str, flag: str) -> Decimal:
+def parse_rate(text: str, param: str) -> Decimal:
     """``0.4`` or ``40%`` -> Decimal('0.4'); must lie in [0, 1]."""
     raw = text.strip()
     try:
         value = Decimal(raw[:-1]) / 100 if raw.endswith("%") else Decimal(raw)
     except InvalidOperation:
-        raise TicketcostError(f"{flag}: '{text}' is not a rate; use 0.4 or 40%") from None
+        raise TicketcostError(
+            f"{param}: '{text}' is not a rate; use 0.4 or 40%", param=param
+        ) from None
     if not value.is_finite() or not 0 <= value <= 1:
-        raise TicketcostError(f"{flag}: {text} is outside 0 to 1 (0% to 100%)")
+        raise TicketcostError(f"{param}: {text} is outside 0 to 1 (0% to 100%)", param=param)
     return value
 
 
-def parse_usd_range(text: str, flag: str) -> tuple[Decimal, Decimal]:
+def parse_usd_range(text: str, param: str) -> tuple[Decimal, Decimal]:
     """``4`` -> (4, 4); ``3-5`` -> (3, 5). Non-negative, low <= high."""
     parts = text.replace("$", "").split("-")
     try:
@@ -68,24 +71,31 @@ def parse_usd_range(text: str, flag: str) -> tuple[Decimal, Decimal]:
     except InvalidOperation:
         low = high = None
     if low is None or high is None or not (low.is_finite() and high.is_finite()):
-        raise TicketcostError(f"{flag}: '{text}' is not an amount; use 4 or a range such as 3-5")
+        raise TicketcostError(
+            f"{param}: '{text}' is not an amount; use 4 or a range such as 3-5", param=param
+        )
     if low < 0 or high < low:
-        raise TicketcostError(f"{flag}: '{text}' must be 0 or more, low end first")
+        raise TicketcostError(f"{param}: '{text}' must be 0 or more, low end first", param=param)
     return low, high
 
 
-def parse_turn_range(text: str) -> tuple[int, ...]:
+def parse_turn_range(text: str, param: str = "turns") -> tuple[int, ...]:
     """``1..30`` -> (1, ..., 30); a single number means 1..N."""
     match = re.fullmatch(r"\s*(?:(\d+)\s*\.\.\s*)?(\d+)\s*", text)
     if not match:
-        raise TicketcostError(f"--turns: '{text}' is not a range; use FIRST..LAST such as 1..30")
+        raise TicketcostError(
+            f"{param}: '{text}' is not a range; use FIRST..LAST such as 1..30", param=param
+        )
     first, last = int(match.group(1) or 1), int(match.group(2))
     if first < 1 or last < first:
         raise TicketcostError(
-            f"--turns: {text} is an empty range; use FIRST..LAST with 1 <= FIRST <= LAST"
+            f"{param}: {text} is an empty range; use FIRST..LAST with 1 <= FIRST <= LAST",
+            param=param,
         )
     if last > MAX_TURNS:
-        raise TicketcostError(f"--turns: {last} turns is more than the {MAX_TURNS} supported")
+        raise TicketcostError(
+            f"{param}: {last} turns is more than the {MAX_TURNS} supported", param=param
+        )
     return tuple(range(first, last + 1))
 
 

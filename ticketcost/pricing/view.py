@@ -30,21 +30,23 @@ HUNDRED = Decimal(100)
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
 
 
-def parse_decimal(text: str, flag: str) -> Decimal:
+def parse_decimal(text: str, param: str) -> Decimal:
+    """A number given as text for parameter ``param`` (a trailing % is allowed)."""
     try:
         value = Decimal(text.strip().rstrip("%"))
     except InvalidOperation:
-        raise TicketcostError(f"{flag} {text}: not a number") from None
+        raise TicketcostError(f"{param} {text}: not a number", param=param) from None
     if not value.is_finite():
-        raise TicketcostError(f"{flag} {text}: not a number")
+        raise TicketcostError(f"{param} {text}: not a number", param=param)
     return value
 
 
-def parse_date(text: str, flag: str) -> dt.date:
+def parse_date(text: str, param: str) -> dt.date:
+    """An ISO date given as text for parameter ``param``."""
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise TicketcostError(f"{flag} {text}: use a date like 2026-03-01") from None
+        raise TicketcostError(f"{param} {text}: use a date like 2026-03-01", param=param) from None
 
 
 def currency_symbol(code: str) -> str:
@@ -63,18 +65,24 @@ class Adjustment:
     def __post_init__(self) -> None:
         if not Decimal(0) <= self.discount_pct < HUNDRED:
             raise TicketcostError(
-                f"--discount must be at least 0 and below 100 percent (got {self.discount_pct})"
+                f"discount must be at least 0 and below 100 percent (got {self.discount_pct})",
+                param="discount",
             )
         if self.markup_pct < 0:
-            raise TicketcostError(f"--markup must be 0 or more percent (got {self.markup_pct})")
+            raise TicketcostError(
+                f"markup must be 0 or more percent (got {self.markup_pct})", param="markup"
+            )
         if not re.fullmatch(r"[A-Z]{3}", self.currency):
             raise TicketcostError(
-                f"--currency {self.currency}: use a three-letter ISO 4217 code such as EUR or GBP"
+                f"currency {self.currency}: use a three-letter ISO 4217 code such as EUR or GBP",
+                param="currency",
             )
         if self.fx <= 0:
-            raise TicketcostError(f"--fx must be above 0 (got {self.fx})")
+            raise TicketcostError(f"fx must be above 0 (got {self.fx})", param="fx")
         if self.currency == "USD" and self.fx != 1:
-            raise TicketcostError("--fx converts from USD: give the target with --currency")
+            raise TicketcostError(
+                "fx converts from USD: give the target with --currency", param="fx"
+            )
 
     @classmethod
     def from_flags(
@@ -87,13 +95,14 @@ class Adjustment:
         code = (currency or "USD").strip().upper()
         if code != "USD" and fx is None:
             raise TicketcostError(
-                f"--currency {code} needs --fx RATE ({code} per USD); rates are never fetched"
+                f"currency {code} needs --fx RATE ({code} per USD); rates are never fetched",
+                param="currency",
             )
         return cls(
-            parse_decimal(discount, "--discount") if discount is not None else Decimal(0),
-            parse_decimal(markup, "--markup") if markup is not None else Decimal(0),
+            parse_decimal(discount, "discount") if discount is not None else Decimal(0),
+            parse_decimal(markup, "markup") if markup is not None else Decimal(0),
             code,
-            parse_decimal(fx, "--fx") if fx is not None else Decimal(1),
+            parse_decimal(fx, "fx") if fx is not None else Decimal(1),
         )
 
     @property

@@ -1,0 +1,147 @@
+"""The ``ticketcost`` command line: parse flags, call the core, render. No arithmetic here.
+
+This module holds the app, the one error boundary and the lazy command registry. Each command
+lives in the module of its family (``estimate``, ``stack``, ``growth``, ``ci``, ``attribute``,
+``pricing``); shared option declarations live in :mod:`ticketcost.cli.options`.
+
+Errors: the core raises :class:`~ticketcost.errors.TicketcostError`; it is caught in one place,
+:meth:`_Group.main`, and printed as a single ``Error: …`` line on stderr with exit code 2 (exit 1
+means only that a budget failed). Results go to stdout, messages to stderr.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator, MutableMapping
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from ticketcost import __version__
+from ticketcost.cli.options import SETTINGS
+from ticketcost.errors import TicketcostError
+
+# Command name -> "module:attribute", in the order --help lists them. A command's module is
+# imported, and its click form built, only when that command is looked up (click's lazy group).
+COMMANDS: dict[str, str] = {
+    "estimate": "ticketcost.cli.estimate:estimate",
+    "models": "ticketcost.cli.estimate:models",
+    "init": "ticketcost.cli.stack:init",
+    "stack": "ticketcost.cli.stack:stack",
+    "compare": "ticketcost.cli.stack:compare",
+    "scale-table": "ticketcost.cli.growth:scale_table",
+    "roi": "ticketcost.cli.growth:roi",
+    "curve": "ticketcost.cli.growth:curve",
+    "check": "ticketcost.cli.ci:check",
+    "diff": "ticketcost.cli.ci:diff_command",
+    "attribute": "ticketcost.cli.attribute:attribute",
+    "pricing": "ticketcost.cli.pricing:pricing_app",
+}
+
+
+def load_command(name: str) -> Any:
+    """Import the module that defines command ``name`` and build its click command."""
+    module_name, attribute = COMMANDS[name].split(":")
+    target = getattr(importlib.import_module(module_name), attribute)
+    single = target if isinstance(target, typer.Typer) else target.typer_app
+    return typer.main.get_command(single)
+
+
+class _LazyCommands(MutableMapping[str, Any]):
+    """The group's commands, each built from its module only when first looked up.
+
+    typer inspects every parameter of every command to build its click form; importing and
+    building only the command being run keeps ``ticketcost estimate`` from paying for all the
+    others. Help and "did you mean" see every name, as usual.
+    """
+
+    def __init__(self, built: dict[str, Any]) -> None:
+        self._built = built
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built and name in COMMANDS:
+            self._built[name] = load_command(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*COMMANDS, *self._built]))
+
+    def __len__(self) -> int:
+        return len(set(COMMANDS) | set(self._built))
+
+
+class _Group(TyperGroup):
+    """Turns every bad-input error into one line on stderr and an exit code (2 for bad input)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _LazyCommands(dict(self.commands))
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = result if isinstance(result, int) else 0
+        except TicketcostError as exc:
+            code = _fail(cli_message(exc), exc.exit_code)
+        except typer.Abort:
+            code = _fail("aborted", 1)
+        except typer.TyperException as exc:  # click's usage errors: bad flag, bad value
+            message = exc.format_message()
+            context = getattr(exc, "ctx", None)
+            if context is not None:
+                message += f" (see '{context.command_path} --help')"
+            code = _fail(message, exc.exit_code)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def cli_message(exc: TicketcostError) -> str:
+    """The error as the command line says it: a parameter named by the core becomes its flag."""
+    return exc.message_with(lambda param: "--" + param.replace("_", "-"))
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"Error: {' '.join(message.split())}\n")
+    return code
+
+
+app = typer.Typer(cls=_Group, name="ticketcost", **SETTINGS)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    """What one AI-handled customer-support ticket really costs, exactly.
+
+    Prices are exact (decimal arithmetic), per 1M tokens, from bundled tables that say where each
+    price came from and when it was verified. Nothing is fetched from the network.
+    """
+    if version:
+        sys.stdout.write(f"ticketcost {__version__}\n")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        sys.stdout.write(ctx.get_help() + "\n")
+        raise typer.Exit()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="ticketcost")

@@ -1,0 +1,149 @@
+"""`ticketcost check` and `ticketcost diff`: budgets for CI, and what moved between two runs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ticketcost.cli.options import (
+    ConfigOption,
+    ExportOption,
+    FormatOption,
+    PricingOption,
+    command,
+    emit,
+    load_stack,
+    price_table,
+    write_text,
+)
+from ticketcost.report.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from ticketcost.costs.baseline import Snapshot
+    from ticketcost.costs.stack import StackResult
+    from ticketcost.pricing.table import PriceTable
+
+
+def _snapshot(path: Path, prices: PriceTable) -> Snapshot:
+    """A saved JSON report, or a config priced now."""
+    from ticketcost.costs.baseline import load_report
+    from ticketcost.costs.config import load_config
+    from ticketcost.costs.stack import compute_stack
+
+    if path.suffix.lower() == ".json":
+        return load_report(path)
+    loaded = load_config(path, prices)
+    return snapshot_of(compute_stack(loaded.config, prices), str(loaded.path))
+
+
+def snapshot_of(result: StackResult, label: str) -> Snapshot:
+    """A stack priced now, as the snapshot a saved report would give."""
+    from ticketcost.costs.baseline import snapshot_from_payload
+    from ticketcost.report.model import SCHEMA_VERSION
+    from ticketcost.report.stack import stack_payload
+
+    return snapshot_from_payload({"schema_version": SCHEMA_VERSION} | stack_payload(result), label)
+
+
+CHECK_EPILOG = """\
+\b
+Examples:
+  ticketcost check                                  # exit 1 if a budget is exceeded
+  ticketcost check --baseline main.json --format markdown > comment.md
+  ticketcost check --save-baseline main.json        # record today's figures
+Exit codes: 0 every budget holds (warnings are printed), 1 a budget is exceeded,
+2 the config, a flag or the baseline is invalid.
+"""
+
+
+@command(epilog=CHECK_EPILOG)
+def check(
+    config: ConfigOption = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="Compare with this: a saved report (--save-baseline, or any command's --format "
+            "json with a stack) or a config. Enables the increase budgets.",
+            dir_okay=False,
+        ),
+    ] = None,
+    save_baseline: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE", help="Also write this check's JSON report to FILE.", dir_okay=False
+        ),
+    ] = None,
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Fail a build when projected cost breaks a budget or rises too far against a baseline.
+
+    Budgets live under `budgets:` in the config: cost_per_resolved_ticket, monthly_spend,
+    model_cost_per_ticket and per-intent ceilings (each a max with an optional warn level), and
+    increase (max_percent and/or max_usd rise in cost per resolved ticket against --baseline).
+    Under GitHub Actions the markdown summary is appended to $GITHUB_STEP_SUMMARY and each warning
+    or breach is annotated on the budget's line in the config.
+    """
+    from ticketcost.costs.baseline import diff as run_diff
+    from ticketcost.costs.budgets import Status, evaluate, verdict
+    from ticketcost.report.check import check_report
+    from ticketcost.report.formats import format_json, format_markdown
+
+    prices = price_table(pricing)
+    loaded, result = load_stack(config, prices)
+    old = _snapshot(baseline, prices) if baseline is not None else None
+    results = evaluate(result, loaded.config.budgets, old)
+    overall = verdict(results)
+    change = run_diff(old, snapshot_of(result, str(loaded.path))) if old is not None else None
+    report = check_report(results, overall, result, str(loaded.path), change)
+    if save_baseline is not None:
+        write_text(save_baseline, format_json(report))
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        from ticketcost.report.github import append_step_summary, workflow_annotations
+
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            append_step_summary(summary, format_markdown(report))
+        for line in workflow_annotations(results, loaded.path, loaded.line_of):
+            sys.stderr.write(line + "\n")
+    emit(report, output_format)
+    if overall is Status.BREACH:
+        raise typer.Exit(1)
+
+
+DIFF_EPILOG = """\
+\b
+Examples:
+  ticketcost diff main.json ticketcost.yaml         # a saved report against the working config
+  ticketcost diff old.yaml new.yaml --format markdown
+"""
+
+
+@command("diff", epilog=DIFF_EPILOG)
+def diff_command(
+    old: Annotated[
+        Path, typer.Argument(metavar="OLD", help="Config or saved JSON report.", dir_okay=False)
+    ],
+    new: Annotated[
+        Path, typer.Argument(metavar="NEW", help="Config or saved JSON report.", dir_okay=False)
+    ],
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    export: ExportOption = None,
+) -> None:
+    """Compare two configs or saved reports: what moved, by line and by intent, and why.
+
+    Per cost-stack line and per intent, the change in dollars and percent; per intent, the reasons
+    (model or model price changed, tokens per ticket changed, share or escalation changed).
+    """
+    from ticketcost.costs.baseline import diff as run_diff
+    from ticketcost.report.check import diff_report
+
+    prices = price_table(pricing)
+    change = run_diff(_snapshot(old, prices), _snapshot(new, prices))
+    emit(diff_report(change), output_format, export)

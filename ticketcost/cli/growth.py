@@ -1,0 +1,244 @@
+"""`ticketcost scale-table`, `roi` and `curve`: cost across volumes, deflection and lengths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ticketcost.cli.options import (
+    AssistantTokensOption,
+    ExportOption,
+    FormatOption,
+    HumanOption,
+    PricingOption,
+    SystemTokensOption,
+    TurnsOption,
+    UserTokensOption,
+    command,
+    config_option,
+    conversation_profile,
+    emit,
+    human_cost,
+    models_option,
+    price_table,
+)
+from ticketcost.costs.conversation import CacheMode
+from ticketcost.errors import TicketcostError
+from ticketcost.money import format_money
+from ticketcost.report.formats import OutputFormat
+
+SCALE_EPILOG = """\
+\b
+Examples:
+  ticketcost scale-table                          # the six standard models, 1K to 1M tickets
+  ticketcost scale-table -m claude-haiku-4.5 --cache system --fixed-monthly 170
+  ticketcost scale-table -c ticketcost.yaml --volumes 5K,50K,500K
+  ticketcost scale-table --export scale.svg
+"""
+
+
+@command("scale-table", epilog=SCALE_EPILOG)
+def scale_table(
+    volumes: Annotated[
+        str,
+        typer.Option(help="Monthly ticket volumes, comma-separated; K and M allowed."),
+    ] = "1K,10K,100K,1M",
+    model: Annotated[list[str] | None, models_option("the six-model standard comparison")] = None,
+    config: Annotated[
+        Path | None,
+        config_option("Use this config's intent mix and whole stack instead of single models."),
+    ] = None,
+    turns: TurnsOption = 5,
+    system_tokens: SystemTokensOption = 500,
+    user_tokens: UserTokensOption = 150,
+    assistant_tokens: AssistantTokensOption = 200,
+    cache: Annotated[CacheMode, typer.Option(help="Prompt caching: none, system or prefix.")] = (
+        CacheMode.NONE
+    ),
+    fixed_monthly: Annotated[
+        str,
+        typer.Option(
+            metavar="USD",
+            help="Fixed monthly cost (hosting, vector DB, ...) amortised over the volume, "
+            "without a config.",
+        ),
+    ] = "0",
+    human_cost_per_ticket: HumanOption = None,
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    export: ExportOption = None,
+) -> None:
+    """Cost per ticket and per month from 1K to 1M tickets a month, against human handling.
+
+    Per model: the monthly model cost (the `estimate` cost of one ticket × volume), the all-in
+    monthly cost with fixed items amortised, the all-in cost per ticket, and what people would cost
+    for the same volume. With -c, the config's whole stack is recomputed at each volume.
+    """
+    from ticketcost.costs.estimate import STANDARD_COMPARISON
+    from ticketcost.costs.growth import (
+        parse_usd_range,
+        parse_volumes,
+        scale_for_config,
+        scale_for_models,
+    )
+    from ticketcost.report.growth import scale_report
+
+    chosen_volumes = parse_volumes(volumes)
+    human, human_source = human_cost(human_cost_per_ticket)
+    prices = price_table(pricing)
+    if config is not None:
+        if model:
+            raise TicketcostError("use either --model or --config, not both")
+        from ticketcost.costs.config import load_config
+
+        loaded = load_config(config, prices)
+        rows = scale_for_config(loaded.config, prices, chosen_volumes, human)
+        basis = (
+            f"Intent mix and stack of {loaded.path}, recomputed at each volume; fixed monthly "
+            "items stay fixed, per-ticket items scale."
+        )
+    else:
+        fixed = parse_usd_range(fixed_monthly, "fixed_monthly")[0]
+        profile = conversation_profile(turns, system_tokens, user_tokens, assistant_tokens)
+        models = [prices.get(name) for name in (model or STANDARD_COMPARISON)]
+        rows = scale_for_models(models, profile, cache, chosen_volumes, fixed, human)
+        basis = (
+            f"Model / month = the estimate cost of one ticket ({profile.turns} turns, cache: "
+            f"{cache}) × tickets; fixed {format_money(fixed)} a month added for all-in."
+        )
+    emit(scale_report(rows, basis, human, human_source), output_format, export)
+
+
+ROI_EPILOG = """\
+\b
+Examples:
+  ticketcost roi --volume 10000 --ai-monthly 250 --human-cost-per-ticket 4
+  ticketcost roi -c ticketcost.yaml --deflection 50% --deflection 70%
+"""
+
+
+@command(epilog=ROI_EPILOG)
+def roi(
+    volume: Annotated[
+        int | None, typer.Option(metavar="N", help="Tickets a month (default: the config's).")
+    ] = None,
+    ai_monthly: Annotated[
+        str | None,
+        typer.Option(metavar="USD", help="AI stack cost a month (default: the config's all-in)."),
+    ] = None,
+    config: Annotated[
+        Path | None, config_option("Take the volume and the all-in AI cost from this config.")
+    ] = None,
+    deflection: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="RATE",
+            help="Share of tickets the AI takes off people, 0.4 or 40%. Repeatable. "
+            "Default: 40%, 60%, 75%.",
+        ),
+    ] = None,
+    human_cost_per_ticket: HumanOption = None,
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    export: ExportOption = None,
+) -> None:
+    """Deflection ROI: human cost saved against what the AI stack costs.
+
+    For each deflection rate: tickets taken off people, human cost saved (tickets × rate × human
+    cost per ticket), the AI cost, the net saving and the ROI multiple (saved ÷ AI cost). A range
+    for the human cost is priced at its midpoint.
+    """
+    from ticketcost.costs.growth import (
+        DEFAULT_DEFLECTION,
+        deflection_roi,
+        midpoint,
+        parse_rate,
+        parse_usd_range,
+    )
+    from ticketcost.report.growth import roi_report
+
+    rates = [parse_rate(r, "deflection") for r in deflection] if deflection else None
+    (low, high), human_source = human_cost(human_cost_per_ticket)
+    human = midpoint(low, high)
+    if low != high:
+        human_source += f", midpoint of {format_money(low)}–{format_money(high)}"
+    ai_source = "--ai-monthly"
+    if config is not None:
+        from ticketcost.costs.config import load_config
+        from ticketcost.costs.stack import compute_stack
+
+        prices = price_table(pricing)
+        loaded = load_config(config, prices)
+        result = compute_stack(loaded.config, prices)
+        volume = volume if volume is not None else loaded.config.volume
+        if ai_monthly is None:
+            if volume != loaded.config.volume:
+                result = compute_stack(loaded.config.model_copy(update={"volume": volume}), prices)
+            ai_cost = result.total_monthly
+            ai_source = f"all-in stack of {loaded.path}"
+    if volume is None:
+        raise TicketcostError("give --volume and --ai-monthly, or -c CONFIG")
+    if volume < 1:
+        raise TicketcostError(f"--volume must be 1 or more (got {volume})")
+    if ai_monthly is not None:
+        ai_cost = parse_usd_range(ai_monthly, "ai_monthly")[0]
+    elif config is None:
+        raise TicketcostError("give --ai-monthly (the AI stack's monthly cost), or -c CONFIG")
+    rows = deflection_roi(volume, ai_cost, human, rates or DEFAULT_DEFLECTION)
+    emit(roi_report(rows, volume, human, ai_source, human_source), output_format, export)
+
+
+CURVE_EPILOG = """\
+\b
+Examples:
+  ticketcost curve                                  # Haiku 4.5, 1 to 30 turns, three policies
+  ticketcost curve -m gpt-5.4-mini --cache system --turns 1..50
+  ticketcost curve --policy window:6 --policy summarize:4:250 --export curve.html
+"""
+
+
+@command(epilog=CURVE_EPILOG)
+def curve(
+    model: Annotated[list[str] | None, models_option("claude-haiku-4-5")] = None,
+    turns: Annotated[
+        str, typer.Option(metavar="FIRST..LAST", help="Conversation lengths to price.")
+    ] = "1..30",
+    system_tokens: SystemTokensOption = 500,
+    user_tokens: UserTokensOption = 150,
+    assistant_tokens: AssistantTokensOption = 200,
+    cache: Annotated[
+        list[CacheMode] | None,
+        typer.Option(help="Prompt caching (none, system, prefix). Repeatable. Default: none."),
+    ] = None,
+    policy: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="POLICY",
+            help="History policy: full, window:N (last N exchanges) or summarize:N:S (last N "
+            "exchanges plus an S-token summary). Repeatable. Default: window:4 and "
+            "summarize:4:300; full is always shown.",
+        ),
+    ] = None,
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    export: ExportOption = None,
+) -> None:
+    """How cost per ticket grows with conversation length, and what history policies save.
+
+    Every turn re-sends the history, so cost grows faster than the number of turns. A window or a
+    running summary caps what is re-sent (a summary costs its own summarisation calls); the notes
+    say from which length each policy is cheaper than the full history.
+    """
+    from ticketcost.costs.conversation import HistoryPolicy
+    from ticketcost.costs.growth import cost_curve, parse_turn_range
+    from ticketcost.report.growth import curve_report
+
+    turn_counts = parse_turn_range(turns)
+    profile = conversation_profile(1, system_tokens, user_tokens, assistant_tokens)
+    policies = [HistoryPolicy.parse(spec) for spec in policy or ("window:4", "summarize:4:300")]
+    prices = price_table(pricing)
+    models = [prices.get(name) for name in (model or ("claude-haiku-4-5",))]
+    result = cost_curve(models, profile, cache or [CacheMode.NONE], policies, turn_counts)
+    emit(curve_report(result), output_format, export)

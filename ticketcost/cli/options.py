@@ -1,0 +1,244 @@
+"""What the commands share: typer settings, the command decorator, option declarations, and the
+few steps every command takes (build a price view, check a count, render a report)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from ticketcost.errors import TicketcostError
+from ticketcost.pricing.view import Variant
+from ticketcost.report.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from ticketcost.costs.config import LoadedConfig
+    from ticketcost.costs.conversation import ConversationProfile
+    from ticketcost.costs.stack import StackResult
+    from ticketcost.pricing.table import PriceTable
+    from ticketcost.pricing.view import PriceView
+    from ticketcost.report.model import Report
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SETTINGS: dict[str, Any] = {
+    "add_completion": False,
+    "pretty_exceptions_enable": False,
+    # Plain click help: rich-formatted help costs ~100 ms of imports on every --help.
+    "rich_markup_mode": None,
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+}
+
+
+def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """Declare a subcommand (like ``app.command``); :mod:`ticketcost.cli` builds it on first use.
+
+    The function is returned unchanged, carrying a one-command app as ``typer_app``; the name it
+    is listed under is the registry's (:data:`ticketcost.cli.COMMANDS`).
+    """
+
+    def register(function: F) -> F:
+        single = typer.Typer(**SETTINGS)
+        single.command(name, **kwargs)(function)
+        function.typer_app = single  # type: ignore[attr-defined]
+        return function
+
+    return register
+
+
+TurnsOption = Annotated[int, typer.Option(help="Turns in the conversation.", metavar="N")]
+SystemTokensOption = Annotated[int, typer.Option(help="System-prompt tokens.", metavar="N")]
+UserTokensOption = Annotated[int, typer.Option(help="User tokens per turn.", metavar="N")]
+AssistantTokensOption = Annotated[
+    int, typer.Option(help="Assistant (output) tokens per turn.", metavar="N")
+]
+
+
+def models_option(default: str) -> Any:
+    return typer.Option(
+        "--model", "-m", metavar="MODEL", help=f"Model id or alias. Repeatable. Default: {default}."
+    )
+
+
+def config_option(help_text: str) -> Any:
+    return typer.Option("--config", "-c", metavar="FILE", help=help_text, dir_okay=False)
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Output: a table for people, or json, csv, markdown."),
+]
+PricingOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--pricing",
+        metavar="FILE",
+        help="Your own price file (same schema as the bundled ones); adds or overrides models. "
+        "Repeatable.",
+        dir_okay=False,
+    ),
+]
+ConfigOption = Annotated[
+    Path | None,
+    config_option(
+        "Config file. Default: ticketcost.yaml, ticketcost.yml, ticketcost.toml or "
+        "[tool.ticketcost] in pyproject.toml, in the current directory."
+    ),
+]
+VariantOption = Annotated[
+    Variant | None,
+    typer.Option(help="Price requests as batch, flex or priority, at that variant's own rates."),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Use the prices in force on DATE (2026-03-01)."),
+]
+DiscountOption = Annotated[
+    str | None,
+    typer.Option(metavar="PCT", help="Your negotiated discount off list prices, in percent."),
+]
+MarkupOption = Annotated[
+    str | None, typer.Option(metavar="PCT", help="A reseller markup on top, in percent.")
+]
+CurrencyOption = Annotated[
+    str | None,
+    typer.Option(metavar="CODE", help="Show amounts in this currency (needs --fx), e.g. EUR."),
+]
+FxOption = Annotated[
+    str | None,
+    typer.Option(metavar="RATE", help="Units of --currency per USD; yours, never fetched."),
+]
+ExportOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--export",
+        metavar="FILE",
+        help="Also write the view to FILE: .svg or .html (a picture of the terminal view), .txt "
+        "or .md.",
+        dir_okay=False,
+    ),
+]
+HumanOption = Annotated[
+    str | None,
+    typer.Option(
+        "--human-cost-per-ticket",
+        metavar="USD",
+        help="Human cost of a ticket, e.g. 4 or a range 3-5. Default: the bundled outsourced-agent "
+        "baseline ($3-$5).",
+    ),
+]
+
+
+def price_view(
+    variant: Variant | None,
+    as_of: str | None,
+    discount: str | None,
+    markup: str | None,
+    currency: str | None,
+    fx: str | None,
+) -> PriceView:
+    from ticketcost.pricing.view import Adjustment, PriceView, parse_date
+
+    return PriceView(
+        parse_date(as_of, "as_of") if as_of else None,
+        variant.value if variant else None,
+        Adjustment.from_flags(discount, markup, currency, fx),
+    )
+
+
+def at_least(param: str, value: int, minimum: int) -> None:
+    """A count given on the command line is ``minimum`` or more."""
+    if value < minimum:
+        raise TicketcostError(f"{param} must be {minimum} or more (got {value})", param=param)
+
+
+def conversation_profile(
+    turns: int, system_tokens: int, user_tokens: int, assistant_tokens: int
+) -> ConversationProfile:
+    from ticketcost.costs.conversation import ConversationProfile
+
+    at_least("turns", turns, 1)
+    for param, count in (
+        ("system_tokens", system_tokens),
+        ("user_tokens", user_tokens),
+        ("assistant_tokens", assistant_tokens),
+    ):
+        at_least(param, count, 0)
+    return ConversationProfile(turns, system_tokens, user_tokens, assistant_tokens)
+
+
+def price_table(pricing: list[Path] | None) -> PriceTable:
+    """The bundled prices with the ``--pricing`` files layered on top."""
+    from ticketcost.pricing.table import price_table as layered
+
+    return layered(pricing or ())
+
+
+def load_stack(config: Path | None, prices: PriceTable) -> tuple[LoadedConfig, StackResult]:
+    """The config (found or given) and its cost stack at ``prices``."""
+    from ticketcost.costs.config import load_config
+    from ticketcost.costs.stack import compute_stack
+
+    loaded = load_config(config, prices)
+    return loaded, compute_stack(loaded.config, prices)
+
+
+DEFAULT_HUMAN_BASELINE = "human-outsourced"
+
+
+def human_cost(text: str | None) -> tuple[tuple[Decimal, Decimal], str]:
+    """(low, high) USD per ticket and where it came from."""
+    if text is not None:
+        from ticketcost.costs.growth import parse_usd_range
+
+        return parse_usd_range(text, "human_cost_per_ticket"), "--human-cost-per-ticket"
+    from ticketcost.costs.benchmarks import bundled_benchmarks
+
+    baseline = next(b for b in bundled_benchmarks() if b.id == DEFAULT_HUMAN_BASELINE)
+    date = baseline.source_date.isoformat() if baseline.source_date else "undated"
+    source = f"bundled baseline {baseline.id}: {baseline.name}, {baseline.source}, {date}"
+    return (baseline.low, baseline.high), source
+
+
+def emit(report: Report, output_format: OutputFormat, export: Path | None = None) -> None:
+    """Write the report to stdout in the chosen format (and to ``export`` as well, if given)."""
+    from ticketcost.report.formats import format_report, format_table
+
+    if export is not None:
+        from ticketcost.report.export import write_export
+
+        with flag_errors("export"):
+            write_export(report, export)
+        sys.stderr.write(f"Wrote {export}\n")
+    if output_format is OutputFormat.TABLE:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        sys.stdout.write(format_table(report, color=color))
+    else:
+        sys.stdout.write(format_report(report, output_format))
+
+
+class flag_errors:
+    """Errors raised inside are about the value of parameter ``param`` (the CLI names its flag)."""
+
+    def __init__(self, param: str) -> None:
+        self.param = param
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        if isinstance(exc, TicketcostError) and exc.param is None:
+            raise TicketcostError(f"{self.param} {exc.message}", param=self.param) from None
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a file the user named; an unwritable one is a one-line error."""
+    try:
+        path.write_text(text)
+    except OSError as exc:
+        raise TicketcostError(f"{path}: cannot write ({exc.strerror})") from None

@@ -1,0 +1,171 @@
+"""`ticketcost pricing import|diff|check`: price files from other projects, changes, staleness."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ticketcost.cli.options import (
+    SETTINGS,
+    FormatOption,
+    PricingOption,
+    at_least,
+    emit,
+    price_table,
+)
+from ticketcost.errors import TicketcostError
+from ticketcost.report.formats import OutputFormat
+
+pricing_app = typer.Typer(**SETTINGS)
+
+
+@pricing_app.callback(invoke_without_command=True)
+def _pricing(ctx: typer.Context) -> None:
+    """Price files: import from LiteLLM or genai-prices, diff two files, find stale prices."""
+    if ctx.invoked_subcommand is None:
+        sys.stdout.write(ctx.get_help() + "\n")
+        raise typer.Exit()
+
+
+class ImportFormat(StrEnum):
+    LITELLM = "litellm"
+    GENAI_PRICES = "genai-prices"
+
+
+PRICING_IMPORT_EPILOG = """\
+\b
+Examples:
+  ticketcost pricing import model_prices_and_context_window.json -m 'claude-*' \\
+      --provider anthropic -o my-anthropic.yaml
+  ticketcost pricing import data.json --provider openai -m 'gpt-5.4*'
+  ticketcost estimate --pricing my-anthropic.yaml
+"""
+
+
+@pricing_app.command("import", epilog=PRICING_IMPORT_EPILOG)
+def pricing_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="LiteLLM's model_prices_and_context_window.json, or genai-prices data (JSON).",
+            dir_okay=False,
+        ),
+    ],
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            metavar="PATTERN",
+            help="Models to take (glob, repeatable). Default: all.",
+        ),
+    ] = None,
+    provider: Annotated[
+        str | None,
+        typer.Option(metavar="NAME", help="Only this provider's models (litellm_provider or id)."),
+    ] = None,
+    input_format: Annotated[
+        ImportFormat | None, typer.Option("--from", help="The file's format. Default: detected.")
+    ] = None,
+    verified: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="The verified date to record. Default: today."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write here instead of stdout.", dir_okay=False
+        ),
+    ] = None,
+) -> None:
+    """Convert another project's price data into a ticketcost price file (validated).
+
+    LiteLLM per-token prices become per-1M prices exactly; *_above_Nk_tokens fields become
+    long-context tiers, *_batches / *_flex / *_priority become variants, the 1-hour cache-write
+    price and prompt_cache_min_tokens are kept. genai-prices tiered prices, batch variants and
+    dated prices (start_date) become tiers, variants and history. Use the file with --pricing.
+    """
+    from ticketcost.io.datafiles import read_user_file
+    from ticketcost.pricing.io import import_prices, read_json
+    from ticketcost.pricing.view import parse_date
+
+    data = read_json(read_user_file(file, "price data"), str(file))
+    result = import_prices(
+        data,
+        str(file),
+        model or (),
+        provider,
+        verified=parse_date(verified, "verified") if verified else None,
+        data_format=input_format.value if input_format else None,
+    )
+    if output is None:
+        sys.stdout.write(result.text)
+    else:
+        try:
+            output.write_text(result.text)
+        except OSError as exc:
+            raise TicketcostError(f"{output}: cannot write ({exc.strerror})") from None
+    sys.stderr.write(f"Imported {result.models} models from {file} ({result.format})\n")
+
+
+PRICING_DIFF_EPILOG = """\
+\b
+Examples:
+  ticketcost pricing diff pricing/openai.yaml my-openai.yaml
+  ticketcost pricing diff old.yaml new.yaml --format markdown
+"""
+
+
+@pricing_app.command("diff", epilog=PRICING_DIFF_EPILOG)
+def pricing_diff(
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="A price file.", dir_okay=False)],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="A price file.", dir_okay=False)],
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List the price changes between two price files: models added, removed, and every rate,
+    tier, variant, minimum or date that changed."""
+    from ticketcost.pricing.io import diff_prices
+    from ticketcost.pricing.table import load_price_file
+    from ticketcost.report.pricing import diff_report
+
+    changes = diff_prices(load_price_file(old), load_price_file(new))
+    emit(diff_report(changes, str(old), str(new)), output_format)
+
+
+PRICING_CHECK_EPILOG = """\
+\b
+Examples:
+  ticketcost pricing check                 # bundled prices verified more than 90 days ago
+  ticketcost pricing check --days 30 --pricing my-prices.yaml
+Exit codes: 0 nothing is stale, 1 some prices are older than --days, 2 bad input.
+"""
+
+
+@pricing_app.command("check", epilog=PRICING_CHECK_EPILOG)
+def pricing_check(
+    days: Annotated[int, typer.Option(metavar="N", help="Stale after this many days.")] = 90,
+    today: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Check as of this date. Default: today.")
+    ] = None,
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List models whose prices were last verified more than N days ago (exit 1 if any)."""
+    import datetime as dt
+
+    from ticketcost.pricing.io import stale_models
+    from ticketcost.pricing.view import parse_date
+    from ticketcost.report.pricing import check_report
+
+    at_least("days", days, 0)
+    when = parse_date(today, "today") if today else dt.date.today()
+    models = list(price_table(pricing))
+    stale = stale_models(models, when, days)
+    emit(check_report(stale, len(models), when, days), output_format)
+    if stale:
+        raise typer.Exit(1)

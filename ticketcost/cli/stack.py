@@ -1,0 +1,152 @@
+"""`ticketcost init`, `stack` and `compare`: a config's full cost stack, and beside benchmarks."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ticketcost.cli.options import (
+    ConfigOption,
+    ExportOption,
+    FormatOption,
+    PricingOption,
+    command,
+    emit,
+    load_stack,
+    price_table,
+)
+from ticketcost.errors import TicketcostError
+from ticketcost.report.formats import OutputFormat
+
+
+class ConfigFormat(StrEnum):
+    YAML = "yaml"
+    TOML = "toml"
+
+
+INIT_EPILOG = """\
+\b
+Examples:
+  ticketcost init                          # writes ./ticketcost.yaml, every field commented
+  ticketcost init --format toml            # writes ./ticketcost.toml
+  ticketcost init -o support/cost.yaml --force
+"""
+
+
+@command(epilog=INIT_EPILOG)
+def init(
+    config_format: Annotated[
+        ConfigFormat, typer.Option("--format", "-f", help="File format of the starter.")
+    ] = ConfigFormat.YAML,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write it. Default: ticketcost.yaml or ticketcost.toml here.",
+            dir_okay=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a starter config: a realistic month of support to edit into yours.
+
+    10,000 tickets a month over four intents (password resets, general questions, billing,
+    complaints), each on a model tier that suits it, with embeddings, retries, human review and
+    escalations, observability, integrations and fixed infrastructure. `ticketcost stack` and
+    `ticketcost compare` work on it straight away.
+    """
+    from ticketcost.costs.starter import STARTER_YAML, starter_toml
+
+    target = output or Path(f"ticketcost.{config_format.value}")
+    if target.exists() and not force:
+        raise TicketcostError(f"{target} already exists; pass --force to overwrite it")
+    text = STARTER_YAML if config_format is ConfigFormat.YAML else starter_toml()
+    try:
+        target.write_text(text)
+    except OSError as exc:
+        raise TicketcostError(f"{target}: cannot write ({exc.strerror})") from None
+    flag = f" -c {target}" if output is not None else ""
+    sys.stderr.write(
+        f"Wrote {target}. Next: ticketcost stack{flag}, then ticketcost compare{flag}\n"
+    )
+
+
+STACK_EPILOG = """\
+\b
+Examples:
+  ticketcost stack                         # uses ./ticketcost.yaml (see ticketcost init)
+  ticketcost stack -c support.toml --format json > stack.json
+  ticketcost stack --format markdown       # for a pull request or a wiki page
+"""
+
+
+@command(epilog=STACK_EPILOG)
+def stack(
+    config: ConfigOption = None,
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    export: ExportOption = None,
+) -> None:
+    """Break a month of support down into its full cost stack, with a bar chart.
+
+    Every component (model API, retries, embeddings and vector DB, human review and escalations,
+    observability, integrations, infrastructure) per month, per ticket handled and per ticket
+    resolved, its share, how it was computed, and the same per intent. CSV holds the component
+    table; JSON holds everything.
+    """
+    from ticketcost.report.stack import stack_report
+
+    _, result = load_stack(config, price_table(pricing))
+    emit(stack_report(result), output_format, export)
+
+
+COMPARE_EPILOG = """\
+\b
+Examples:
+  ticketcost compare
+  ticketcost compare -c ticketcost.toml --benchmarks our-history.yaml
+  ticketcost compare --format markdown
+"""
+
+
+@command(epilog=COMPARE_EPILOG)
+def compare(
+    config: ConfigOption = None,
+    benchmarks: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--benchmarks",
+            metavar="FILE",
+            help="More reference points (same schema as benchmarks/*.yaml). Repeatable.",
+            dir_okay=False,
+        ),
+    ] = None,
+    pricing: PricingOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    export: ExportOption = None,
+) -> None:
+    """Set your all-in cost per resolved ticket beside public benchmarks.
+
+    Klarna, Intercom Fin, Sierra, human baselines and task-priced agents (bundled, each with its
+    source, date, range and what it includes), plus the config's own benchmarks and --benchmarks
+    files. Rows whose unit or inclusions differ from yours say so. Savings are computed against the
+    human baselines.
+    """
+    from ticketcost.costs.benchmarks import (
+        bundled_benchmarks,
+        load_benchmark_file,
+        merge_benchmarks,
+    )
+    from ticketcost.costs.compare import compare as run_compare
+    from ticketcost.report.stack import compare_report
+
+    loaded, result = load_stack(config, price_table(pricing))
+    extra = [b for path in benchmarks or () for b in load_benchmark_file(path)]
+    chosen = merge_benchmarks(bundled_benchmarks(), loaded.config.benchmarks, extra)
+    emit(compare_report(run_compare(result, chosen)), output_format, export)
