@@ -38,7 +38,7 @@ import sys, json
 from decimal import Decimal
 import pandas as pd
 from ticketcost.pricing.table import bundled_prices
-from ticketcost.attribution.engine import resolve_log_model
+from ticketcost.attribution import resolve_log_model
 records = []  # pd.read_json(lines=True) stops at the first malformed line, so parse line by line
 with open(sys.argv[1], "rb") as handle:
     for line in handle:
@@ -74,7 +74,7 @@ PLAIN = """
 import sys, json, math
 from decimal import Decimal
 from ticketcost.pricing.table import bundled_prices
-from ticketcost.attribution.engine import resolve_log_model
+from ticketcost.attribution import resolve_log_model
 try:
     from orjson import loads
 except ImportError:

@@ -41,7 +41,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ticketcost import money
-from ticketcost.attribution.engine import Options, attribute, find_sources, resolve_log_model
+from ticketcost.attribution import Options, attribute, find_sources, resolve_log_model
 from ticketcost.attribution.fields import Preset, build_field_map
 from ticketcost.errors import TicketcostError
 from ticketcost.pricing.table import bundled_prices

@@ -1,0 +1,27 @@
+"""Request logs attributed to tickets: what a resolved ticket really cost, and where it went.
+
+The seams: :mod:`.fields` (field names, presets, mapping), :mod:`.sources` (file kinds and how
+each is scanned), :mod:`.sql` (SQL building blocks), :mod:`.prices` (log model names to prices),
+:mod:`.query` (the attribution, one named phase per function), :mod:`.results` (what it
+returns), :mod:`.engine` (the entry point on the embedded DuckDB engine). DuckDB is imported only
+when :func:`attribute` runs.
+"""
+
+from ticketcost.attribution.engine import attribute
+from ticketcost.attribution.fields import FieldMap, Preset, build_field_map
+from ticketcost.attribution.prices import resolve_log_model
+from ticketcost.attribution.results import Attribution, Group
+from ticketcost.attribution.sources import LogSource, Options, find_sources
+
+__all__ = [
+    "Attribution",
+    "FieldMap",
+    "Group",
+    "LogSource",
+    "Options",
+    "Preset",
+    "attribute",
+    "build_field_map",
+    "find_sources",
+    "resolve_log_model",
+]

@@ -134,8 +134,8 @@ def attribute(
     skipped, counted and shown with their line numbers; requests on models without a price are
     listed, never priced as zero.
     """
-    from ticketcost.attribution.engine import Options, find_sources
-    from ticketcost.attribution.engine import attribute as run_attribute
+    from ticketcost.attribution import Options, find_sources
+    from ticketcost.attribution import attribute as run_attribute
     from ticketcost.attribution.fields import build_field_map, parse_field_flags
     from ticketcost.io.configfind import find_config
     from ticketcost.report.attribution import attribution_report

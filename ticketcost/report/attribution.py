@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ticketcost import money
-from ticketcost.attribution.engine import FAILED_STATUSES, Attribution, Group
+from ticketcost.attribution.results import FAILED_STATUSES, Attribution, Group
 from ticketcost.report.model import Cell, Column, Kind, Report, Table, payload_header, price_record
 
 NONE_LABEL = "(none)"

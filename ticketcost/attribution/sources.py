@@ -1,0 +1,259 @@
+"""Log files as SQL sources: which files, in which format, and how each is scanned (a typed select
+for the totals, an ordered one that finds bad lines with their numbers); CSV rejects; the outcomes
+file."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ticketcost.attribution.fields import FieldMap, log_format_of
+from ticketcost.attribution.results import BadLine
+from ticketcost.attribution.sql import Columns, ident, json_path, numbered, sql_text, typed_select
+from ticketcost.errors import TicketcostError
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+@dataclass(frozen=True)
+class LogSource:
+    path: Path
+    format: str  # jsonl, csv or parquet
+
+
+def find_sources(
+    paths: Sequence[str | os.PathLike[str]], input_format: str | None
+) -> list[LogSource]:
+    """Each path checked to exist and have a known format (by extension or ``input_format``)."""
+    if not paths:
+        raise TicketcostError("no log file given; pass one or more LOGFILE arguments")
+    sources = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_file():
+            why = "is a directory" if path.is_dir() else "no such file"
+            raise TicketcostError(f"{path}: {why}")
+        kind = input_format or log_format_of(path.name)
+        if kind is None:
+            raise TicketcostError(
+                f"{path}: cannot tell the format from the extension; name it .jsonl, .csv or "
+                ".parquet, or pass --input-format jsonl|csv|parquet"
+            )
+        sources.append(LogSource(path, kind))
+    return sources
+
+
+@dataclass(frozen=True)
+class Options:
+    fields: FieldMap
+    by: tuple[tuple[str, ...], ...] = ()
+    top: int = 10
+    resolved_outcomes: tuple[str, ...] = ("resolved",)
+    outcomes_file: Path | None = None
+    strict: bool = False
+    examples: int = 5
+
+
+class SourceSql(NamedTuple):
+    source: LogSource
+    select: str  # typed rows of this file (columns as typed_select)
+    locate: str | None  # the same rows in file order with their line number, for bad lines
+    unit: str
+
+
+def _is_tsv(path: Path) -> bool:
+    return path.name.lower().removesuffix(".gz").endswith(".tsv")
+
+
+def read_header(path: Path) -> list[str]:
+    opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", newline="", encoding="utf-8-sig") as handle:
+            line = handle.readline()
+        delimiter = "\t" if _is_tsv(path) else ","
+        header = next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
+    except (OSError, UnicodeDecodeError, EOFError) as exc:
+        raise TicketcostError(f"{path}: cannot read the CSV header ({exc})") from None
+    if not header:
+        raise TicketcostError(
+            f"{path}: the CSV file is empty; its first line must name the columns"
+        )
+    return [h.strip() for h in header]
+
+
+def source_sql(
+    con: duckdb.DuckDBPyConnection, src: LogSource, fields: FieldMap, index: int
+) -> SourceSql:
+    """SQL for one log file; ``index`` tags its rows (cheaper to group by than the file name)."""
+    path = sql_text(str(src.path))
+    tag = str(index)
+    tops = list(dict.fromkeys(p[0] for paths in fields.paths.values() for p in paths))
+    if src.format == "jsonl":
+        declared = ", ".join(f"{sql_text(t)}: 'VARCHAR'" for t in tops)
+        scan = (
+            f"read_json({path}, format='newline_delimited', columns={{{declared}}}, "
+            "ignore_errors=true)"
+        )
+        columns = Columns(fields, ident)
+        select = typed_select(columns, fields, "NULL::BIGINT", tag, scan)
+        raw_lines = (
+            f"read_csv({path}, columns={{'raw': 'VARCHAR'}}, header=false, delim='\\x01', "
+            "quote='', escape='', auto_detect=false)"
+        )
+        # One parse of each line for all the top-level keys (a list), then index into it.
+        paths = ", ".join(json_path([top]) for top in tops)
+        raw_columns = Columns(fields, lambda top: f"__v[{tops.index(top) + 1}]")
+        # A blank line has no verdict (NULL) but keeps its place in the numbering.
+        valid = "CASE WHEN coalesce(trim(raw), '') <> '' THEN json_valid(raw) END"
+        checked = typed_select(
+            raw_columns,
+            fields,
+            "NULL::BIGINT",
+            tag,
+            f"(SELECT *, CASE WHEN __valid THEN json_extract_string(raw, [{paths}]) END AS __v "
+            f"FROM (SELECT raw, {valid} AS __valid FROM {raw_lines}))",
+            "__valid",
+            values=True,
+        )
+        locate = numbered(checked)
+        return SourceSql(src, select, locate, "line")
+    if src.format == "csv":
+        header = read_header(src.path)
+        present = set(header)
+        declared = ", ".join(f"{sql_text(h)}: 'VARCHAR'" for h in header)
+        delim = "\\t" if _is_tsv(src.path) else ","
+        scan = (
+            f"read_csv({path}, header=true, auto_detect=false, columns={{{declared}}}, "
+            f"delim='{delim}', quote='\"', escape='\"', store_rejects=true)"
+        )
+        columns = Columns(fields, lambda top: ident(top) if top in present else None)
+        _require_ticket_id(columns, src, header)
+        select = typed_select(columns, fields, "NULL::BIGINT", tag, scan)
+        plain_scan = scan.replace(", store_rejects=true", ", ignore_errors=true")
+        locate = numbered(
+            typed_select(columns, fields, "NULL::BIGINT", tag, plain_scan, values=True)
+        )
+        return SourceSql(src, select, locate, "row")
+    # parquet
+    described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})").fetchall()
+    types = {str(row[0]): str(row[1]) for row in described}
+
+    def parquet_column(top: str) -> str | None:
+        kind = types.get(top)
+        if kind is None:
+            return None
+        if kind.startswith(("STRUCT", "MAP")) or kind.endswith("[]"):
+            return f"to_json({ident(top)})::VARCHAR"
+        return f"CAST({ident(top)} AS VARCHAR)"
+
+    columns = Columns(fields, parquet_column)
+    _require_ticket_id(columns, src, list(types))
+    scan = f"read_parquet({path}, file_row_number=true)"
+    select = typed_select(columns, fields, "file_row_number + 1", tag, scan)
+    with_values = typed_select(columns, fields, "file_row_number + 1", tag, scan, values=True)
+    locate = (
+        f"SELECT __line, problem FROM ({with_values}) WHERE problem IS NOT NULL ORDER BY __line"
+    )
+    return SourceSql(src, select, locate, "row")
+
+
+def _require_ticket_id(columns: Columns, src: LogSource, names: Sequence[str]) -> None:
+    if columns.sql["ticket_id"] == "NULL::VARCHAR":
+        shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+        raise TicketcostError(
+            f"{src.path}: no column for ticket_id (columns: {shown}); map yours with "
+            "--field ticket_id=COLUMN or a logs.fields entry in the config"
+        )
+
+
+def csv_rejects(con: duckdb.DuckDBPyConnection, sources: Sequence[LogSource]) -> list[BadLine]:
+    if not any(s.format == "csv" for s in sources):
+        return []
+    try:
+        rows = con.execute(
+            "SELECT DISTINCT s.file_path, e.line, e.error_type FROM reject_errors e JOIN "
+            "reject_scans s USING (scan_id, file_id) ORDER BY s.file_path, e.line"
+        ).fetchall()
+    except Exception:
+        return []
+    return [BadLine(str(path), int(line), f"CSV: {str(kind).lower()}") for path, line, kind in rows]
+
+
+def locate_bad_lines(
+    con: duckdb.DuckDBPyConnection,
+    built: Sequence[SourceSql],
+    rejects: Sequence[BadLine],
+    limit: int,
+) -> list[BadLine]:
+    """The first ``limit`` bad lines with their line numbers: files in the order given, lines in
+    file order within each."""
+    con.execute("SET preserve_insertion_order = true")
+    found: list[BadLine] = []
+    for b in built:
+        wanted = limit - len(found)
+        if wanted <= 0:
+            break
+        path = str(b.source.path)
+        file_rejects = [r for r in rejects if r.file == path]
+        rejected_lines = sorted(r.line or 0 for r in file_rejects)
+        in_file = list(file_rejects)
+        for number, reason in con.execute(f"{b.locate} LIMIT {wanted}").fetchall():
+            line = int(number)
+            unit = b.unit
+            if b.source.format == "csv":
+                # data row N is line N + 1 (the header), shifted by rejected lines before it
+                line += 1
+                for rejected in rejected_lines:
+                    if rejected <= line:
+                        line += 1
+                unit = "line"
+            in_file.append(BadLine(path, line, str(reason), unit))
+        found += sorted(in_file, key=lambda r: r.line or 0)[:wanted]
+    return found
+
+
+def load_outcomes(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, int]:
+    """The outcomes file (ticket_id, outcome) as table ``outcomes``; a ticket's last row wins."""
+    sources = find_sources([path], None)
+    src = sources[0]
+    if src.format == "csv":
+        header = read_header(path)
+        declared = ", ".join(f"{sql_text(h)}: 'VARCHAR'" for h in header)
+        scan = (
+            f"read_csv({sql_text(str(path))}, header=true, auto_detect=false, "
+            f"columns={{{declared}}}, delim=',', quote='\"', escape='\"')"
+        )
+        names = header
+    elif src.format == "jsonl":
+        scan = (
+            f"read_json({sql_text(str(path))}, format='newline_delimited', "
+            "columns={'ticket_id': 'VARCHAR', 'outcome': 'VARCHAR'})"
+        )
+        names = ["ticket_id", "outcome"]
+    else:
+        scan = f"read_parquet({sql_text(str(path))})"
+        names = [str(r[0]) for r in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()]
+    for needed in ("ticket_id", "outcome"):
+        if needed not in names:
+            raise TicketcostError(
+                f"{path}: the outcomes file needs a '{needed}' column (it has {', '.join(names)})"
+            )
+    con.execute("SET preserve_insertion_order = true")
+    con.execute(
+        "CREATE TEMP TABLE outcomes AS SELECT ticket_id, arg_max(outcome, rn) AS outcome FROM "
+        "(SELECT row_number() OVER () AS rn, nullif(trim(CAST(ticket_id AS VARCHAR)), '') AS "
+        "ticket_id, lower(nullif(trim(CAST(outcome AS VARCHAR)), '')) AS outcome "
+        f"FROM {scan}) WHERE ticket_id IS NOT NULL AND outcome IS NOT NULL GROUP BY ticket_id"
+    )
+    con.execute("SET preserve_insertion_order = false")
+    orphan = con.execute(
+        "SELECT count(*) FROM outcomes WHERE ticket_id NOT IN (SELECT ticket_id FROM gc)"
+    ).fetchone()
+    return str(path), int(orphan[0]) if orphan else 0
