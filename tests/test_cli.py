@@ -13,7 +13,7 @@ from ticketcost.cli import app
 from ticketcost.costs.estimate import estimate
 from ticketcost.pricing.table import bundled_prices
 from ticketcost.report.formats import FORMATTERS, OutputFormat, format_report
-from ticketcost.report.model import estimate_report, models_report
+from ticketcost.report.estimate import estimate_report, models_report
 
 
 def test_estimate_default_prices_every_model_cheapest_first():

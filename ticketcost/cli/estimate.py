@@ -92,7 +92,7 @@ def estimate(
     the provider's minimum cacheable prompt is priced as fresh input, with a note.
     """
     from ticketcost.costs.estimate import estimate as run_estimate
-    from ticketcost.report.model import estimate_report
+    from ticketcost.report.estimate import estimate_report
 
     profile = conversation_profile(turns, system_tokens, user_tokens, assistant_tokens)
 
@@ -143,7 +143,7 @@ def models(
     priced (long-context tiers, batch/flex/priority variants, earlier prices); --format json has
     every rate.
     """
-    from ticketcost.report.model import models_report
+    from ticketcost.report.estimate import models_report
 
     table = price_table(pricing)
     view = price_view(variant, as_of, discount, markup, currency, fx)

@@ -18,8 +18,10 @@ Lines, by category:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from ticketcost import money
 from ticketcost.costs.config import Config, Intent
@@ -142,40 +144,87 @@ def _percent(rate: Decimal) -> str:
     return money.plain(money.multiply(rate, 100)) + "%"
 
 
+class _IntentRun(NamedTuple):
+    """One intent priced for the month, before shared costs are allocated to it."""
+
+    intent: Intent
+    model: ModelPrice
+    conversation: ConversationCost
+    tickets: Decimal
+    escalated: Decimal
+    model_monthly: Decimal
+    escalation_monthly: Decimal
+
+
 def compute_stack(config: Config, prices: PriceTable) -> StackResult:
     """The month's cost stack for ``config``, with models priced from ``prices``."""
-    volume = Decimal(config.volume)
+    runs = [_price_intent(config, intent, prices) for intent in config.intents]
+    lines = [
+        *_model_lines(config, runs),
+        *_embedding_lines(config),
+        *_human_lines(config, runs),
+        *_other_lines(config),
+    ]
+    retry_rate = config.retries.rate
+    total = money.add(*(line.monthly_usd for line in lines))
+    direct = money.add(
+        *(
+            money.add(
+                r.model_monthly, money.multiply(r.model_monthly, retry_rate), r.escalation_monthly
+            )
+            for r in runs
+        )
+    )
+    shared = money.subtract(total, direct)  # every line not tied to one intent
+    intents = tuple(
+        IntentCost(
+            intent=r.intent,
+            model=r.model,
+            conversation=r.conversation,
+            tickets=r.tickets,
+            resolved=money.subtract(r.tickets, r.escalated),
+            escalated=r.escalated,
+            model_monthly=r.model_monthly,
+            retries_monthly=money.multiply(r.model_monthly, retry_rate),
+            escalation_monthly=r.escalation_monthly,
+            allocated_monthly=money.multiply(shared, r.intent.share),
+        )
+        for r in runs
+    )
+    return StackResult(config, config.human.hourly, tuple(lines), intents)
+
+
+def _price_intent(config: Config, intent: Intent, prices: PriceTable) -> _IntentRun:
     human = config.human
     hourly = human.hourly
-    retry_rate = config.retries.rate
+    model = prices.get(intent.model)
+    conversation = price_conversation(
+        model, intent.conversation.profile(), intent.conversation.cache
+    )
+    tickets = money.multiply(Decimal(config.volume), intent.share)
+    escalated = money.multiply(tickets, intent.escalation_rate)
+    escalation_monthly = money.ZERO
+    if hourly is not None and escalated and human.escalation_minutes:
+        minutes = money.multiply(escalated, human.escalation_minutes)
+        escalation_monthly = money.divide(money.multiply(minutes, hourly), 60)
+    model_monthly = money.multiply(conversation.total_usd, tickets)
+    return _IntentRun(
+        intent, model, conversation, tickets, escalated, model_monthly, escalation_monthly
+    )
 
-    per_intent = []
-    for intent in config.intents:
-        model = prices.get(intent.model)
-        conversation = price_conversation(
-            model, intent.conversation.profile(), intent.conversation.cache
-        )
-        tickets = money.multiply(volume, intent.share)
-        escalated = money.multiply(tickets, intent.escalation_rate)
-        model_monthly = money.multiply(conversation.total_usd, tickets)
-        escalation_monthly = money.ZERO
-        if hourly is not None and escalated and human.escalation_minutes:
-            minutes = money.multiply(escalated, human.escalation_minutes)
-            escalation_monthly = money.divide(money.multiply(minutes, hourly), 60)
-        per_intent.append(
-            (intent, model, conversation, tickets, escalated, model_monthly, escalation_monthly)
-        )
 
-    model_total = money.add(*(row[5] for row in per_intent))
+def _model_lines(config: Config, runs: Sequence[_IntentRun]) -> list[StackLine]:
+    model_total = money.add(*(r.model_monthly for r in runs))
     lines = [
         StackLine(
             "model",
             "model",
             "Model API",
             model_total,
-            f"{len(per_intent)} intent(s): cost of each intent's conversation × its tickets",
+            f"{len(runs)} intent(s): cost of each intent's conversation × its tickets",
         )
     ]
+    retry_rate = config.retries.rate
     if retry_rate:
         lines.append(
             StackLine(
@@ -187,7 +236,13 @@ def compute_stack(config: Config, prices: PriceTable) -> StackResult:
                 "model cost",
             )
         )
+    return lines
+
+
+def _embedding_lines(config: Config) -> list[StackLine]:
+    volume = Decimal(config.volume)
     embeddings = config.embeddings
+    lines = []
     lookup_tokens = money.multiply(
         money.multiply(volume, embeddings.lookups_per_ticket), embeddings.tokens_per_lookup
     )
@@ -213,6 +268,14 @@ def compute_stack(config: Config, prices: PriceTable) -> StackResult:
                 f"{format_usd(embeddings.vector_db_monthly_usd)} a month",
             )
         )
+    return lines
+
+
+def _human_lines(config: Config, runs: Sequence[_IntentRun]) -> list[StackLine]:
+    volume = Decimal(config.volume)
+    human = config.human
+    hourly = human.hourly
+    lines = []
     rate_text = ""
     if hourly is not None:
         rate_text = f"at {format_usd(hourly)}/h"
@@ -236,9 +299,9 @@ def compute_stack(config: Config, prices: PriceTable) -> StackResult:
                 f"{money.plain(human.review_minutes)} min {rate_text}",
             )
         )
-    escalation_total = money.add(*(row[6] for row in per_intent))
+    escalation_total = money.add(*(r.escalation_monthly for r in runs))
     if escalation_total:
-        escalated_total = money.add(*(row[4] for row in per_intent))
+        escalated_total = money.add(*(r.escalated for r in runs))
         lines.append(
             StackLine(
                 "escalations",
@@ -249,6 +312,13 @@ def compute_stack(config: Config, prices: PriceTable) -> StackResult:
                 f"{money.plain(human.escalation_minutes)} min {rate_text}",
             )
         )
+    return lines
+
+
+def _other_lines(config: Config) -> list[StackLine]:
+    """Observability, integrations and fixed infrastructure."""
+    volume = Decimal(config.volume)
+    lines = []
     observability = config.observability
     if observability.per_ticket_usd or observability.monthly_usd:
         lines.append(
@@ -284,27 +354,4 @@ def compute_stack(config: Config, prices: PriceTable) -> StackResult:
                 f"{format_usd(fixed.monthly_usd)} a month, spread over {_count(volume)} tickets",
             )
         )
-
-    total = money.add(*(line.monthly_usd for line in lines))
-    direct = money.add(
-        *(money.add(row[5], money.multiply(row[5], retry_rate), row[6]) for row in per_intent)
-    )
-    shared = money.subtract(total, direct)  # every line not tied to one intent
-    intents = tuple(
-        IntentCost(
-            intent=intent,
-            model=model,
-            conversation=conversation,
-            tickets=tickets,
-            resolved=money.subtract(tickets, escalated),
-            escalated=escalated,
-            model_monthly=model_monthly,
-            retries_monthly=money.multiply(model_monthly, retry_rate),
-            escalation_monthly=escalation_monthly,
-            allocated_monthly=money.multiply(shared, intent.share),
-        )
-        for intent, model, conversation, tickets, escalated, model_monthly, escalation_monthly in (
-            per_intent
-        )
-    )
-    return StackResult(config, hourly, tuple(lines), intents)
+    return lines

@@ -8,7 +8,8 @@ from typing import Any
 
 from ticketcost import money
 from ticketcost.attribution.results import FAILED_STATUSES, Attribution, Group
-from ticketcost.report.model import Cell, Column, Kind, Report, Table, payload_header, price_record
+from ticketcost.report.estimate import price_record
+from ticketcost.report.model import Cell, Column, Kind, Report, Table, payload_header
 
 NONE_LABEL = "(none)"
 

@@ -10,14 +10,13 @@ from ticketcost.costs.benchmarks import Benchmark
 from ticketcost.costs.compare import Comparison
 from ticketcost.costs.stack import CATEGORIES, StackResult
 from ticketcost.report.charts import Bar, BarChart
+from ticketcost.report.estimate import price_record, sources_notes
 from ticketcost.report.model import (
     Column,
     Kind,
     Report,
     Table,
     payload_header,
-    price_record,
-    sources_notes,
 )
 
 _CATEGORY_LABELS = {
