@@ -8,18 +8,20 @@ import csv
 import gzip
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ticketcost.attribution.fields import FieldMap, log_format_of
+from ticketcost.attribution.fields import FieldMap, Preset, build_field_map, log_format_of
 from ticketcost.attribution.results import BadLine
 from ticketcost.attribution.sql import Columns, ident, json_path, numbered, sql_text, typed_select
 from ticketcost.errors import TicketcostError
 
 if TYPE_CHECKING:
     import duckdb
+
+    from ticketcost.costs.config import Logs
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,41 @@ class Options:
     outcomes_file: Path | None = None
     strict: bool = False
     examples: int = 5
+
+
+def build_options(
+    settings: Logs | None,
+    *,
+    preset: Preset | None = None,
+    field_overrides: Mapping[str, Sequence[str]] | None = None,
+    input_includes_cache: bool | None = None,
+    by: Sequence[str] = (),
+    top: int = 10,
+    resolved_outcomes: Sequence[str] = (),
+    outcomes_file: Path | None = None,
+    strict: bool = False,
+) -> Options:
+    """Options from what the caller gives, falling back to a config's ``logs:`` section.
+
+    Given values win over ``settings``; field overrides are layered on the config's. ``by`` holds
+    comma-separated dimension lists (``"intent,tenant"``); none means by intent.
+    """
+    overrides: dict[str, Sequence[str]] = dict(settings.fields.overrides()) if settings else {}
+    overrides |= dict(field_overrides or {})
+    chosen_preset = preset or (settings.preset if settings else None)
+    includes = input_includes_cache
+    if includes is None and settings is not None:
+        includes = settings.input_includes_cache
+    specs = tuple(tuple(p.strip() for p in spec.split(",") if p.strip()) for spec in by)
+    outcomes = resolved_outcomes or (settings.resolved_outcomes if settings else ["resolved"])
+    return Options(
+        fields=build_field_map(chosen_preset or Preset.TICKETCOST, overrides, includes),
+        by=tuple(s for s in specs if s) or (("intent",),),
+        top=top,
+        resolved_outcomes=tuple(o.strip().lower() for o in outcomes),
+        outcomes_file=outcomes_file,
+        strict=strict,
+    )
 
 
 class SourceSql(NamedTuple):

@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,9 @@ from ticketcost.cli.options import (
     price_table,
 )
 from ticketcost.report.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from ticketcost.attribution.sources import LogSource
 
 ATTRIBUTE_EPILOG = """\
 \b
@@ -40,86 +43,98 @@ cache_write_tokens, cost_usd (used as given when present).
 """
 
 
+LogfilesArgument = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="LOGFILE...",
+        help="Request logs: .jsonl, .csv or .parquet (.gz allowed).",
+        dir_okay=False,
+    ),
+]
+ByOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--by",
+        metavar="DIMS",
+        help="Break cost per resolved ticket down by intent, tenant, model, prompt_version, "
+        "outcome, endpoint, queue or status; comma-separate to combine. Repeatable. "
+        "Default: intent.",
+    ),
+]
+TopOption = Annotated[
+    int, typer.Option(metavar="N", help="How many top tenants and most expensive tickets.")
+]
+PresetOption = Annotated[
+    Preset | None,
+    typer.Option(
+        help="Built-in field mapping: ticketcost (the field names above), otel "
+        "(OpenTelemetry GenAI span attributes), litellm (LiteLLM spend logs). Default: "
+        "ticketcost, or logs.preset in the config."
+    ),
+]
+FieldOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--field",
+        metavar="FIELD=PATH",
+        help="Where a field is: a column or key, outer/inner for a nested key, a,b to try "
+        "a then b. Repeatable.",
+    ),
+]
+IncludesCacheOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--input-includes-cache/--input-excludes-cache",
+        help="Whether input_tokens counts cache reads and writes (OpenAI, OTel, LiteLLM: "
+        "includes; Anthropic's own usage: excludes). Default: includes.",
+    ),
+]
+OutcomesOption = Annotated[
+    Path | None,
+    typer.Option(
+        metavar="FILE",
+        help="Ticket outcomes (columns ticket_id, outcome; CSV, JSONL or Parquet); wins over "
+        "an outcome field in the logs.",
+        dir_okay=False,
+    ),
+]
+ResolvedOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--resolved",
+        metavar="OUTCOME",
+        help="Outcomes that count as resolved (the denominator). Repeatable. Default: resolved.",
+    ),
+]
+InputFormatOption = Annotated[
+    LogFormat | None,
+    typer.Option("--input-format", help="Read every LOGFILE as this, whatever its name."),
+]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Exit 2 on the first bad line instead of skipping.")
+]
+LogsConfigOption = Annotated[
+    Path | None,
+    config_option(
+        "Read the logs: section (preset, fields, input_includes_cache, resolved_outcomes) "
+        "from this config. Default: the config in the current directory, if any."
+    ),
+]
+
+
 @command(epilog=ATTRIBUTE_EPILOG)
 def attribute(
-    logfiles: Annotated[
-        list[Path],
-        typer.Argument(
-            metavar="LOGFILE...",
-            help="Request logs: .jsonl, .csv or .parquet (.gz allowed).",
-            dir_okay=False,
-        ),
-    ],
-    by: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--by",
-            metavar="DIMS",
-            help="Break cost per resolved ticket down by intent, tenant, model, prompt_version, "
-            "outcome, endpoint, queue or status; comma-separate to combine. Repeatable. "
-            "Default: intent.",
-        ),
-    ] = None,
-    top: Annotated[
-        int, typer.Option(metavar="N", help="How many top tenants and most expensive tickets.")
-    ] = 10,
-    preset: Annotated[
-        Preset | None,
-        typer.Option(
-            help="Built-in field mapping: ticketcost (the field names above), otel "
-            "(OpenTelemetry GenAI span attributes), litellm (LiteLLM spend logs). Default: "
-            "ticketcost, or logs.preset in the config."
-        ),
-    ] = None,
-    field: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--field",
-            metavar="FIELD=PATH",
-            help="Where a field is: a column or key, outer/inner for a nested key, a,b to try "
-            "a then b. Repeatable.",
-        ),
-    ] = None,
-    includes_cache: Annotated[
-        bool | None,
-        typer.Option(
-            "--input-includes-cache/--input-excludes-cache",
-            help="Whether input_tokens counts cache reads and writes (OpenAI, OTel, LiteLLM: "
-            "includes; Anthropic's own usage: excludes). Default: includes.",
-        ),
-    ] = None,
-    outcomes: Annotated[
-        Path | None,
-        typer.Option(
-            metavar="FILE",
-            help="Ticket outcomes (columns ticket_id, outcome; CSV, JSONL or Parquet); wins over "
-            "an outcome field in the logs.",
-            dir_okay=False,
-        ),
-    ] = None,
-    resolved: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--resolved",
-            metavar="OUTCOME",
-            help="Outcomes that count as resolved (the denominator). Repeatable. Default: "
-            "resolved.",
-        ),
-    ] = None,
-    input_format: Annotated[
-        LogFormat | None,
-        typer.Option("--input-format", help="Read every LOGFILE as this, whatever its name."),
-    ] = None,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 2 on the first bad line instead of skipping.")
-    ] = False,
-    config: Annotated[
-        Path | None,
-        config_option(
-            "Read the logs: section (preset, fields, input_includes_cache, resolved_outcomes) "
-            "from this config. Default: the config in the current directory, if any."
-        ),
-    ] = None,
+    logfiles: LogfilesArgument,
+    by: ByOption = None,
+    top: TopOption = 10,
+    preset: PresetOption = None,
+    field: FieldOption = None,
+    includes_cache: IncludesCacheOption = None,
+    outcomes: OutcomesOption = None,
+    resolved: ResolvedOption = None,
+    input_format: InputFormatOption = None,
+    strict: StrictOption = False,
+    config: LogsConfigOption = None,
     pricing: PricingOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
@@ -134,9 +149,10 @@ def attribute(
     skipped, counted and shown with their line numbers; requests on models without a price are
     listed, never priced as zero.
     """
-    from ticketcost.attribution import Options, find_sources
     from ticketcost.attribution import attribute as run_attribute
-    from ticketcost.attribution.fields import build_field_map, parse_field_flags
+    from ticketcost.attribution import find_sources
+    from ticketcost.attribution.fields import parse_field_flags
+    from ticketcost.attribution.sources import build_options
     from ticketcost.io.configfind import find_config
     from ticketcost.report.attribution import attribution_report
 
@@ -146,30 +162,25 @@ def attribute(
         from ticketcost.costs.config import load_logs_settings
 
         settings = load_logs_settings(config)
-    overrides: dict[str, Sequence[str]] = dict(settings.fields.overrides()) if settings else {}
-    overrides |= parse_field_flags(field or [])
-    chosen_preset = preset or (settings.preset if settings else None)
-    includes = includes_cache
-    if includes is None and settings is not None:
-        includes = settings.input_includes_cache
-    fields = build_field_map(chosen_preset or Preset.TICKETCOST, overrides, includes)
-    specs = tuple(tuple(p.strip() for p in spec.split(",") if p.strip()) for spec in by or [])
-    outcomes_resolved = resolved or (settings.resolved_outcomes if settings else ["resolved"])
-    options = Options(
-        fields=fields,
-        by=tuple(s for s in specs if s) or (("intent",),),
+    options = build_options(
+        settings,
+        preset=preset,
+        field_overrides=parse_field_flags(field or []),
+        input_includes_cache=includes_cache,
+        by=by or (),
         top=top,
-        resolved_outcomes=tuple(o.strip().lower() for o in outcomes_resolved),
+        resolved_outcomes=resolved or (),
         outcomes_file=outcomes,
         strict=strict,
     )
     sources = find_sources(logfiles, input_format.value if input_format else None)
-    prices = price_table(pricing)
-    result = run_attribute(sources, prices, options, progress=_progress_printer(sources))
+    result = run_attribute(
+        sources, price_table(pricing), options, progress=_progress_printer(sources)
+    )
     emit(attribution_report(result), output_format, export)
 
 
-def _progress_printer(sources: Any) -> Callable[[float], None] | None:
+def _progress_printer(sources: Sequence[LogSource]) -> Callable[[float], None] | None:
     """A progress line on stderr for long reads (a terminal only; 50 MB of logs or more)."""
     if not sys.stderr.isatty() or os.environ.get("TICKETCOST_NO_PROGRESS"):
         return None

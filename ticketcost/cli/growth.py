@@ -167,21 +167,18 @@ def roi(
     ai_source = "--ai-monthly"
     if config is not None:
         from ticketcost.costs.config import load_config
-        from ticketcost.costs.stack import compute_stack
+        from ticketcost.costs.growth import all_in_monthly
 
         prices = price_table(pricing)
         loaded = load_config(config, prices)
-        result = compute_stack(loaded.config, prices)
         volume = volume if volume is not None else loaded.config.volume
         if ai_monthly is None:
-            if volume != loaded.config.volume:
-                result = compute_stack(loaded.config.model_copy(update={"volume": volume}), prices)
-            ai_cost = result.total_monthly
+            ai_cost = all_in_monthly(loaded.config, prices, volume)
             ai_source = f"all-in stack of {loaded.path}"
     if volume is None:
         raise TicketcostError("give --volume and --ai-monthly, or -c CONFIG")
     if volume < 1:
-        raise TicketcostError(f"--volume must be 1 or more (got {volume})")
+        raise TicketcostError(f"volume must be 1 or more (got {volume})", param="volume")
     if ai_monthly is not None:
         ai_cost = parse_usd_range(ai_monthly, "ai_monthly")[0]
     elif config is None:

@@ -120,6 +120,15 @@ class ScaleRow:
         return money.subtract(self.all_in_monthly, self.model_monthly)
 
 
+def all_in_monthly(config: Config, prices: PriceTable, volume: int | None = None) -> Decimal:
+    """The config's whole stack a month, at its own volume or at ``volume`` tickets."""
+    from ticketcost.costs.stack import compute_stack
+
+    if volume is not None and volume != config.volume:
+        config = config.model_copy(update={"volume": volume})
+    return compute_stack(config, prices).total_monthly
+
+
 def midpoint(low: Decimal, high: Decimal) -> Decimal:
     return money.divide(money.add(low, high), 2)
 

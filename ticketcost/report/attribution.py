@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from ticketcost import money
-from ticketcost.attribution.results import FAILED_STATUSES, Attribution, Group
+from ticketcost.attribution.results import (
+    FAILED_STATUSES,
+    Attribution,
+    FileStat,
+    Group,
+    PricedModel,
+    TicketRow,
+    Unpriced,
+    VersionRow,
+)
 from ticketcost.report.estimate import price_record
-from ticketcost.report.model import Cell, Column, Kind, Report, Table, payload_header
+from ticketcost.report.model import (
+    Cell,
+    Column,
+    Field,
+    Kind,
+    Report,
+    Table,
+    payload_header,
+    table_of,
+)
 
 NONE_LABEL = "(none)"
 
@@ -19,31 +37,35 @@ def _label(value: str | None) -> str:
 
 
 def _group_table(title: str, dims: Sequence[str], groups: Sequence[Group]) -> Table:
-    columns = (
-        *(Column(d, d.replace("_", " ").capitalize()) for d in dims),
-        Column("tickets", "Tickets", Kind.COUNT),
-        Column("resolved", "Resolved", Kind.COUNT),
-        Column("requests", "Requests", Kind.COUNT),
-        Column("cost_usd", "Cost", Kind.MONEY),
-        Column("share", "Share", Kind.PERCENT),
-        Column("cost_per_resolved_usd", "Per resolved", Kind.MONEY),
-        # Requests on models with no price: their cost is missing from the row (a lower bound).
-        Column("unpriced_requests", "Unpriced req", Kind.COUNT, any(g.unpriced for g in groups)),
-    )
-    rows = tuple(
+    def whole(g: Group, value: Decimal | None) -> Decimal | None:
+        return None if g.unpriced == g.requests else value  # nothing in it has a price
+
+    fields: list[Field[Group]] = [
+        (Column(d, d.replace("_", " ").capitalize()), _value_at(i)) for i, d in enumerate(dims)
+    ]
+    fields += [
+        (Column("tickets", "Tickets", Kind.COUNT), lambda g: g.tickets),
+        (Column("resolved", "Resolved", Kind.COUNT), lambda g: g.resolved),
+        (Column("requests", "Requests", Kind.COUNT), lambda g: g.requests),
+        (Column("cost_usd", "Cost", Kind.MONEY), lambda g: whole(g, g.cost_usd)),
+        (Column("share", "Share", Kind.PERCENT), lambda g: g.share),
         (
-            *(_label(v) for v in g.values),
-            g.tickets,
-            g.resolved,
-            g.requests,
-            None if g.unpriced == g.requests else g.cost_usd,  # nothing in it has a price
-            g.share,
-            None if g.unpriced == g.requests else g.cost_per_resolved_usd,
-            g.unpriced,
-        )
-        for g in groups
-    )
-    return Table(title, columns, rows)
+            Column("cost_per_resolved_usd", "Per resolved", Kind.MONEY),
+            lambda g: whole(g, g.cost_per_resolved_usd),
+        ),
+        # Requests on models with no price: their cost is missing from the row (a lower bound).
+        (
+            Column(
+                "unpriced_requests", "Unpriced req", Kind.COUNT, any(g.unpriced for g in groups)
+            ),
+            lambda g: g.unpriced,
+        ),
+    ]
+    return table_of(title, fields, groups)
+
+
+def _value_at(index: int) -> Callable[[Group], Cell]:
+    return lambda g: _label(g.values[index])
 
 
 def _group_record(dims: Sequence[str], group: Group) -> dict[str, Any]:
@@ -98,226 +120,202 @@ def _headline(result: Attribution) -> tuple[str, ...]:
 
 
 def attribution_report(result: Attribution) -> Report:
-    tables: list[Table] = []
-    for spec, groups in result.groups.items():
-        tables.append(_group_table(f"Cost by {', '.join(spec)}", spec, groups))
-
-    resolved_set = set(result.resolved_outcomes)
-    outcome_columns = (
-        Column("outcome", "Outcome"),
-        Column("tickets", "Tickets", Kind.COUNT),
-        Column("requests", "Requests", Kind.COUNT),
-        Column("cost_usd", "Cost", Kind.MONEY),
-        Column("share", "Share", Kind.PERCENT),
-        Column("cost_per_ticket_usd", "Per ticket", Kind.MONEY),
-        Column("counts_as_resolved", "Resolved?"),
-    )
-    outcome_rows = tuple(
-        (
-            _label(g.values[0]),
-            g.tickets,
-            g.requests,
-            g.cost_usd,
-            g.share,
-            money.divide(g.cost_usd, Decimal(g.tickets)) if g.tickets else None,
-            "yes" if g.values[0] in resolved_set else "no",
-        )
-        for g in result.outcomes
-    )
-    tables.append(
-        Table(
-            "Cost by outcome (every ticket's cost is in the numerator)",
-            outcome_columns,
-            outcome_rows,
-        )
-    )
-
-    status_columns = (
-        Column("status", "Status"),
-        Column("requests", "Requests", Kind.COUNT),
-        Column("tickets", "Tickets", Kind.COUNT),
-        Column("cost_usd", "Cost", Kind.MONEY),
-        Column("share", "Share", Kind.PERCENT),
-    )
-    status_rows = tuple(
-        (_label(g.values[0]), g.requests, g.tickets, g.cost_usd, g.share) for g in result.statuses
-    )
-    tables.append(Table("Cost by request status", status_columns, status_rows))
-
-    version_columns = (
-        Column("prompt_version", "Prompt version"),
-        Column("tickets", "Tickets", Kind.COUNT),
-        Column("resolved", "Resolved", Kind.COUNT),
-        Column("cost_usd", "Cost", Kind.MONEY),
-        Column("cost_per_resolved_usd", "Per resolved", Kind.MONEY),
-        Column("change_usd", "Change", Kind.MONEY),
-        Column("change_ratio", "Change %", Kind.PERCENT),
-    )
-    version_rows = tuple(
-        (
-            _label(v.group.values[0]),
-            v.group.tickets,
-            v.group.resolved,
-            v.group.cost_usd,
-            v.group.cost_per_resolved_usd,
-            v.change_usd,
-            v.change_ratio,
-        )
-        for v in result.versions
-    )
-    tables.append(
-        Table("Prompt versions (change against the version before)", version_columns, version_rows)
-    )
-    tables.append(
+    tables = [
+        _group_table(f"Cost by {', '.join(spec)}", spec, g) for spec, g in result.groups.items()
+    ]
+    tables += [
+        _outcome_table(result),
+        _status_table(result),
+        _version_table(result),
         _group_table(
             f"Top {len(result.top_tenants)} tenants by spend", ("tenant",), result.top_tenants
-        )
+        ),
+        _ticket_table(result),
+        _price_table(result),
+    ]
+    tables += _accounting_tables(result)
+    return Report(
+        tuple(tables),
+        lambda: _payload(result),
+        tuple(_notes(result)),
+        headline=_headline(result),
     )
 
-    ticket_columns = (
-        Column("ticket_id", "Ticket"),
-        Column("tenant", "Tenant"),
-        Column("intent", "Intent"),
-        Column("outcome", "Outcome"),
-        Column("requests", "Requests", Kind.COUNT),
-        Column("cost_usd", "Cost", Kind.MONEY),
-    )
-    ticket_rows = tuple(
-        (t.ticket_id, _label(t.tenant), _label(t.intent), _label(t.outcome), t.requests, t.cost_usd)
-        for t in result.top_tickets
-    )
-    tables.append(
-        Table(f"Top {len(ticket_rows)} most expensive tickets", ticket_columns, ticket_rows)
-    )
 
-    price_columns = (
-        Column("log_model", "Model in logs"),
-        Column("priced_as", "Priced as"),
-        Column("requests", "Requests", Kind.COUNT),
-        Column("input_usd_per_mtok", "In $/M", Kind.RATE),
-        Column("output_usd_per_mtok", "Out $/M", Kind.RATE),
-        Column("cache_read_usd_per_mtok", "Read $/M", Kind.RATE),
-        Column("cache_write_usd_per_mtok", "Write $/M", Kind.RATE),
-        Column("verified", "Verified"),
-        Column("source", "Source", terminal=False),
-    )
-    price_rows: tuple[tuple[Cell, ...], ...] = tuple(
+def _outcome_table(result: Attribution) -> Table:
+    resolved_set = set(result.resolved_outcomes)
+    fields: list[Field[Group]] = [
+        (Column("outcome", "Outcome"), _value_at(0)),
+        (Column("tickets", "Tickets", Kind.COUNT), lambda g: g.tickets),
+        (Column("requests", "Requests", Kind.COUNT), lambda g: g.requests),
+        (Column("cost_usd", "Cost", Kind.MONEY), lambda g: g.cost_usd),
+        (Column("share", "Share", Kind.PERCENT), lambda g: g.share),
         (
-            p.log_name,
-            p.price.id,
-            p.requests,
-            p.price.input_usd_per_mtok,
-            p.price.output_usd_per_mtok,
-            p.price.cache_read_usd_per_mtok,
-            p.price.cache_write_usd_per_mtok,
-            p.price.verified.isoformat(),
-            p.price.source,
-        )
-        for p in result.priced_models
-    )
-    tables.append(Table("Prices used (USD per 1M tokens)", price_columns, price_rows))
+            Column("cost_per_ticket_usd", "Per ticket", Kind.MONEY),
+            lambda g: money.divide(g.cost_usd, Decimal(g.tickets)) if g.tickets else None,
+        ),
+        (
+            Column("counts_as_resolved", "Resolved?"),
+            lambda g: "yes" if g.values[0] in resolved_set else "no",
+        ),
+    ]
+    title = "Cost by outcome (every ticket's cost is in the numerator)"
+    return table_of(title, fields, result.outcomes)
 
+
+def _status_table(result: Attribution) -> Table:
+    fields: list[Field[Group]] = [
+        (Column("status", "Status"), _value_at(0)),
+        (Column("requests", "Requests", Kind.COUNT), lambda g: g.requests),
+        (Column("tickets", "Tickets", Kind.COUNT), lambda g: g.tickets),
+        (Column("cost_usd", "Cost", Kind.MONEY), lambda g: g.cost_usd),
+        (Column("share", "Share", Kind.PERCENT), lambda g: g.share),
+    ]
+    return table_of("Cost by request status", fields, result.statuses)
+
+
+def _version_table(result: Attribution) -> Table:
+    fields: list[Field[VersionRow]] = [
+        (Column("prompt_version", "Prompt version"), lambda v: _label(v.group.values[0])),
+        (Column("tickets", "Tickets", Kind.COUNT), lambda v: v.group.tickets),
+        (Column("resolved", "Resolved", Kind.COUNT), lambda v: v.group.resolved),
+        (Column("cost_usd", "Cost", Kind.MONEY), lambda v: v.group.cost_usd),
+        (
+            Column("cost_per_resolved_usd", "Per resolved", Kind.MONEY),
+            lambda v: v.group.cost_per_resolved_usd,
+        ),
+        (Column("change_usd", "Change", Kind.MONEY), lambda v: v.change_usd),
+        (Column("change_ratio", "Change %", Kind.PERCENT), lambda v: v.change_ratio),
+    ]
+    title = "Prompt versions (change against the version before)"
+    return table_of(title, fields, result.versions)
+
+
+def _ticket_table(result: Attribution) -> Table:
+    fields: list[Field[TicketRow]] = [
+        (Column("ticket_id", "Ticket"), lambda t: t.ticket_id),
+        (Column("tenant", "Tenant"), lambda t: _label(t.tenant)),
+        (Column("intent", "Intent"), lambda t: _label(t.intent)),
+        (Column("outcome", "Outcome"), lambda t: _label(t.outcome)),
+        (Column("requests", "Requests", Kind.COUNT), lambda t: t.requests),
+        (Column("cost_usd", "Cost", Kind.MONEY), lambda t: t.cost_usd),
+    ]
+    title = f"Top {len(result.top_tickets)} most expensive tickets"
+    return table_of(title, fields, result.top_tickets)
+
+
+def _price_table(result: Attribution) -> Table:
+    fields: list[Field[PricedModel]] = [
+        (Column("log_model", "Model in logs"), lambda p: p.log_name),
+        (Column("priced_as", "Priced as"), lambda p: p.price.id),
+        (Column("requests", "Requests", Kind.COUNT), lambda p: p.requests),
+        (Column("input_usd_per_mtok", "In $/M", Kind.RATE), lambda p: p.price.input_usd_per_mtok),
+        (
+            Column("output_usd_per_mtok", "Out $/M", Kind.RATE),
+            lambda p: p.price.output_usd_per_mtok,
+        ),
+        (
+            Column("cache_read_usd_per_mtok", "Read $/M", Kind.RATE),
+            lambda p: p.price.cache_read_usd_per_mtok,
+        ),
+        (
+            Column("cache_write_usd_per_mtok", "Write $/M", Kind.RATE),
+            lambda p: p.price.cache_write_usd_per_mtok,
+        ),
+        (Column("verified", "Verified"), lambda p: p.price.verified.isoformat()),
+        (Column("source", "Source", terminal=False), lambda p: p.price.source),
+    ]
+    return table_of("Prices used (USD per 1M tokens)", fields, result.priced_models)
+
+
+def _accounting_tables(result: Attribution) -> list[Table]:
+    """What is not in the cost: unpriced requests and skipped lines; and the files read."""
+    tables = []
     if result.unpriced:
-        unpriced_columns = (
-            Column("model", "Model"),
-            Column("requests", "Requests", Kind.COUNT),
-            Column("input_tokens", "Input tok", Kind.COUNT),
-            Column("output_tokens", "Output tok", Kind.COUNT),
-        )
-        unpriced_rows = tuple(
-            (u.model or "(no model)", u.requests, u.input_tokens, u.output_tokens)
-            for u in result.unpriced
-        )
-        tables.append(
-            Table(
-                "Unpriced requests (not in any cost above; add prices with --pricing FILE)",
-                unpriced_columns,
-                unpriced_rows,
-            )
-        )
+        fields: list[Field[Unpriced]] = [
+            (Column("model", "Model"), lambda u: u.model or "(no model)"),
+            (Column("requests", "Requests", Kind.COUNT), lambda u: u.requests),
+            (Column("input_tokens", "Input tok", Kind.COUNT), lambda u: u.input_tokens),
+            (Column("output_tokens", "Output tok", Kind.COUNT), lambda u: u.output_tokens),
+        ]
+        title = "Unpriced requests (not in any cost above; add prices with --pricing FILE)"
+        tables.append(table_of(title, fields, result.unpriced))
     if result.skipped_reasons:
+        reasons: list[Field[tuple[str, int]]] = [
+            (Column("reason", "Reason"), lambda r: r[0]),
+            (Column("lines", "Lines", Kind.COUNT), lambda r: r[1]),
+        ]
         tables.append(
-            Table(
-                f"Skipped lines ({result.skipped:,})",
-                (Column("reason", "Reason"), Column("lines", "Lines", Kind.COUNT)),
-                tuple(result.skipped_reasons),
-            )
+            table_of(f"Skipped lines ({result.skipped:,})", reasons, result.skipped_reasons)
         )
     if len(result.files) > 1:
-        tables.append(
-            Table(
-                "Files",
-                (
-                    Column("file", "File"),
-                    Column("format", "Format"),
-                    Column("requests", "Requests", Kind.COUNT),
-                    Column("skipped", "Skipped", Kind.COUNT),
-                ),
-                tuple((f.path, f.format, f.requests, f.skipped) for f in result.files),
-            )
-        )
+        files: list[Field[FileStat]] = [
+            (Column("file", "File"), lambda f: f.path),
+            (Column("format", "Format"), lambda f: f.format),
+            (Column("requests", "Requests", Kind.COUNT), lambda f: f.requests),
+            (Column("skipped", "Skipped", Kind.COUNT), lambda f: f.skipped),
+        ]
+        tables.append(table_of("Files", files, result.files))
+    return tables
 
-    notes = _notes(result)
 
-    def payload() -> dict[str, Any]:
-        return payload_header("attribute") | {
-            "totals": {
-                "requests": result.requests,
-                "tickets": result.tickets,
-                "resolved_tickets": result.resolved,
-                "resolved_outcomes": list(result.resolved_outcomes),
-                "cost_usd": result.cost_usd,
-                "cost_per_resolved_ticket_usd": result.cost_per_resolved_usd,
-                "mean_cost_per_ticket_usd": result.mean_ticket_usd,
-                "given_cost_usd": result.given_cost_usd,
-                "given_cost_requests": result.given_requests,
-                "failed_and_repeat_cost_usd": result.failed_cost_usd,
-                "unpriced_requests": result.unpriced_requests,
-                "tickets_with_unpriced_requests": result.unpriced_tickets,
-                "tickets_without_outcome": result.tickets_without_outcome,
-            },
-            "cost_per_ticket_percentiles_usd": result.percentiles,
-            "groups": [
-                {"by": list(spec), "rows": [_group_record(spec, g) for g in groups]}
-                for spec, groups in result.groups.items()
-            ],
-            "outcomes": [_group_record(("outcome",), g) for g in result.outcomes],
-            "statuses": [
-                {
-                    "status": g.values[0],
-                    "requests": g.requests,
-                    "tickets": g.tickets,
-                    "cost_usd": g.cost_usd,
-                    "share": g.share,
-                }
-                for g in result.statuses
-            ],
-            "prompt_versions": [
-                _group_record(("prompt_version",), v.group)
-                | {"change_usd": v.change_usd, "change_ratio": v.change_ratio}
-                for v in result.versions
-            ],
-            "top_tenants": [_group_record(("tenant",), g) for g in result.top_tenants],
-            "top_tickets": [t._asdict() for t in result.top_tickets],
-            "prices": [
-                {"log_model": p.log_name, "priced_as": p.price.id, "requests": p.requests}
-                | price_record(p.price)
-                for p in result.priced_models
-            ],
-            "unpriced": [u._asdict() for u in result.unpriced],
-            "skipped": {
-                "lines": result.skipped,
-                "reasons": [{"reason": r, "lines": n} for r, n in result.skipped_reasons],
-                "first": [b._asdict() for b in result.bad_lines],
-            },
-            "files": [f._asdict() for f in result.files],
-            "fields": result.fields.describe(),
-            "input_tokens_include_cache": result.fields.input_includes_cache,
-            "outcome_source": result.outcome_source,
-            "tickets_with_several_values": result.multi_valued,
-        }
-
-    return Report(tuple(tables), payload, tuple(notes), headline=_headline(result))
+def _payload(result: Attribution) -> dict[str, Any]:
+    return payload_header("attribute") | {
+        "totals": {
+            "requests": result.requests,
+            "tickets": result.tickets,
+            "resolved_tickets": result.resolved,
+            "resolved_outcomes": list(result.resolved_outcomes),
+            "cost_usd": result.cost_usd,
+            "cost_per_resolved_ticket_usd": result.cost_per_resolved_usd,
+            "mean_cost_per_ticket_usd": result.mean_ticket_usd,
+            "given_cost_usd": result.given_cost_usd,
+            "given_cost_requests": result.given_requests,
+            "failed_and_repeat_cost_usd": result.failed_cost_usd,
+            "unpriced_requests": result.unpriced_requests,
+            "tickets_with_unpriced_requests": result.unpriced_tickets,
+            "tickets_without_outcome": result.tickets_without_outcome,
+        },
+        "cost_per_ticket_percentiles_usd": result.percentiles,
+        "groups": [
+            {"by": list(spec), "rows": [_group_record(spec, g) for g in groups]}
+            for spec, groups in result.groups.items()
+        ],
+        "outcomes": [_group_record(("outcome",), g) for g in result.outcomes],
+        "statuses": [
+            {
+                "status": g.values[0],
+                "requests": g.requests,
+                "tickets": g.tickets,
+                "cost_usd": g.cost_usd,
+                "share": g.share,
+            }
+            for g in result.statuses
+        ],
+        "prompt_versions": [
+            _group_record(("prompt_version",), v.group)
+            | {"change_usd": v.change_usd, "change_ratio": v.change_ratio}
+            for v in result.versions
+        ],
+        "top_tenants": [_group_record(("tenant",), g) for g in result.top_tenants],
+        "top_tickets": [t._asdict() for t in result.top_tickets],
+        "prices": [
+            {"log_model": p.log_name, "priced_as": p.price.id, "requests": p.requests}
+            | price_record(p.price)
+            for p in result.priced_models
+        ],
+        "unpriced": [u._asdict() for u in result.unpriced],
+        "skipped": {
+            "lines": result.skipped,
+            "reasons": [{"reason": r, "lines": n} for r, n in result.skipped_reasons],
+            "first": [b._asdict() for b in result.bad_lines],
+        },
+        "files": [f._asdict() for f in result.files],
+        "fields": result.fields.describe(),
+        "input_tokens_include_cache": result.fields.input_includes_cache,
+        "outcome_source": result.outcome_source,
+        "tickets_with_several_values": result.multi_valued,
+    }
 
 
 def _notes(result: Attribution) -> list[str]:
