@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from ticketcost.io.datafiles import data_files
 from ticketcost.pricing import table as pricing
+from ticketcost.pricing.model import ModelPrice
 
 
 @pytest.fixture
@@ -72,12 +74,12 @@ def test_an_unwritable_cache_directory_is_not_an_error(fresh, monkeypatch):
 
 def test_records_round_trip_exactly():
     for model in pricing.price_table():
-        assert pricing.ModelPrice.from_record(model.to_record()) == model
+        assert ModelPrice.from_record(model.to_record()) == model
 
 
 def test_editing_a_data_file_invalidates_the_cache(fresh, monkeypatch, tmp_path):
     data = tmp_path / "pricing"
-    shutil.copytree(pricing.data_files("pricing")[0].parent, data)
+    shutil.copytree(data_files("pricing")[0].parent, data)
     monkeypatch.setattr(pricing, "data_files", lambda name: sorted(data.glob("*.yaml")))
     assert pricing.bundled_prices().get("gpt-5.4-mini").input_usd_per_mtok == Decimal("0.75")
     openai = data / "openai.yaml"

@@ -12,8 +12,8 @@ from conftest import as_json, error, run
 from ticketcost.cli import app
 from ticketcost.costs.estimate import estimate
 from ticketcost.pricing.table import bundled_prices
-from ticketcost.report.formats import FORMATTERS, OutputFormat, format_report
 from ticketcost.report.estimate import estimate_report, models_report
+from ticketcost.report.formats import FORMATTERS, OutputFormat, format_report
 
 
 def test_estimate_default_prices_every_model_cheapest_first():

@@ -241,7 +241,7 @@ def test_bad_price_files_name_the_file_model_and_field(price_file, change, expec
 
 
 def test_dates_and_adjustments_survive_the_price_cache(model) -> None:
-    from ticketcost.pricing.table import ModelPrice
+    from ticketcost.pricing.model import ModelPrice
 
     again = ModelPrice.from_record(model.to_record())
     assert again == model

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ticketcost.costs.conversation import CacheMode, ConversationProfile, price_conversation
-from ticketcost.pricing.table import ModelPrice
+from ticketcost.pricing.model import ModelPrice
 
 prices = st.integers(min_value=0, max_value=100_000).map(lambda n: Decimal(n).scaleb(-3))
 token_counts = st.integers(min_value=0, max_value=50_000)

@@ -11,7 +11,8 @@ from decimal import Decimal
 from ticketcost import money
 from ticketcost.attribution.sql import MONEY_SQL, TOKEN_SCALE
 from ticketcost.errors import TicketcostError
-from ticketcost.pricing.table import ModelPrice, PriceTable
+from ticketcost.pricing.model import ModelPrice
+from ticketcost.pricing.table import PriceTable
 
 _DATE_SUFFIX = re.compile(r"([-@]\d{4}-?\d{2}-?\d{2}|-v\d+(:\d+)?|-latest)$")
 

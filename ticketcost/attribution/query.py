@@ -45,7 +45,8 @@ from ticketcost.attribution.sources import (
 )
 from ticketcost.attribution.sql import MONEY_SQL, STATUS_SYNONYMS, TICKET_DIMENSIONS, sql_text
 from ticketcost.errors import TicketcostError
-from ticketcost.pricing.table import ModelPrice, PriceTable
+from ticketcost.pricing.model import ModelPrice
+from ticketcost.pricing.table import PriceTable
 
 if TYPE_CHECKING:
     import duckdb

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from ticketcost import money
 from ticketcost.attribution.fields import FieldMap
-from ticketcost.pricing.table import ModelPrice
+from ticketcost.pricing.model import ModelPrice
 
 FAILED_STATUSES = ("error", "retry", "fallback")
 

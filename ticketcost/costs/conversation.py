@@ -41,7 +41,7 @@ from typing import NamedTuple
 
 from ticketcost import money
 from ticketcost.errors import TicketcostError
-from ticketcost.pricing.table import ModelPrice, Rates
+from ticketcost.pricing.model import ModelPrice, Rates
 
 
 class CacheMode(StrEnum):

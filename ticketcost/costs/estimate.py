@@ -12,7 +12,7 @@ from ticketcost.costs.conversation import (
     ConversationProfile,
     price_conversation,
 )
-from ticketcost.pricing.table import ModelPrice
+from ticketcost.pricing.model import ModelPrice
 from ticketcost.pricing.view import PriceView
 
 # The six models of the standard support-ticket comparison, cheapest first.

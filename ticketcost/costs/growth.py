@@ -19,7 +19,8 @@ from ticketcost.costs.conversation import (
     price_conversation,
 )
 from ticketcost.errors import TicketcostError
-from ticketcost.pricing.table import ModelPrice, PriceTable
+from ticketcost.pricing.model import ModelPrice
+from ticketcost.pricing.table import PriceTable
 
 DEFAULT_DEFLECTION = (Decimal("0.40"), Decimal("0.60"), Decimal("0.75"))
 MAX_TURNS = 500

@@ -27,7 +27,8 @@ from ticketcost import money
 from ticketcost.costs.config import Config, Intent
 from ticketcost.costs.conversation import ConversationCost, price_conversation
 from ticketcost.money import format_money as format_usd
-from ticketcost.pricing.table import ModelPrice, PriceTable
+from ticketcost.pricing.model import ModelPrice
+from ticketcost.pricing.table import PriceTable
 
 CATEGORIES = (
     "model",

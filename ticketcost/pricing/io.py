@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from ticketcost.errors import TicketcostError
-from ticketcost.pricing.table import VARIANTS, ModelPrice, PriceLevel, Rates
+from ticketcost.pricing.model import VARIANTS, ModelPrice, PriceLevel, Rates
 
 LITELLM = "litellm"
 GENAI_PRICES = "genai-prices"

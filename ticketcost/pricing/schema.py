@@ -24,7 +24,7 @@ from pydantic import (
 from ticketcost.errors import TicketcostError
 from ticketcost.io.validation import first_problem
 from ticketcost.io.yamlio import YamlDocument
-from ticketcost.pricing.table import VARIANTS, PriceLevel, Rates, Tier
+from ticketcost.pricing.model import VARIANTS, PriceLevel, Rates, Tier
 
 UsdPerMtok = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from ticketcost import money
 from ticketcost.errors import TicketcostError
-from ticketcost.pricing.table import ModelPrice
+from ticketcost.pricing.model import ModelPrice
 
 
 class Variant(StrEnum):

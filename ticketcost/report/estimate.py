@@ -17,7 +17,7 @@ from ticketcost.costs.conversation import (
     write_price,
 )
 from ticketcost.costs.estimate import Estimate
-from ticketcost.pricing.table import ModelPrice, Rates, Tier
+from ticketcost.pricing.model import ModelPrice, Rates, Tier
 from ticketcost.report.model import (
     Cell,
     Column,
