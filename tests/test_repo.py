@@ -2,7 +2,7 @@
 
 import tomllib
 
-from conftest import ROOT
+from helpers import ROOT
 
 
 def readme_commands() -> list[str]:

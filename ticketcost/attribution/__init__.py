@@ -7,11 +7,11 @@ returns), :mod:`.engine` (the entry point on the embedded DuckDB engine). DuckDB
 when :func:`attribute` runs.
 """
 
-from ticketcost.attribution.engine import attribute
+from ticketcost.attribution.engine import attribute, attribute_logs
 from ticketcost.attribution.fields import FieldMap, Preset, build_field_map
 from ticketcost.attribution.prices import resolve_log_model
 from ticketcost.attribution.results import Attribution, Group
-from ticketcost.attribution.sources import LogSource, Options, find_sources
+from ticketcost.attribution.sources import LogSource, Options, build_options, find_sources
 
 __all__ = [
     "Attribution",
@@ -21,7 +21,9 @@ __all__ = [
     "Options",
     "Preset",
     "attribute",
+    "attribute_logs",
     "build_field_map",
+    "build_options",
     "find_sources",
     "resolve_log_model",
 ]

@@ -18,13 +18,15 @@ same checks and stops at the first few bad ones (it runs only when something was
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from ticketcost.attribution.connection import connect
 from ticketcost.attribution.fields import DIMENSIONS
 from ticketcost.attribution.query import run
 from ticketcost.attribution.results import Attribution
-from ticketcost.attribution.sources import LogSource, Options
+from ticketcost.attribution.sources import LogSource, Options, build_options, find_sources
 from ticketcost.errors import TicketcostError
 from ticketcost.pricing.table import PriceTable
 
@@ -62,3 +64,25 @@ def attribute(
             import shutil
 
             shutil.rmtree(str(temp[0]), ignore_errors=True)
+
+
+def attribute_logs(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    prices: PriceTable | None = None,
+    input_format: str | None = None,
+    progress: Callable[[float], None] | None = None,
+    **options: Any,
+) -> Attribution:
+    """Attribute the request logs at ``paths`` (JSONL, CSV/TSV or Parquet, by extension or
+    ``input_format``), priced from ``prices`` (default: the bundled tables).
+
+    ``options`` are those of :func:`~ticketcost.attribution.sources.build_options`: ``preset``,
+    ``field_overrides``, ``input_includes_cache``, ``by``, ``top``, ``resolved_outcomes``,
+    ``outcomes_file``, ``strict``.
+    """
+    from ticketcost.pricing.table import price_table
+
+    sources = find_sources(paths, input_format)
+    chosen = prices if prices is not None else price_table()
+    return attribute(sources, chosen, build_options(None, **options), progress)

@@ -19,7 +19,6 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from ticketcost import __version__
 from ticketcost.cli.options import SETTINGS
 from ticketcost.errors import TicketcostError
 
@@ -135,7 +134,9 @@ def _root(
     price came from and when it was verified. Nothing is fetched from the network.
     """
     if version:
-        sys.stdout.write(f"ticketcost {__version__}\n")
+        import ticketcost
+
+        sys.stdout.write(f"ticketcost {ticketcost.__version__}\n")
         raise typer.Exit()
     if ctx.invoked_subcommand is None:
         sys.stdout.write(ctx.get_help() + "\n")

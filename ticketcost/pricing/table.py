@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ticketcost import __version__
 from ticketcost.errors import TicketcostError
 from ticketcost.io.datafiles import data_files, read_user_file
 from ticketcost.pricing.cache import CACHE_FORMAT, read_cache, write_cache
@@ -159,13 +158,16 @@ def bundled_prices() -> PriceTable:
     """The bundled price tables, validated (once per data version) and cached.
 
     Like Python's own bytecode cache, the cache key is built from each input file's size and
-    modification time (plus the ticketcost version and the schema module), so a normal run reads
+    modification time (and those of the modules that define the records), so a normal run reads
     one small JSON file instead of parsing YAML and importing pydantic.
     """
     files = data_files("pricing")
-    key_parts = [f"ticketcost {__version__}", f"format {CACHE_FORMAT}"]
+    # The modules that give the records their meaning are part of the key, so an upgrade (which
+    # rewrites them) or an edit invalidates the cache without asking for the package version.
+    key_parts = [f"format {CACHE_FORMAT}"]
     here = Path(__file__)
-    for path in (here.with_name("schema.py"), here.with_name("model.py"), *files):
+    modules = (here, here.with_name("schema.py"), here.with_name("model.py"))
+    for path in (*modules, *files):
         stat = path.stat()
         key_parts.append(f"{path.name} {stat.st_size} {stat.st_mtime_ns}")
     key = "|".join(key_parts)

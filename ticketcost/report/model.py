@@ -17,7 +17,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from ticketcost import __version__, money
+import ticketcost
+from ticketcost import money
 
 if TYPE_CHECKING:
     from ticketcost.report.charts import BarChart, SparkChart
@@ -100,7 +101,7 @@ def display(value: Cell, kind: Kind) -> str:
 def payload_header(command: str) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
-        "generated_by": f"ticketcost {__version__}",
+        "generated_by": f"ticketcost {ticketcost.__version__}",
         "command": command,
         "currency": "USD",
     }

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import as_json, error, run
+from helpers import as_json, error, examples, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -585,7 +585,7 @@ def request_logs(draw: Any) -> list[dict]:
     return records
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(request_logs())
 def test_attribution_matches_a_plain_python_oracle(tmp_path_factory: Any, records: list) -> None:
     path = write_jsonl(tmp_path_factory.mktemp("logs") / "r.jsonl", records)

@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from conftest import as_json, error, run
+from helpers import as_json, error, run
 
 from ticketcost.pricing.table import load_price_file
 

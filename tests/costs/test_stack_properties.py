@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, localcontext
 
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -67,7 +68,7 @@ def stack(data: dict):
     return compute_stack(Config.model_validate(data), price_table())
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(configs())
 def test_totals_are_the_exact_sum_of_their_parts(data):
     result = stack(data)
@@ -80,7 +81,7 @@ def test_totals_are_the_exact_sum_of_their_parts(data):
         assert result.resolved + result.escalated == result.volume
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     configs(),
     st.sampled_from(
@@ -100,7 +101,7 @@ def test_raising_a_cost_input_never_lowers_the_total(data, field):
     assert stack(data).total_monthly >= before
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(configs())
 def test_more_escalation_never_lowers_cost_per_resolved_ticket(data):
     first = stack(data)

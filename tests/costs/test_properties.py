@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -49,7 +50,7 @@ def profiles(draw) -> ConversationProfile:
     )
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(
     models(),
     profiles(),
@@ -69,7 +70,7 @@ def test_cost_never_decreases_when_tokens_or_turns_rise(model, profile, mode, fi
     assert price_conversation(model, ConversationProfile(**values), mode).total_usd >= base
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(models(), profiles(), modes)
 def test_turns_sum_to_totals_exactly(model, profile, mode):
     result = price_conversation(model, profile, mode)
@@ -85,7 +86,7 @@ def test_turns_sum_to_totals_exactly(model, profile, mode):
     assert result.tokens.input == profile.total_input_tokens
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(prices, prices, st.data(), profiles(), st.sampled_from([CacheMode.SYSTEM, CacheMode.PREFIX]))
 def test_caching_never_costs_more_without_a_write_premium(inp, out, data, profile, mode):
     # cache read cheaper than input, and writes either unpriced or priced at no premium
@@ -104,7 +105,7 @@ policies = st.one_of(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(models(), profiles(), st.sampled_from([CacheMode.NONE, CacheMode.SYSTEM]), policies)
 def test_every_billed_token_is_priced_at_its_rate(model, profile, mode, spec):
     from ticketcost.costs.conversation import HistoryPolicy
@@ -120,7 +121,7 @@ def test_every_billed_token_is_priced_at_its_rate(model, profile, mode, spec):
         )
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(
     models(), profiles(), st.sampled_from([CacheMode.NONE, CacheMode.SYSTEM]), st.integers(0, 12)
 )

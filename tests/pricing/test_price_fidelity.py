@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import as_json, error, run
+from helpers import as_json, error, run
 
 from ticketcost.costs.conversation import (
     CacheMode,

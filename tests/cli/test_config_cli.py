@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import error, run
+from helpers import error, run
 
 from ticketcost.costs.starter import STARTER_YAML, starter_data
 

@@ -7,7 +7,7 @@ import io
 from decimal import Decimal as D
 
 import pytest
-from conftest import as_json, error, run
+from helpers import as_json, error, run
 
 from ticketcost.cli import app
 from ticketcost.costs.estimate import estimate

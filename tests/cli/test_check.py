@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, as_json, error, run
+from helpers import ROOT, as_json, error, run
 
 BASE = """\
 volume: 1000
