@@ -14,13 +14,16 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Iterator, MutableMapping
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from ticketcost.cli.options import SETTINGS
 from ticketcost.errors import TicketcostError
+
+if TYPE_CHECKING:
+    from typer._click.core import Command  # typer's own copy of click
 
 # Command name -> "module:attribute", in the order --help lists them. A command's module is
 # imported, and its click form built, only when that command is looked up (click's lazy group).
@@ -40,7 +43,7 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def load_command(name: str) -> Any:
+def load_command(name: str) -> Command:
     """Import the module that defines command ``name`` and build its click command."""
     module_name, attribute = COMMANDS[name].split(":")
     target = getattr(importlib.import_module(module_name), attribute)
@@ -48,7 +51,7 @@ def load_command(name: str) -> Any:
     return typer.main.get_command(single)
 
 
-class _LazyCommands(MutableMapping[str, Any]):
+class _LazyCommands(MutableMapping[str, "Command"]):
     """The group's commands, each built from its module only when first looked up.
 
     typer inspects every parameter of every command to build its click form; importing and
@@ -56,15 +59,15 @@ class _LazyCommands(MutableMapping[str, Any]):
     others. Help and "did you mean" see every name, as usual.
     """
 
-    def __init__(self, built: dict[str, Any]) -> None:
+    def __init__(self, built: dict[str, Command]) -> None:
         self._built = built
 
-    def __getitem__(self, name: str) -> Any:
+    def __getitem__(self, name: str) -> Command:
         if name not in self._built and name in COMMANDS:
             self._built[name] = load_command(name)
         return self._built[name]
 
-    def __setitem__(self, name: str, command: Any) -> None:
+    def __setitem__(self, name: str, command: Command) -> None:
         self._built[name] = command
 
     def __delitem__(self, name: str) -> None:

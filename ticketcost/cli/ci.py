@@ -91,7 +91,7 @@ def check(
     """
     from ticketcost.costs.baseline import diff as run_diff
     from ticketcost.costs.budgets import Status, evaluate, verdict
-    from ticketcost.report.check import check_report
+    from ticketcost.report.check import budget_check_report
     from ticketcost.report.formats import format_json, format_markdown
 
     prices = price_table(pricing)
@@ -100,7 +100,7 @@ def check(
     results = evaluate(result, loaded.config.budgets, old)
     overall = verdict(results)
     change = run_diff(old, snapshot_of(result, str(loaded.path))) if old is not None else None
-    report = check_report(results, overall, result, str(loaded.path), change)
+    report = budget_check_report(results, overall, result, str(loaded.path), change)
     if save_baseline is not None:
         write_text(save_baseline, format_json(report))
     if os.environ.get("GITHUB_ACTIONS") == "true":
@@ -142,8 +142,8 @@ def diff_command(
     (model or model price changed, tokens per ticket changed, share or escalation changed).
     """
     from ticketcost.costs.baseline import diff as run_diff
-    from ticketcost.report.check import diff_report
+    from ticketcost.report.check import stack_diff_report
 
     prices = price_table(pricing)
     change = run_diff(_snapshot(old, prices), _snapshot(new, prices))
-    emit(diff_report(change), output_format, export)
+    emit(stack_diff_report(change), output_format, export)

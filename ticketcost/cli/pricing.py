@@ -131,10 +131,10 @@ def pricing_diff(
     tier, variant, minimum or date that changed."""
     from ticketcost.pricing.io import diff_prices
     from ticketcost.pricing.table import load_price_file
-    from ticketcost.report.pricing import diff_report
+    from ticketcost.report.pricing import price_diff_report
 
     changes = diff_prices(load_price_file(old), load_price_file(new))
-    emit(diff_report(changes, str(old), str(new)), output_format)
+    emit(price_diff_report(changes, str(old), str(new)), output_format)
 
 
 PRICING_CHECK_EPILOG = """\
@@ -160,12 +160,12 @@ def pricing_check(
 
     from ticketcost.pricing.io import stale_models
     from ticketcost.pricing.view import parse_date
-    from ticketcost.report.pricing import check_report
+    from ticketcost.report.pricing import stale_prices_report
 
     at_least("days", days, 0)
     when = parse_date(today, "today") if today else dt.date.today()
     models = list(price_table(pricing))
     stale = stale_models(models, when, days)
-    emit(check_report(stale, len(models), when, days), output_format)
+    emit(stale_prices_report(stale, len(models), when, days), output_format)
     if stale:
         raise typer.Exit(1)

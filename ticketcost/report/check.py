@@ -174,7 +174,7 @@ def _diff_headline(change: Diff) -> str:
     )
 
 
-def check_report(
+def budget_check_report(
     results: list[BudgetResult],
     overall: Status,
     result: StackResult,
@@ -215,7 +215,7 @@ def check_report(
     return Report(tables, payload, tuple(notes), (), tuple(headline))
 
 
-def diff_report(change: Diff) -> Report:
+def stack_diff_report(change: Diff) -> Report:
     tables = _diff_tables(change) or (Table("Cost-stack lines that changed", _CHANGE_COLUMNS, ()),)
     notes = (f"Before: {change.old.source}. After: {change.new.source}.",)
 

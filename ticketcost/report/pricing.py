@@ -10,7 +10,7 @@ from ticketcost.pricing.io import PriceChange, Stale
 from ticketcost.report.model import Column, Kind, Report, Table, payload_header
 
 
-def diff_report(changes: Sequence[PriceChange], old: str, new: str) -> Report:
+def price_diff_report(changes: Sequence[PriceChange], old: str, new: str) -> Report:
     columns = (
         Column("model", "Model"),
         Column("change", "Change"),
@@ -33,7 +33,7 @@ def diff_report(changes: Sequence[PriceChange], old: str, new: str) -> Report:
     return Report((Table(title, columns, rows),), payload, notes)
 
 
-def check_report(stale: Sequence[Stale], checked: int, today: dt.date, days: int) -> Report:
+def stale_prices_report(stale: Sequence[Stale], checked: int, today: dt.date, days: int) -> Report:
     columns = (
         Column("model", "Model"),
         Column("provider", "Provider"),
