@@ -37,3 +37,17 @@ def test_plain_has_no_exponent():
     assert money.plain(Decimal("3.75E-8")) == "0.0000000375"
     assert money.plain(Decimal("1E+3")) == "1000"
     assert money.plain(Decimal("0.00")) == "0"
+
+
+def test_a_phrase_reads_as_text_and_keeps_its_amounts_exact():
+    phrase = money.Phrase(
+        "6 min at ",
+        money.Amount(Decimal("27.7777777777")),
+        "/h, ",
+        money.Amount(Decimal("0.00050625"), exact=True),
+    )
+    # format_money: 4 significant figures, never fewer than cents; format_usd: every digit
+    assert phrase == "6 min at $27.78/h, $0.00050625"
+    assert phrase.amounts == (Decimal("27.7777777777"), Decimal("0.00050625"))
+    assert phrase.render("€") == "6 min at €27.78/h, €0.00050625"
+    assert money.format_money(Decimal("9407.04"), symbol="£") == "£9,407.04"

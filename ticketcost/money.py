@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import decimal
 from decimal import Decimal
+from typing import NamedTuple
 
 MONEY_CONTEXT = decimal.Context(
     prec=100,
@@ -52,13 +53,13 @@ def divide(numerator: Decimal | int, denominator: Decimal | int) -> Decimal:
     return DIVISION_CONTEXT.divide(Decimal(numerator), Decimal(denominator))
 
 
-def format_money(amount: Decimal, significant: int = 4) -> str:
+def format_money(amount: Decimal, significant: int = 4, symbol: str = "$") -> str:
     """Display form for derived amounts: ``significant`` figures, never less than whole cents.
 
     ``$9,407.04``, ``$0.9407``, ``$0.01047``, ``$0.000024``. Exact values live in JSON and CSV.
     """
     if not amount:
-        return "$0.00"
+        return f"{symbol}0.00"
     magnitude = abs(amount).adjusted()  # position of the first significant digit
     places = min(max(2, significant - 1 - magnitude), 10)
     rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_UP)
@@ -66,7 +67,7 @@ def format_money(amount: Decimal, significant: int = 4) -> str:
     exponent = shown.as_tuple().exponent
     places = max(2, -exponent if isinstance(exponent, int) else 2)
     sign = "-" if rounded < 0 else ""
-    return f"{sign}${abs(rounded):,.{places}f}"
+    return f"{sign}{symbol}{abs(rounded):,.{places}f}"
 
 
 def format_amount(amount: Decimal) -> str:
@@ -82,7 +83,7 @@ def plain(amount: Decimal) -> str:
     return text
 
 
-def format_usd(amount: Decimal, max_places: int = 8) -> str:
+def format_usd(amount: Decimal, max_places: int = 8, symbol: str = "$") -> str:
     """Display form, e.g. ``$0.001075``: exact up to ``max_places`` decimals, else rounded (``≈``).
 
     At least two decimals are shown so that whole dollars read as money (``$12.50``).
@@ -97,4 +98,38 @@ def format_usd(amount: Decimal, max_places: int = 8) -> str:
         prefix = "≈"
     places = max(places, 2)
     sign = "-" if exact < 0 else ""
-    return f"{prefix}{sign}${abs(exact):,.{places}f}"
+    return f"{prefix}{sign}{symbol}{abs(exact):,.{places}f}"
+
+
+class Amount(NamedTuple):
+    """An amount of money inside a sentence, kept exact until it is shown."""
+
+    usd: Decimal
+    exact: bool = False  # every digit (format_usd), else four significant figures (format_money)
+
+    def render(self, symbol: str = "$") -> str:
+        return (format_usd if self.exact else format_money)(self.usd, symbol=symbol)
+
+
+class Phrase(str):
+    """Text with amounts of money in it, as the core explains a figure ("$100.00 a month").
+
+    It reads as its USD rendering wherever text is expected, and keeps its parts, so the amounts
+    stay exact values (``amounts``) and a report can show them in another currency
+    (``render(symbol)``) without editing finished text.
+    """
+
+    parts: tuple[str | Amount, ...]
+
+    def __new__(cls, *parts: str | Amount) -> Phrase:
+        text = "".join(p if isinstance(p, str) else p.render() for p in parts)
+        phrase = super().__new__(cls, text)
+        phrase.parts = parts
+        return phrase
+
+    def render(self, symbol: str = "$") -> str:
+        return "".join(p if isinstance(p, str) else p.render(symbol) for p in self.parts)
+
+    @property
+    def amounts(self) -> tuple[Decimal, ...]:
+        return tuple(p.usd for p in self.parts if isinstance(p, Amount))

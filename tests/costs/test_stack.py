@@ -154,6 +154,10 @@ def test_hourly_rate_derived_from_annual_cost():
     review = next(line for line in result.lines if line.key == "human_review")
     assert review.monthly_usd.quantize(D("0.01")) == D("277.78")  # 100 tickets
     assert "$50,000.00 a year / 1,800 h" in review.basis
+    # the explanation keeps its amounts as exact values: the derived hourly rate, then the salary
+    hourly, annual = review.basis.amounts
+    assert hourly == result.hourly_usd and annual == D(50000)
+    assert "€50,000.00 a year" in review.basis.render("€")
 
 
 def test_caching_in_an_intent_profile():

@@ -15,6 +15,7 @@ from typing import Any
 
 from ticketcost import money
 from ticketcost.errors import TicketcostError
+from ticketcost.money import Amount, Phrase
 
 RATE_NAMES = {
     "input_usd_per_mtok": "input price",
@@ -177,8 +178,8 @@ class Diff:
         return [i for i in self.intents if i.reasons or i.per_resolved.status != "same"]
 
 
-def _rate(value: Decimal | None) -> str:
-    return "none" if value is None else f"{money.format_usd(value)}/1M"
+def _rate(value: Decimal | None) -> tuple[str | Amount, ...]:
+    return ("none",) if value is None else (Amount(value, exact=True), "/1M")
 
 
 def _percent(rate: Decimal) -> str:
@@ -197,7 +198,7 @@ def _why(old: IntentSnapshot | None, new: IntentSnapshot | None) -> list[str]:
         for key, name in RATE_NAMES.items():
             before, after = old.prices.get(key), new.prices.get(key)
             if before != after:
-                reasons.append(f"{new.model} {name} {_rate(before)} → {_rate(after)}")
+                reasons.append(Phrase(f"{new.model} {name} ", *_rate(before), " → ", *_rate(after)))
     if old.input_tokens != new.input_tokens:
         reasons.append(f"input tokens per ticket {old.input_tokens:,} → {new.input_tokens:,}")
     if old.output_tokens != new.output_tokens:
@@ -210,8 +211,12 @@ def _why(old: IntentSnapshot | None, new: IntentSnapshot | None) -> list[str]:
         )
     if old.model_per_ticket != new.model_per_ticket:
         reasons.append(
-            f"API cost per ticket {money.format_usd(old.model_per_ticket)} → "
-            f"{money.format_usd(new.model_per_ticket)}"
+            Phrase(
+                "API cost per ticket ",
+                Amount(old.model_per_ticket, exact=True),
+                " → ",
+                Amount(new.model_per_ticket, exact=True),
+            )
         )
     return reasons
 

@@ -12,6 +12,7 @@ from ticketcost.costs.baseline import Snapshot
 from ticketcost.costs.config import Budgets, Limit
 from ticketcost.costs.stack import StackResult
 from ticketcost.io.validation import Loc
+from ticketcost.money import Amount, Phrase
 
 
 class Status(StrEnum):
@@ -117,7 +118,7 @@ def evaluate(
         elif old is None or per_resolved is None:
             detail = "no cost per resolved ticket to compare"
         else:
-            detail = f"baseline {money.format_money(old)} → now {money.format_money(per_resolved)}"
+            detail = Phrase("baseline ", Amount(old), " → now ", Amount(per_resolved))
         for key, label, ceiling, warn, actual, unit in (
             ("increase_percent", "Rise in cost per resolved ticket", increase.max_percent,
              increase.warn_percent, percent, "percent"),

@@ -41,7 +41,8 @@ from typing import NamedTuple
 
 from ticketcost import money
 from ticketcost.errors import TicketcostError
-from ticketcost.pricing.model import ModelPrice, Rates
+from ticketcost.money import Amount, Phrase
+from ticketcost.pricing.model import ModelPrice, Rates, Tier
 
 
 class CacheMode(StrEnum):
@@ -336,7 +337,6 @@ def price_conversation(
         )
     notes: list[str] = []
     pricing_notes: list[str] = []
-    level = model.level()
     effective = cache_mode
     if cache_mode is not CacheMode.NONE and model.cache_read_usd_per_mtok is None:
         effective = CacheMode.NONE
@@ -359,50 +359,19 @@ def price_conversation(
     below: list[int] = []
     tiered: dict[int, list[int]] = {}
     for k in range(1, profile.turns + 1):
-        uncached, read, written = split_turn(profile, k, effective, policy, minimum)
-        if minimum and (uncached, read, written) != split_turn(profile, k, effective, policy):
+        turn, uncacheable, tier = _price_turn(model, profile, k, effective, policy, cache_ttl)
+        turns.append(turn)
+        if uncacheable:
             below.append(k)
-        rates, tier = level.for_input(policy.prompt_tokens(profile, k))
         if tier is not None:
             tiered.setdefault(tier.above_input_tokens, []).append(k)
-        if rates.cache_read_usd_per_mtok is None:  # a tier without cache prices
-            uncached, read, written = uncached + read + written, 0, 0
-        written_price = write_price(rates, cache_ttl)
-        if written_price is None:
-            uncached, written = uncached + written, 0
-        summary_in, summary_out = policy.summary_call(profile, k)
-        tokens = TokenSplit(
-            uncached + summary_in, read, written, profile.assistant_tokens + summary_out
-        )
-        cost = CostSplit(
-            fresh_input=money.usd_for_tokens(uncached, rates.input_usd_per_mtok),
-            cache_read=money.usd_for_tokens(read, rates.cache_read_usd_per_mtok or money.ZERO),
-            cache_write=money.usd_for_tokens(written, written_price or money.ZERO),
-            output=money.usd_for_tokens(profile.assistant_tokens, rates.output_usd_per_mtok),
-        )
-        if summary_in or summary_out:  # its own request, at the tier of its own size
-            summary_rates, _ = level.for_input(summary_in)
-            cost = cost + CostSplit(
-                fresh_input=money.usd_for_tokens(summary_in, summary_rates.input_usd_per_mtok),
-                output=money.usd_for_tokens(summary_out, summary_rates.output_usd_per_mtok),
-            )
-        turns.append(TurnCost(k, tokens, cost, summary_in, summary_out))
     if below:
         pricing_notes.append(
             f"{model.id}: the cached prefix is below the provider's minimum cacheable prompt of "
             f"{minimum:,} tokens on turn{'s' if len(below) > 1 else ''} {_turn_ranges(below)}, "
             "so it is not cached there and is priced as fresh input"
         )
-    for threshold, hit in tiered.items():
-        rates, _ = level.for_input(threshold + 1)
-        many = len(hit) > 1
-        pricing_notes.append(
-            f"{model.id}: turn{'s' if many else ''} {_turn_ranges(hit)} "
-            f"{'send' if many else 'sends'} more than {threshold:,} input tokens and "
-            f"{'are' if many else 'is'} billed at the long-context tier "
-            f"({money.format_usd(rates.input_usd_per_mtok)} in / "
-            f"{money.format_usd(rates.output_usd_per_mtok)} out per 1M)"
-        )
+    pricing_notes += [_tier_note(model, threshold, hit) for threshold, hit in tiered.items()]
     return ConversationCost(
         model,
         profile,
@@ -413,4 +382,58 @@ def price_conversation(
         policy,
         cache_ttl,
         tuple(pricing_notes),
+    )
+
+
+def _price_turn(
+    model: ModelPrice,
+    profile: ConversationProfile,
+    k: int,
+    cache_mode: CacheMode,
+    policy: HistoryPolicy,
+    cache_ttl: CacheTTL,
+) -> tuple[TurnCost, bool, Tier | None]:
+    """Turn ``k`` priced; whether the cache minimum kept its prefix uncached; its tier."""
+    level = model.level()
+    minimum = model.cache_min_tokens or 0
+    uncached, read, written = split_turn(profile, k, cache_mode, policy, minimum)
+    uncacheable = bool(minimum) and (uncached, read, written) != split_turn(
+        profile, k, cache_mode, policy
+    )
+    rates, tier = level.for_input(policy.prompt_tokens(profile, k))
+    if rates.cache_read_usd_per_mtok is None:  # a tier without cache prices
+        uncached, read, written = uncached + read + written, 0, 0
+    written_price = write_price(rates, cache_ttl)
+    if written_price is None:
+        uncached, written = uncached + written, 0
+    summary_in, summary_out = policy.summary_call(profile, k)
+    tokens = TokenSplit(
+        uncached + summary_in, read, written, profile.assistant_tokens + summary_out
+    )
+    cost = CostSplit(
+        fresh_input=money.usd_for_tokens(uncached, rates.input_usd_per_mtok),
+        cache_read=money.usd_for_tokens(read, rates.cache_read_usd_per_mtok or money.ZERO),
+        cache_write=money.usd_for_tokens(written, written_price or money.ZERO),
+        output=money.usd_for_tokens(profile.assistant_tokens, rates.output_usd_per_mtok),
+    )
+    if summary_in or summary_out:  # its own request, at the tier of its own size
+        summary_rates, _ = level.for_input(summary_in)
+        cost = cost + CostSplit(
+            fresh_input=money.usd_for_tokens(summary_in, summary_rates.input_usd_per_mtok),
+            output=money.usd_for_tokens(summary_out, summary_rates.output_usd_per_mtok),
+        )
+    return TurnCost(k, tokens, cost, summary_in, summary_out), uncacheable, tier
+
+
+def _tier_note(model: ModelPrice, threshold: int, hit: list[int]) -> Phrase:
+    rates, _ = model.level().for_input(threshold + 1)
+    many = len(hit) > 1
+    return Phrase(
+        f"{model.id}: turn{'s' if many else ''} {_turn_ranges(hit)} "
+        f"{'send' if many else 'sends'} more than {threshold:,} input tokens and "
+        f"{'are' if many else 'is'} billed at the long-context tier (",
+        Amount(rates.input_usd_per_mtok, exact=True),
+        " in / ",
+        Amount(rates.output_usd_per_mtok, exact=True),
+        " out per 1M)",
     )

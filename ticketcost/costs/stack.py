@@ -26,7 +26,7 @@ from typing import NamedTuple
 from ticketcost import money
 from ticketcost.costs.config import Config, Intent
 from ticketcost.costs.conversation import ConversationCost, price_conversation
-from ticketcost.money import format_money as format_usd
+from ticketcost.money import Amount, Phrase
 from ticketcost.pricing.model import ModelPrice
 from ticketcost.pricing.table import PriceTable
 
@@ -47,7 +47,7 @@ class StackLine:
     category: str  # one of CATEGORIES
     label: str
     monthly_usd: Decimal
-    basis: str  # how the amount was computed, with its inputs
+    basis: str  # how the amount was computed, with its inputs (a Phrase when it names money)
 
     @property
     def visible(self) -> bool:
@@ -233,8 +233,11 @@ def _model_lines(config: Config, runs: Sequence[_IntentRun]) -> list[StackLine]:
                 "retries",
                 "Retried model calls",
                 money.multiply(model_total, retry_rate),
-                f"{money.plain(retry_rate)} retried calls per call × {format_usd(model_total)} "
-                "model cost",
+                Phrase(
+                    f"{money.plain(retry_rate)} retried calls per call × ",
+                    Amount(model_total),
+                    " model cost",
+                ),
             )
         )
     return lines
@@ -254,9 +257,12 @@ def _embedding_lines(config: Config) -> list[StackLine]:
                 "embeddings",
                 "Embedding lookups",
                 money.multiply(lookup_tokens, embeddings.usd_per_mtok).scaleb(-6),
-                f"{_count(volume)} tickets × {money.plain(embeddings.lookups_per_ticket)} "
-                f"lookups × {embeddings.tokens_per_lookup:,} tokens at "
-                f"{format_usd(embeddings.usd_per_mtok)}/1M",
+                Phrase(
+                    f"{_count(volume)} tickets × {money.plain(embeddings.lookups_per_ticket)} "
+                    f"lookups × {embeddings.tokens_per_lookup:,} tokens at ",
+                    Amount(embeddings.usd_per_mtok),
+                    "/1M",
+                ),
             )
         )
     if embeddings.vector_db_monthly_usd:
@@ -266,7 +272,7 @@ def _embedding_lines(config: Config) -> list[StackLine]:
                 "embeddings",
                 "Vector database",
                 embeddings.vector_db_monthly_usd,
-                f"{format_usd(embeddings.vector_db_monthly_usd)} a month",
+                Phrase(Amount(embeddings.vector_db_monthly_usd), " a month"),
             )
         )
     return lines
@@ -277,13 +283,14 @@ def _human_lines(config: Config, runs: Sequence[_IntentRun]) -> list[StackLine]:
     human = config.human
     hourly = human.hourly
     lines = []
-    rate_text = ""
+    rate_text: tuple[str | Amount, ...] = ()
     if hourly is not None:
-        rate_text = f"at {format_usd(hourly)}/h"
+        rate_text = ("at ", Amount(hourly), "/h")
         if human.hourly_usd is None:
             rate_text += (
-                f" ({format_usd(human.annual_cost_usd or money.ZERO)} a year / "
-                f"{_count(human.productive_hours_per_year or money.ZERO)} h)"
+                " (",
+                Amount(human.annual_cost_usd or money.ZERO),
+                f" a year / {_count(human.productive_hours_per_year or money.ZERO)} h)",
             )
     if hourly is not None and human.review_rate and human.review_minutes:
         reviewed = money.multiply(volume, human.review_rate)
@@ -296,8 +303,11 @@ def _human_lines(config: Config, runs: Sequence[_IntentRun]) -> list[StackLine]:
                 "human",
                 "Human review",
                 review_monthly,
-                f"{_percent(human.review_rate)} of {_count(volume)} tickets × "
-                f"{money.plain(human.review_minutes)} min {rate_text}",
+                Phrase(
+                    f"{_percent(human.review_rate)} of {_count(volume)} tickets × "
+                    f"{money.plain(human.review_minutes)} min ",
+                    *rate_text,
+                ),
             )
         )
     escalation_total = money.add(*(r.escalation_monthly for r in runs))
@@ -309,8 +319,11 @@ def _human_lines(config: Config, runs: Sequence[_IntentRun]) -> list[StackLine]:
                 "human",
                 "Escalated tickets",
                 escalation_total,
-                f"{_count(escalated_total)} escalated tickets × "
-                f"{money.plain(human.escalation_minutes)} min {rate_text}",
+                Phrase(
+                    f"{_count(escalated_total)} escalated tickets × "
+                    f"{money.plain(human.escalation_minutes)} min ",
+                    *rate_text,
+                ),
             )
         )
     return lines
@@ -330,8 +343,12 @@ def _other_lines(config: Config) -> list[StackLine]:
                 money.add(
                     money.multiply(volume, observability.per_ticket_usd), observability.monthly_usd
                 ),
-                f"{format_usd(observability.per_ticket_usd)} × {_count(volume)} tickets + "
-                f"{format_usd(observability.monthly_usd)} a month",
+                Phrase(
+                    Amount(observability.per_ticket_usd),
+                    f" × {_count(volume)} tickets + ",
+                    Amount(observability.monthly_usd),
+                    " a month",
+                ),
             )
         )
     for item in config.integrations:
@@ -341,8 +358,11 @@ def _other_lines(config: Config) -> list[StackLine]:
                 "integrations",
                 f"Integration: {item.name}",
                 money.multiply(money.multiply(volume, item.calls_per_ticket), item.usd_per_call),
-                f"{money.plain(item.calls_per_ticket)} calls per ticket × "
-                f"{format_usd(item.usd_per_call)} × {_count(volume)} tickets",
+                Phrase(
+                    f"{money.plain(item.calls_per_ticket)} calls per ticket × ",
+                    Amount(item.usd_per_call),
+                    f" × {_count(volume)} tickets",
+                ),
             )
         )
     for fixed in config.infrastructure:
@@ -352,7 +372,9 @@ def _other_lines(config: Config) -> list[StackLine]:
                 "infrastructure",
                 f"Infrastructure: {fixed.name}",
                 fixed.monthly_usd,
-                f"{format_usd(fixed.monthly_usd)} a month, spread over {_count(volume)} tickets",
+                Phrase(
+                    Amount(fixed.monthly_usd), f" a month, spread over {_count(volume)} tickets"
+                ),
             )
         )
     return lines

@@ -10,6 +10,7 @@ from typing import Any
 
 from ticketcost import money
 from ticketcost.io import jsonout
+from ticketcost.money import Phrase
 from ticketcost.report.model import Cell, Kind, Report
 
 
@@ -41,9 +42,14 @@ def _currency_key(key: str, currency: str) -> str:
 
 
 def _currency_text(text: str, currency: str) -> str:
+    """Text shown in ``currency``: a Phrase renders its amounts with the currency's symbol; other
+    text written by a report builder has its "$" signs replaced."""
+    if currency == "USD":
+        return text
     from ticketcost.pricing.view import currency_symbol
 
-    return text if currency == "USD" else text.replace("$", currency_symbol(currency))
+    symbol = currency_symbol(currency)
+    return text.render(symbol) if isinstance(text, Phrase) else text.replace("$", symbol)
 
 
 def format_json(report: Report) -> str:

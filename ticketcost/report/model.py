@@ -95,7 +95,7 @@ def display(value: Cell, kind: Kind) -> str:
         return money.format_amount(value)
     if isinstance(value, int):
         return f"{value:,}"
-    return str(value)
+    return value  # text (a Phrase stays one, so a renderer can show its amounts' currency)
 
 
 def payload_header(command: str) -> dict[str, Any]:
