@@ -41,3 +41,18 @@ def test_message_with_renames_only_the_leading_parameter():
     )
     plain = TicketcostError("prices.yaml: line 3: bad")
     assert plain.param is None and plain.message_with(str.upper) == "prices.yaml: line 3: bad"
+
+
+def test_a_hint_names_another_parameter_in_backquotes():
+    from ticketcost.pricing.table import price_table
+
+    with pytest.raises(TicketcostError) as raised:
+        price_table().get("gpt-99")
+    assert str(raised.value).endswith("or add yours with `pricing` FILE)")
+    assert error("estimate", "-m", "gpt-99").endswith("or add yours with --pricing FILE)\n")
+
+
+def test_only_declared_hints_are_renamed():
+    # backquotes in other text (a value from a user's file, say) are left as they are
+    exc = TicketcostError("bad value `rm` in `pricing` FILE", hints=("pricing",))
+    assert exc.message_with(lambda p: "--" + p) == "bad value `rm` in --pricing FILE"

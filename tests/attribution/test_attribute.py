@@ -393,7 +393,7 @@ def test_sql_sum_matches_python_to_the_last_digit(tmp_path: Path) -> None:
 
 def test_find_sources_errors(tmp_path: Path) -> None:
     (tmp_path / "log.txt").write_text("x")
-    with pytest.raises(TicketcostError, match=r"log.txt: cannot tell the format.*--input-format"):
+    with pytest.raises(TicketcostError, match=r"log.txt: cannot tell the format.*`input_format`"):
         find_sources([tmp_path / "log.txt"], None)
     with pytest.raises(TicketcostError, match=r"nope\.jsonl: no such file"):
         find_sources([tmp_path / "nope.jsonl"], None)

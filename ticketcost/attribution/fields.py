@@ -133,7 +133,8 @@ def check_field_name(name: str, source: str) -> str:
         close = difflib.get_close_matches(name, FIELDS, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise TicketcostError(
-            f"{source}: unknown log field '{name}'{hint}; the fields are {', '.join(FIELDS)}"
+            f"{source}: unknown log field '{name}'{hint}; the fields are {', '.join(FIELDS)}",
+            hints=("field",) if source.startswith("`field`") else (),
         )
     return name
 
@@ -145,9 +146,10 @@ def parse_field_flags(flags: Sequence[str]) -> dict[str, tuple[str, ...]]:
         name, sep, value = flag.partition("=")
         if not sep or not value.strip():
             raise TicketcostError(
-                f"--field {flag}: write FIELD=PATH, e.g. --field ticket_id=conversation_id"
+                f"`field` {flag}: write FIELD=PATH, e.g. `field` ticket_id=conversation_id",
+                hints=("field",),
             )
-        check_field_name(name.strip(), f"--field {flag}")
+        check_field_name(name.strip(), f"`field` {flag}")
         overrides[name.strip()] = tuple(v.strip() for v in value.split(","))
     return overrides
 
@@ -156,7 +158,7 @@ def build_field_map(
     preset: Preset = Preset.TICKETCOST,
     overrides: Mapping[str, Sequence[str]] | None = None,
     input_includes_cache: bool | None = None,
-    source: str = "--field",
+    source: str = "`field`",
 ) -> FieldMap:
     """The preset's paths with ``overrides`` (field -> paths) replacing whole fields."""
     chosen = dict(PRESET_PATHS[preset])

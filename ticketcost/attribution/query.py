@@ -546,14 +546,16 @@ def _refuse_unusable(
         where = f"{first.file}:{first.line}: {first.reason}" if first else skipped.reasons[0][0]
         raise TicketcostError(
             f"{skipped.lines:,} bad line{'s' if skipped.lines != 1 else ''} in the logs "
-            f"(--strict); first: {where}"
+            f"(`strict`); first: {where}",
+            hints=("strict",),
         )
     if requests == 0:
         reasons = skipped.reasons
         hint = f"; {skipped.lines:,} lines skipped, first: {reasons[0][0]}" if reasons else ""
         names_of = ", ".join(str(s.path) for s in sources)
         raise TicketcostError(
-            f"{names_of}: no usable request{hint} (check the field mapping: --preset, --field)"
+            f"{names_of}: no usable request{hint} (check the field mapping: `preset`, `field`)",
+            hints=("preset", "field"),
         )
 
 

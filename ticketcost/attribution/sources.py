@@ -46,7 +46,8 @@ def find_sources(
         if kind is None:
             raise TicketcostError(
                 f"{path}: cannot tell the format from the extension; name it .jsonl, .csv or "
-                ".parquet, or pass --input-format jsonl|csv|parquet"
+                ".parquet, or pass `input_format` jsonl|csv|parquet",
+                hints=("input_format",),
             )
         sources.append(LogSource(path, kind))
     return sources
@@ -206,7 +207,8 @@ def _require_ticket_id(columns: Columns, src: LogSource, names: Sequence[str]) -
         shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
         raise TicketcostError(
             f"{src.path}: no column for ticket_id (columns: {shown}); map yours with "
-            "--field ticket_id=COLUMN or a logs.fields entry in the config"
+            "`field` ticket_id=COLUMN or a logs.fields entry in the config",
+            hints=("field",),
         )
 
 

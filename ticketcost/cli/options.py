@@ -233,7 +233,9 @@ class flag_errors:
 
     def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
         if isinstance(exc, TicketcostError) and exc.param is None:
-            raise TicketcostError(f"{self.param} {exc.message}", param=self.param) from None
+            raise TicketcostError(
+                f"{self.param} {exc.message}", param=self.param, hints=exc.hints
+            ) from None
 
 
 def write_text(path: Path, text: str) -> None:

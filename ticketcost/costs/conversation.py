@@ -333,7 +333,8 @@ def price_conversation(
     if cache_mode is CacheMode.PREFIX and policy.kind is not PolicyKind.FULL:
         raise TicketcostError(
             f"prefix caching re-reads the previous turn's prompt, which the {policy.label} "
-            "policy rewrites; use --cache system or none with it"
+            "policy rewrites; use `cache` system or none with it",
+            hints=("cache",),
         )
     notes: list[str] = []
     pricing_notes: list[str] = []

@@ -248,7 +248,8 @@ def import_prices(
     if len(providers) > 1 and not provider:
         raise TicketcostError(
             f"{origin}: the models chosen come from {len(providers)} providers "
-            f"({', '.join(providers[:6])}); a price file holds one: pass --provider"
+            f"({', '.join(providers[:6])}); a price file holds one: pass `provider`",
+            hints=("provider",),
         )
     chosen = provider or providers[0] or "imported"
     if provider_name is None and kind == GENAI_PRICES:

@@ -159,7 +159,8 @@ class ModelPrice:
             offered = ", ".join(levels) if levels else "none"
             raise TicketcostError(
                 f"{self.id} has no {variant} price in the data (variants it has: {offered}); "
-                "drop it from the comparison or add the price with --pricing FILE"
+                "drop it from the comparison or add the price with `pricing` FILE",
+                hints=("pricing",),
             )
         return levels[variant]
 

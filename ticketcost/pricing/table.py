@@ -96,7 +96,8 @@ class PriceTable:
             hint = f"; did you mean {', '.join(ids)}?" if ids else ""
             raise TicketcostError(
                 f"unknown model '{name}'{hint} (run 'ticketcost models' for the {len(self)} "
-                "known models, or add yours with --pricing FILE)"
+                "known models, or add yours with `pricing` FILE)",
+                hints=("pricing",),
             )
         return self._models[model_id]
 
