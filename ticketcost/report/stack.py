@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from ticketcost import money
 from ticketcost.costs.benchmarks import Benchmark
-from ticketcost.costs.compare import Comparison
-from ticketcost.costs.stack import CATEGORIES, StackResult
+from ticketcost.costs.compare import BenchmarkComparison, Comparison
+from ticketcost.costs.stack import CATEGORIES, IntentCost, StackResult
 from ticketcost.report.charts import Bar, BarChart
 from ticketcost.report.estimate import price_record, sources_notes
-from ticketcost.report.model import (
-    Column,
-    Kind,
-    Report,
-    Table,
-    payload_header,
-)
+from ticketcost.report.model import Column, Field, Kind, Report, payload_header, table_of
 
 _CATEGORY_LABELS = {
     "model": "Model API",
@@ -119,73 +113,66 @@ def stack_payload(result: StackResult) -> dict[str, Any]:
     }
 
 
+class _LineRow(NamedTuple):
+    """A row of the cost stack: a line, or the total under them."""
+
+    label: str
+    category: str
+    monthly_usd: Decimal
+    visible: str
+    basis: str
+
+
 def stack_report(result: StackResult) -> Report:
     total = result.total_monthly
-    line_columns = (
-        Column("component", "Component"),
-        Column("category", "Category", terminal=False),
-        Column("monthly_usd", "Monthly", Kind.MONEY),
-        Column("per_ticket_usd", "Per ticket", Kind.MONEY),
-        Column("per_resolved_usd", "Per resolved", Kind.MONEY),
-        Column("share", "Share", Kind.PERCENT),
-        Column("visible", "Visible", terminal=False),
-        Column("basis", "How it is computed"),
-    )
-    rows = [
+    line_fields: list[Field[_LineRow]] = [
+        (Column("component", "Component"), lambda r: r.label),
+        (Column("category", "Category", terminal=False), lambda r: r.category),
+        (Column("monthly_usd", "Monthly", Kind.MONEY), lambda r: r.monthly_usd),
         (
+            Column("per_ticket_usd", "Per ticket", Kind.MONEY),
+            lambda r: result.per_ticket(r.monthly_usd),
+        ),
+        (
+            Column("per_resolved_usd", "Per resolved", Kind.MONEY),
+            lambda r: result.per_resolved(r.monthly_usd),
+        ),
+        (Column("share", "Share", Kind.PERCENT), lambda r: result.share(r.monthly_usd)),
+        (Column("visible", "Visible", terminal=False), lambda r: r.visible),
+        (Column("basis", "How it is computed"), lambda r: r.basis),
+    ]
+    rows = [
+        _LineRow(
             line.label,
             line.category,
             line.monthly_usd,
-            result.per_ticket(line.monthly_usd),
-            result.per_resolved(line.monthly_usd),
-            result.share(line.monthly_usd),
             "yes" if line.visible else "no",
             line.basis,
         )
         for line in result.lines
     ]
-    rows.append(
-        (
-            "Total",
-            "",
-            total,
-            result.per_ticket(total),
-            result.per_resolved(total),
-            result.share(total),
-            "",
-            "sum of the lines above",
-        )
-    )
-    lines_table = Table("Cost stack, per month", line_columns, tuple(rows), (len(rows) - 1,))
+    rows.append(_LineRow("Total", "", total, "", "sum of the lines above"))
+    lines_table = table_of("Cost stack, per month", line_fields, rows, (len(rows) - 1,))
 
-    intent_columns = (
-        Column("intent", "Intent"),
-        Column("model", "Model"),
-        Column("share", "Share", Kind.PERCENT),
-        Column("tickets", "Tickets", Kind.AMOUNT),
-        Column("escalation_rate", "Escalated", Kind.PERCENT),
-        Column("resolved", "Resolved", Kind.AMOUNT),
-        Column("model_usd_per_ticket", "API / ticket", Kind.MONEY),
-        Column("all_in_monthly_usd", "All-in monthly", Kind.MONEY),
-        Column("all_in_per_ticket_usd", "All-in / ticket", Kind.MONEY),
-        Column("all_in_per_resolved_usd", "All-in / resolved", Kind.MONEY),
-    )
-    intent_rows = tuple(
+    intent_fields: list[Field[IntentCost]] = [
+        (Column("intent", "Intent"), lambda c: c.intent.name),
+        (Column("model", "Model"), lambda c: c.model.id),
+        (Column("share", "Share", Kind.PERCENT), lambda c: c.intent.share),
+        (Column("tickets", "Tickets", Kind.AMOUNT), lambda c: c.tickets),
+        (Column("escalation_rate", "Escalated", Kind.PERCENT), lambda c: c.intent.escalation_rate),
+        (Column("resolved", "Resolved", Kind.AMOUNT), lambda c: c.resolved),
         (
-            cost.intent.name,
-            cost.model.id,
-            cost.intent.share,
-            cost.tickets,
-            cost.intent.escalation_rate,
-            cost.resolved,
-            cost.conversation.total_usd,
-            cost.all_in_monthly,
-            cost.per_ticket,
-            cost.per_resolved,
-        )
-        for cost in result.intents
-    )
-    intents_table = Table("By intent", intent_columns, intent_rows)
+            Column("model_usd_per_ticket", "API / ticket", Kind.MONEY),
+            lambda c: c.conversation.total_usd,
+        ),
+        (Column("all_in_monthly_usd", "All-in monthly", Kind.MONEY), lambda c: c.all_in_monthly),
+        (Column("all_in_per_ticket_usd", "All-in / ticket", Kind.MONEY), lambda c: c.per_ticket),
+        (
+            Column("all_in_per_resolved_usd", "All-in / resolved", Kind.MONEY),
+            lambda c: c.per_resolved,
+        ),
+    ]
+    intents_table = table_of("By intent", intent_fields, result.intents)
 
     totals = result.category_totals()
     chart = BarChart(
@@ -227,6 +214,11 @@ def _span(pair: tuple[Decimal, Decimal] | None) -> str | None:
     return low if low == high else f"{low} to {high}"
 
 
+def _end(pair: tuple[Decimal, Decimal] | None, index: int) -> Decimal | None:
+    """The low (0) or high (1) end of a range, if there is one."""
+    return None if pair is None else pair[index]
+
+
 def _dated(benchmark: Benchmark) -> str:
     date = benchmark.source_date.isoformat() if benchmark.source_date else "undated"
     return f"{benchmark.source} ({date})"
@@ -235,46 +227,48 @@ def _dated(benchmark: Benchmark) -> str:
 def compare_report(comparison: Comparison) -> Report:
     result = comparison.stack
     ours = comparison.ours
-    columns = (
-        Column("benchmark", "Benchmark"),
-        Column("id", "Id", terminal=False),
-        Column("category", "Kind"),
-        Column("figure", "Figure", csv=False),
-        Column("low_usd", "Low", Kind.MONEY, terminal=False),
-        Column("high_usd", "High", Kind.MONEY, terminal=False),
-        Column("unit", "Per"),
-        Column("includes", "Includes"),
-        Column("ratio", "You ÷ it", Kind.RATIO),
-        Column("saving_per_ticket", "Saving / resolved ticket", csv=False),
-        Column("saving_per_month", "Saving / month", csv=False),
-        Column("saving_per_ticket_low_usd", "", Kind.MONEY, terminal=False),
-        Column("saving_per_ticket_high_usd", "", Kind.MONEY, terminal=False),
-        Column("saving_per_month_low_usd", "", Kind.MONEY, terminal=False),
-        Column("saving_per_month_high_usd", "", Kind.MONEY, terminal=False),
-        Column("differences", "Not like for like"),
-        Column("source", "Source", terminal=False),
-    )
-    rows = tuple(
+    fields: list[Field[BenchmarkComparison]] = [
+        (Column("benchmark", "Benchmark"), lambda r: r.benchmark.name),
+        (Column("id", "Id", terminal=False), lambda r: r.benchmark.id),
+        (Column("category", "Kind"), lambda r: r.benchmark.category.value),
+        (Column("figure", "Figure", csv=False), lambda r: _figure(r.benchmark)),
+        (Column("low_usd", "Low", Kind.MONEY, terminal=False), lambda r: r.benchmark.low),
+        (Column("high_usd", "High", Kind.MONEY, terminal=False), lambda r: r.benchmark.high),
+        (Column("unit", "Per"), lambda r: r.benchmark.unit.value),
+        (Column("includes", "Includes"), lambda r: r.benchmark.includes.value),
+        (Column("ratio", "You ÷ it", Kind.RATIO), lambda r: r.ratio),
         (
-            row.benchmark.name,
-            row.benchmark.id,
-            row.benchmark.category.value,
-            _figure(row.benchmark),
-            row.benchmark.low,
-            row.benchmark.high,
-            row.benchmark.unit.value,
-            row.benchmark.includes.value,
-            row.ratio,
-            _span(row.saving_per_ticket),
-            _span(row.saving_per_month),
-            *(row.saving_per_ticket or (None, None)),
-            *(row.saving_per_month or (None, None)),
-            "; ".join(row.benchmark.differences) or None,
-            _dated(row.benchmark),
-        )
-        for row in comparison.rows
-    )
-    table = Table(f"You: {money.format_money(ours)} per resolved ticket, all-in", columns, rows)
+            Column("saving_per_ticket", "Saving / resolved ticket", csv=False),
+            lambda r: _span(r.saving_per_ticket),
+        ),
+        (
+            Column("saving_per_month", "Saving / month", csv=False),
+            lambda r: _span(r.saving_per_month),
+        ),
+        (
+            Column("saving_per_ticket_low_usd", "", Kind.MONEY, terminal=False),
+            lambda r: _end(r.saving_per_ticket, 0),
+        ),
+        (
+            Column("saving_per_ticket_high_usd", "", Kind.MONEY, terminal=False),
+            lambda r: _end(r.saving_per_ticket, 1),
+        ),
+        (
+            Column("saving_per_month_low_usd", "", Kind.MONEY, terminal=False),
+            lambda r: _end(r.saving_per_month, 0),
+        ),
+        (
+            Column("saving_per_month_high_usd", "", Kind.MONEY, terminal=False),
+            lambda r: _end(r.saving_per_month, 1),
+        ),
+        (
+            Column("differences", "Not like for like"),
+            lambda r: "; ".join(r.benchmark.differences) or None,
+        ),
+        (Column("source", "Source", terminal=False), lambda r: _dated(r.benchmark)),
+    ]
+    title = f"You: {money.format_money(ours)} per resolved ticket, all-in"
+    table = table_of(title, fields, comparison.rows)
     chart = BarChart(
         "Cost per ticket (range midpoints)",
         (
