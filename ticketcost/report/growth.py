@@ -10,7 +10,7 @@ from ticketcost import money
 from ticketcost.costs.conversation import PolicyKind
 from ticketcost.costs.growth import Curve, RoiRow, ScaleRow
 from ticketcost.report.charts import Bar, BarChart, Spark, SparkChart
-from ticketcost.report.model import Cell, Column, Kind, Report, Table, payload_header
+from ticketcost.report.model import Column, Field, Kind, Report, payload_header, table_of
 
 
 def _range(low: Decimal, high: Decimal) -> str:
@@ -21,30 +21,29 @@ def _range(low: Decimal, high: Decimal) -> str:
 def scale_report(
     rows: Sequence[ScaleRow], basis: str, human: tuple[Decimal, Decimal], human_source: str
 ) -> Report:
-    columns = (
-        Column("volume", "Tickets / month", Kind.COUNT),
-        Column("model", "Model"),
-        Column("model_monthly_usd", "Model / month", Kind.USD),
-        Column("other_monthly_usd", "Rest of stack / month", Kind.MONEY),
-        Column("all_in_monthly_usd", "All-in / month", Kind.MONEY),
-        Column("all_in_per_ticket_usd", "All-in / ticket", Kind.MONEY),
-        Column("human_monthly", "Human / month", csv=False),
-        Column("human_low_monthly_usd", "", Kind.MONEY, terminal=False),
-        Column("human_high_monthly_usd", "", Kind.MONEY, terminal=False),
-    )
-    table_rows = tuple(
+    fields: list[Field[ScaleRow]] = [
+        (Column("volume", "Tickets / month", Kind.COUNT), lambda r: r.volume),
+        (Column("model", "Model"), lambda r: r.label),
+        (Column("model_monthly_usd", "Model / month", Kind.USD), lambda r: r.model_monthly),
         (
-            row.volume,
-            row.label,
-            row.model_monthly,
-            row.other_monthly,
-            row.all_in_monthly,
-            row.all_in_per_ticket,
-            _range(*row.human_monthly),
-            *row.human_monthly,
-        )
-        for row in rows
-    )
+            Column("other_monthly_usd", "Rest of stack / month", Kind.MONEY),
+            lambda r: r.other_monthly,
+        ),
+        (Column("all_in_monthly_usd", "All-in / month", Kind.MONEY), lambda r: r.all_in_monthly),
+        (
+            Column("all_in_per_ticket_usd", "All-in / ticket", Kind.MONEY),
+            lambda r: r.all_in_per_ticket,
+        ),
+        (Column("human_monthly", "Human / month", csv=False), lambda r: _range(*r.human_monthly)),
+        (
+            Column("human_low_monthly_usd", "", Kind.MONEY, terminal=False),
+            lambda r: r.human_monthly[0],
+        ),
+        (
+            Column("human_high_monthly_usd", "", Kind.MONEY, terminal=False),
+            lambda r: r.human_monthly[1],
+        ),
+    ]
     volumes = list(dict.fromkeys(row.volume for row in rows))
     breaks = tuple(i for i, row in enumerate(rows) if i and row.volume != rows[i - 1].volume)
     notes = [
@@ -73,7 +72,7 @@ def scale_report(
             ],
         }
 
-    table = Table("Cost at scale", columns, table_rows, breaks)
+    table = table_of("Cost at scale", fields, rows, breaks)
     return Report((table,), payload, tuple(notes))
 
 
@@ -89,25 +88,17 @@ def roi_report(
         f"{volume:,} tickets a month · AI stack {money.format_money(ai_monthly)} a month · "
         f"human {money.format_money(human_per_ticket)} a ticket",
     )
-    columns = (
-        Column("deflection", "Deflected", Kind.PERCENT),
-        Column("deflected_tickets", "Tickets", Kind.AMOUNT),
-        Column("human_saved_monthly_usd", "Human cost saved", Kind.MONEY),
-        Column("ai_monthly_usd", "AI cost", Kind.MONEY),
-        Column("net_monthly_usd", "Net saving", Kind.MONEY),
-        Column("roi_multiple", "ROI", Kind.RATIO),
-    )
-    table_rows = tuple(
+    fields: list[Field[RoiRow]] = [
+        (Column("deflection", "Deflected", Kind.PERCENT), lambda r: r.deflection),
+        (Column("deflected_tickets", "Tickets", Kind.AMOUNT), lambda r: r.deflected_tickets),
         (
-            row.deflection,
-            row.deflected_tickets,
-            row.human_saved_monthly,
-            row.ai_monthly,
-            row.net_monthly,
-            row.multiple,
-        )
-        for row in rows
-    )
+            Column("human_saved_monthly_usd", "Human cost saved", Kind.MONEY),
+            lambda r: r.human_saved_monthly,
+        ),
+        (Column("ai_monthly_usd", "AI cost", Kind.MONEY), lambda r: r.ai_monthly),
+        (Column("net_monthly_usd", "Net saving", Kind.MONEY), lambda r: r.net_monthly),
+        (Column("roi_multiple", "ROI", Kind.RATIO), lambda r: r.multiple),
+    ]
     chart = BarChart(
         "Net saving a month",
         tuple(
@@ -143,21 +134,20 @@ def roi_report(
             ],
         }
 
-    return Report(
-        (Table("Deflection ROI", columns, table_rows),), payload, notes, (chart,), headline
-    )
+    return Report((table_of("Deflection ROI", fields, rows),), payload, notes, (chart,), headline)
 
 
 def curve_report(curve: Curve) -> Report:
     profile = curve.profile
-    columns = (
-        Column("turns", "Turns", Kind.COUNT),
-        *(Column(f"cost_usd:{series.label}", series.label, Kind.USD) for series in curve.series),
-    )
-    rows: tuple[tuple[Cell, ...], ...] = tuple(
-        (turns, *(series.costs[index] for series in curve.series))
-        for index, turns in enumerate(curve.turn_counts)
-    )
+    fields: list[Field[int]] = [
+        (Column("turns", "Turns", Kind.COUNT), curve.turn_counts.__getitem__)
+    ]
+    fields += [
+        (Column(f"cost_usd:{s.label}", s.label, Kind.USD), s.costs.__getitem__)
+        for s in curve.series
+    ]
+    # one row per conversation length: the length, then each series' cost at that length
+    positions = range(len(curve.turn_counts))
     first, last = curve.turn_counts[0], curve.turn_counts[-1]
     chart = SparkChart(
         f"Cost per ticket from {first} to {last} turns (one scale for all)",
@@ -207,7 +197,7 @@ def curve_report(curve: Curve) -> Report:
         }
 
     return Report(
-        (Table("Cost per ticket by conversation length", columns, rows),),
+        (table_of("Cost per ticket by conversation length", fields, positions),),
         payload,
         tuple(notes),
         (chart,),
