@@ -6,10 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from ticketcost import money
-from ticketcost.costs.baseline import Change, Diff
+from ticketcost.costs.baseline import Change, Diff, IntentChange
 from ticketcost.costs.budgets import BudgetResult, Status
 from ticketcost.costs.stack import StackResult
-from ticketcost.report.model import Cell, Column, Kind, Report, Table, payload_header
+from ticketcost.report.model import Column, Field, Kind, Report, Table, payload_header, table_of
 from ticketcost.report.stack import stack_payload
 
 _MARK = {Status.OK: "ok", Status.WARN: "WARN", Status.BREACH: "BREACH", Status.SKIPPED: "skipped"}
@@ -50,88 +50,43 @@ def verdict_line(results: list[BudgetResult], overall: Status) -> str:
 
 
 def _budget_table(results: list[BudgetResult]) -> Table:
-    columns = (
-        Column("budget", "Budget"),
-        Column("key", "Key", terminal=False),
-        Column("max", "Max", csv=False),
-        Column("warn", "Warn at", csv=False),
-        Column("actual", "Actual", csv=False),
-        Column("headroom", "Headroom", csv=False),
-        Column("status", "Status"),
-        Column("detail", "Note"),
-        Column("unit", "Unit", terminal=False),
-        Column("max_value", "", Kind.MONEY, terminal=False),
-        Column("warn_value", "", Kind.MONEY, terminal=False),
-        Column("actual_value", "", Kind.MONEY, terminal=False),
-    )
-    rows: tuple[tuple[Cell, ...], ...] = tuple(
-        (
-            r.label,
-            r.key,
-            _amount(r.limit, r.unit),
-            _amount(r.warn, r.unit),
-            _amount(r.actual, r.unit),
-            _amount(r.headroom, r.unit),
-            _MARK[r.status],
-            r.detail or None,
-            r.unit,
-            r.limit,
-            r.warn,
-            r.actual,
-        )
-        for r in results
-    )
-    return Table("Budgets", columns, rows)
+    fields: list[Field[BudgetResult]] = [
+        (Column("budget", "Budget"), lambda r: r.label),
+        (Column("key", "Key", terminal=False), lambda r: r.key),
+        (Column("max", "Max", csv=False), lambda r: _amount(r.limit, r.unit)),
+        (Column("warn", "Warn at", csv=False), lambda r: _amount(r.warn, r.unit)),
+        (Column("actual", "Actual", csv=False), lambda r: _amount(r.actual, r.unit)),
+        (Column("headroom", "Headroom", csv=False), lambda r: _amount(r.headroom, r.unit)),
+        (Column("status", "Status"), lambda r: _MARK[r.status]),
+        (Column("detail", "Note"), lambda r: r.detail or None),
+        (Column("unit", "Unit", terminal=False), lambda r: r.unit),
+        (Column("max_value", "", Kind.MONEY, terminal=False), lambda r: r.limit),
+        (Column("warn_value", "", Kind.MONEY, terminal=False), lambda r: r.warn),
+        (Column("actual_value", "", Kind.MONEY, terminal=False), lambda r: r.actual),
+    ]
+    return table_of("Budgets", fields, results)
 
 
-def _change_row(change: Change) -> tuple[Cell, ...]:
-    return (
-        change.label,
-        change.status,
-        change.old,
-        change.new,
-        _signed(change.delta),
-        _signed(change.percent, "percent"),
-    )
-
-
-_CHANGE_COLUMNS = (
-    Column("item", "Line"),
-    Column("status", "Status"),
-    Column("old_monthly_usd", "Before / month", Kind.MONEY),
-    Column("new_monthly_usd", "After / month", Kind.MONEY),
-    Column("change_usd", "Change"),
-    Column("change_percent", "Change %"),
-)
+_CHANGE_FIELDS: list[Field[Change]] = [
+    (Column("item", "Line"), lambda c: c.label),
+    (Column("status", "Status"), lambda c: c.status),
+    (Column("old_monthly_usd", "Before / month", Kind.MONEY), lambda c: c.old),
+    (Column("new_monthly_usd", "After / month", Kind.MONEY), lambda c: c.new),
+    (Column("change_usd", "Change"), lambda c: _signed(c.delta)),
+    (Column("change_percent", "Change %"), lambda c: _signed(c.percent, "percent")),
+]
+_INTENT_FIELDS: list[Field[IntentChange]] = [
+    (Column("intent", "Intent"), lambda i: i.name),
+    (Column("old_per_resolved_usd", "Before / resolved", Kind.MONEY), lambda i: i.per_resolved.old),
+    (Column("new_per_resolved_usd", "After / resolved", Kind.MONEY), lambda i: i.per_resolved.new),
+    (Column("change_usd", "Change"), lambda i: _signed(i.per_resolved.delta)),
+    (Column("why", "Why"), lambda i: "; ".join(i.reasons) or None),
+]
 
 
 def _diff_tables(change: Diff) -> tuple[Table, ...]:
-    lines = Table(
-        "Cost-stack lines that changed",
-        _CHANGE_COLUMNS,
-        tuple(_change_row(line) for line in change.changed_lines),
-    )
-    intent_columns = (
-        Column("intent", "Intent"),
-        Column("old_per_resolved_usd", "Before / resolved", Kind.MONEY),
-        Column("new_per_resolved_usd", "After / resolved", Kind.MONEY),
-        Column("change_usd", "Change"),
-        Column("why", "Why"),
-    )
-    intents = Table(
-        "Intents that changed",
-        intent_columns,
-        tuple(
-            (
-                i.name,
-                i.per_resolved.old,
-                i.per_resolved.new,
-                _signed(i.per_resolved.delta),
-                "; ".join(i.reasons) or None,
-            )
-            for i in change.changed_intents
-        ),
-    )
+    lines = table_of("Cost-stack lines that changed", _CHANGE_FIELDS, change.changed_lines)
+    intents = table_of("Intents that changed", _INTENT_FIELDS, change.changed_intents)
     return tuple(t for t in (lines, intents) if t.rows)
 
 
