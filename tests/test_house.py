@@ -129,3 +129,16 @@ def test_estimate_imports_neither_other_commands_nor_heavy_modules():
         "rich",
     ):
         assert module not in loaded, module
+
+
+def test_every_table_declares_its_columns_beside_their_values():
+    """Tables are built with table_of (column and value side by side), never from a row tuple
+    lined up with a separate column list by position."""
+    direct = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in MODULES
+        if path.name != "model.py" or path.parent.name != "report"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Table"
+    ]
+    assert direct == []

@@ -171,7 +171,9 @@ def budget_check_report(
 
 
 def stack_diff_report(change: Diff) -> Report:
-    tables = _diff_tables(change) or (Table("Cost-stack lines that changed", _CHANGE_COLUMNS, ()),)
+    tables = _diff_tables(change) or (
+        table_of("Cost-stack lines that changed", _CHANGE_FIELDS, ()),
+    )
     notes = (f"Before: {change.old.source}. After: {change.new.source}.",)
 
     def payload() -> dict[str, Any]:

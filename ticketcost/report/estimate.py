@@ -300,38 +300,22 @@ def _conversation_record(conversation: ConversationCost) -> dict[str, Any]:
 def models_report(
     models: Sequence[ModelPrice], view_notes: Sequence[str] = (), currency: str = "USD"
 ) -> Report:
-    columns = (
-        Column("model", "Model"),
-        Column("name", "Name"),
-        Column("provider", "Provider"),
-        Column("aliases", "Aliases", terminal=False),
-        *(column for column, _ in _RATE_FIELDS),
-        Column("cache_write_1h_usd_per_mtok", "1h write $/M", Kind.RATE),
-        Column("cache_min_tokens", "Min cache", Kind.COUNT),
-        Column("also", "Also priced"),
-        Column("verified", "Verified"),
-        Column("source", "Source", terminal=False),
-        Column("notes", "Notes", terminal=False),
-    )
-    rows = tuple(
+    fields: list[Field[ModelPrice]] = [
+        (Column("model", "Model"), lambda m: m.id),
+        (Column("name", "Name"), lambda m: m.name),
+        (Column("provider", "Provider"), lambda m: m.provider),
+        (Column("aliases", "Aliases", terminal=False), lambda m: " ".join(m.aliases)),
+        *_RATE_FIELDS,
         (
-            m.id,
-            m.name,
-            m.provider,
-            " ".join(m.aliases),
-            m.input_usd_per_mtok,
-            m.output_usd_per_mtok,
-            m.cache_read_usd_per_mtok,
-            m.cache_write_usd_per_mtok,
-            m.cache_write_1h_usd_per_mtok,
-            m.cache_min_tokens,
-            price_extras(m),
-            m.verified.isoformat(),
-            m.source,
-            m.notes,
-        )
-        for m in models
-    )
+            Column("cache_write_1h_usd_per_mtok", "1h write $/M", Kind.RATE),
+            lambda m: m.cache_write_1h_usd_per_mtok,
+        ),
+        (Column("cache_min_tokens", "Min cache", Kind.COUNT), lambda m: m.cache_min_tokens),
+        (Column("also", "Also priced"), price_extras),
+        (Column("verified", "Verified"), lambda m: m.verified.isoformat()),
+        (Column("source", "Source", terminal=False), lambda m: m.source),
+        (Column("notes", "Notes", terminal=False), lambda m: m.notes),
+    ]
 
     def payload() -> dict[str, Any]:
         return payload_header("models") | {
@@ -348,5 +332,8 @@ def models_report(
     notes += [f"{m.id}: {m.notes}" for m in models if m.notes]
     notes += sources_notes(models)
     return Report(
-        (Table(f"{len(rows)} models", columns, rows),), payload, tuple(notes), currency=currency
+        (table_of(f"{len(models)} models", fields, models),),
+        payload,
+        tuple(notes),
+        currency=currency,
     )

@@ -7,18 +7,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from ticketcost.pricing.io import PriceChange, Stale
-from ticketcost.report.model import Column, Kind, Report, Table, payload_header
+from ticketcost.report.model import Column, Field, Kind, Report, payload_header, table_of
 
 
 def price_diff_report(changes: Sequence[PriceChange], old: str, new: str) -> Report:
-    columns = (
-        Column("model", "Model"),
-        Column("change", "Change"),
-        Column("field", "Field"),
-        Column("old", "Old"),
-        Column("new", "New"),
-    )
-    rows = tuple((c.model, c.change, c.field, c.old, c.new) for c in changes)
+    fields: list[Field[PriceChange]] = [
+        (Column("model", "Model"), lambda c: c.model),
+        (Column("change", "Change"), lambda c: c.change),
+        (Column("field", "Field"), lambda c: c.field),
+        (Column("old", "Old"), lambda c: c.old),
+        (Column("new", "New"), lambda c: c.new),
+    ]
     models = len({c.model for c in changes})
     title = f"{len(changes)} price changes in {models} models" if changes else "No price changes"
 
@@ -30,23 +29,18 @@ def price_diff_report(changes: Sequence[PriceChange], old: str, new: str) -> Rep
         }
 
     notes = (f"Old: {old}. New: {new}. Prices in USD per 1M tokens.",)
-    return Report((Table(title, columns, rows),), payload, notes)
+    return Report((table_of(title, fields, changes),), payload, notes)
 
 
 def stale_prices_report(stale: Sequence[Stale], checked: int, today: dt.date, days: int) -> Report:
-    columns = (
-        Column("model", "Model"),
-        Column("provider", "Provider"),
-        Column("verified", "Verified"),
-        Column("age_days", "Days ago", Kind.COUNT),
-        Column("source", "Source"),
-        Column("origin", "File", terminal=False),
-    )
-    rows = tuple(
-        (s.model.id, s.model.provider, s.model.verified.isoformat(), s.age_days, s.model.source,
-         s.model.origin)
-        for s in stale
-    )  # fmt: skip
+    fields: list[Field[Stale]] = [
+        (Column("model", "Model"), lambda s: s.model.id),
+        (Column("provider", "Provider"), lambda s: s.model.provider),
+        (Column("verified", "Verified"), lambda s: s.model.verified.isoformat()),
+        (Column("age_days", "Days ago", Kind.COUNT), lambda s: s.age_days),
+        (Column("source", "Source"), lambda s: s.model.source),
+        (Column("origin", "File", terminal=False), lambda s: s.model.origin),
+    ]
     verdict = (
         f"{len(stale)} of {checked} models were last verified more than {days} days before "
         f"{today.isoformat()}"
@@ -68,4 +62,5 @@ def stale_prices_report(stale: Sequence[Stale], checked: int, today: dt.date, da
 
     notes = ("Exit code 1 when a price is stale: re-check it against its source and update the "
              "verified date.",)  # fmt: skip
-    return Report((Table("Stale prices", columns, rows),), payload, notes, headline=(verdict,))
+    table = table_of("Stale prices", fields, stale)
+    return Report((table,), payload, notes, headline=(verdict,))
