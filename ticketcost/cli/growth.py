@@ -26,7 +26,6 @@ from ticketcost.cli.options import (
 )
 from ticketcost.costs.conversation import CacheMode
 from ticketcost.errors import TicketcostError
-from ticketcost.money import format_money
 from ticketcost.report.formats import OutputFormat
 
 SCALE_EPILOG = """\
@@ -83,7 +82,7 @@ def scale_table(
         scale_for_config,
         scale_for_models,
     )
-    from ticketcost.report.growth import scale_report
+    from ticketcost.report.growth import config_basis, models_basis, scale_report
 
     chosen_volumes = parse_volumes(volumes)
     human, human_source = human_cost(human_cost_per_ticket)
@@ -95,19 +94,13 @@ def scale_table(
 
         loaded = load_config(config, prices)
         rows = scale_for_config(loaded.config, prices, chosen_volumes, human)
-        basis = (
-            f"Intent mix and stack of {loaded.path}, recomputed at each volume; fixed monthly "
-            "items stay fixed, per-ticket items scale."
-        )
+        basis = config_basis(loaded.path)
     else:
         fixed = parse_usd_range(fixed_monthly, "fixed_monthly")[0]
         profile = conversation_profile(turns, system_tokens, user_tokens, assistant_tokens)
         models = [prices.get(name) for name in (model or STANDARD_COMPARISON)]
         rows = scale_for_models(models, profile, cache, chosen_volumes, fixed, human)
-        basis = (
-            f"Model / month = the estimate cost of one ticket ({profile.turns} turns, cache: "
-            f"{cache}) × tickets; fixed {format_money(fixed)} a month added for all-in."
-        )
+        basis = models_basis(profile, cache, fixed)
     emit(scale_report(rows, basis, human, human_source), output_format, export)
 
 
@@ -162,8 +155,6 @@ def roi(
     rates = [parse_rate(r, "deflection") for r in deflection] if deflection else None
     (low, high), human_source = human_cost(human_cost_per_ticket)
     human = midpoint(low, high)
-    if low != high:
-        human_source += f", midpoint of {format_money(low)}–{format_money(high)}"
     ai_source = "--ai-monthly"
     if config is not None:
         from ticketcost.costs.config import load_config
@@ -184,7 +175,8 @@ def roi(
     elif config is None:
         raise TicketcostError("give --ai-monthly (the AI stack's monthly cost), or -c CONFIG")
     rows = deflection_roi(volume, ai_cost, human, rates or DEFAULT_DEFLECTION)
-    emit(roi_report(rows, volume, human, ai_source, human_source), output_format, export)
+    report = roi_report(rows, volume, human, ai_source, human_source, (low, high))
+    emit(report, output_format, export)
 
 
 CURVE_EPILOG = """\

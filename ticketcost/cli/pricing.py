@@ -16,8 +16,8 @@ from ticketcost.cli.options import (
     at_least,
     emit,
     price_table,
+    write_text,
 )
-from ticketcost.errors import TicketcostError
 from ticketcost.report.formats import OutputFormat
 
 pricing_app = typer.Typer(**SETTINGS)
@@ -106,10 +106,7 @@ def pricing_import(
     if output is None:
         sys.stdout.write(result.text)
     else:
-        try:
-            output.write_text(result.text)
-        except OSError as exc:
-            raise TicketcostError(f"{output}: cannot write ({exc.strerror})") from None
+        write_text(output, result.text)
     sys.stderr.write(f"Imported {result.models} models from {file} ({result.format})\n")
 
 

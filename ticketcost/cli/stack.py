@@ -18,6 +18,7 @@ from ticketcost.cli.options import (
     emit,
     load_stack,
     price_table,
+    write_text,
 )
 from ticketcost.errors import TicketcostError
 from ticketcost.report.formats import OutputFormat
@@ -67,10 +68,7 @@ def init(
     if target.exists() and not force:
         raise TicketcostError(f"{target} already exists; pass --force to overwrite it")
     text = STARTER_YAML if config_format is ConfigFormat.YAML else starter_toml()
-    try:
-        target.write_text(text)
-    except OSError as exc:
-        raise TicketcostError(f"{target}: cannot write ({exc.strerror})") from None
+    write_text(target, text)
     flag = f" -c {target}" if output is not None else ""
     sys.stderr.write(
         f"Wrote {target}. Next: ticketcost stack{flag}, then ticketcost compare{flag}\n"

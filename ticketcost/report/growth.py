@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from ticketcost import money
-from ticketcost.costs.conversation import PolicyKind
+from ticketcost.costs.conversation import CacheMode, ConversationProfile, PolicyKind
 from ticketcost.costs.growth import Curve, RoiRow, ScaleRow
 from ticketcost.report.charts import Bar, BarChart, Spark, SparkChart
 from ticketcost.report.model import Column, Field, Kind, Report, payload_header, table_of
@@ -16,6 +17,22 @@ from ticketcost.report.model import Column, Field, Kind, Report, payload_header,
 def _range(low: Decimal, high: Decimal) -> str:
     low_text, high_text = money.format_usd(low), money.format_usd(high)
     return low_text if low == high else f"{low_text}–{high_text}"
+
+
+def config_basis(path: Path) -> str:
+    """How a config's scale table is computed."""
+    return (
+        f"Intent mix and stack of {path}, recomputed at each volume; fixed monthly "
+        "items stay fixed, per-ticket items scale."
+    )
+
+
+def models_basis(profile: ConversationProfile, cache: CacheMode, fixed_monthly: Decimal) -> str:
+    """How a scale table of single models is computed."""
+    return (
+        f"Model / month = the estimate cost of one ticket ({profile.turns} turns, cache: "
+        f"{cache}) × tickets; fixed {money.format_money(fixed_monthly)} a month added for all-in."
+    )
 
 
 def scale_report(
@@ -82,8 +99,13 @@ def roi_report(
     human_per_ticket: Decimal,
     ai_source: str,
     human_source: str,
+    human_range: tuple[Decimal, Decimal] | None = None,
 ) -> Report:
+    """``human_per_ticket`` is the price used; ``human_range`` the range it is the midpoint of."""
     ai_monthly = rows[0].ai_monthly if rows else money.ZERO
+    if human_range is not None and human_range[0] != human_range[1]:
+        low, high = (money.format_money(end) for end in human_range)
+        human_source += f", midpoint of {low}–{high}"
     headline = (
         f"{volume:,} tickets a month · AI stack {money.format_money(ai_monthly)} a month · "
         f"human {money.format_money(human_per_ticket)} a ticket",
