@@ -7,11 +7,34 @@ returns), :mod:`.engine` (the entry point on the embedded DuckDB engine). DuckDB
 when :func:`attribute` runs.
 """
 
-from ticketcost.attribution.engine import attribute, attribute_logs
-from ticketcost.attribution.fields import FieldMap, Preset, build_field_map
-from ticketcost.attribution.prices import resolve_log_model
-from ticketcost.attribution.results import Attribution, Group
-from ticketcost.attribution.sources import LogSource, Options, build_options, find_sources
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ticketcost.attribution.engine import attribute, attribute_logs
+    from ticketcost.attribution.fields import FieldMap, Preset, build_field_map
+    from ticketcost.attribution.prices import resolve_log_model
+    from ticketcost.attribution.results import Attribution, Group
+    from ticketcost.attribution.sources import LogSource, Options, build_options, find_sources
+
+# Imported on first use: the command line reads field names from .fields for every --help,
+# and should not pay for the query modules then.
+_EXPORTS = {
+    "attribute": "engine",
+    "attribute_logs": "engine",
+    "FieldMap": "fields",
+    "Preset": "fields",
+    "build_field_map": "fields",
+    "resolve_log_model": "prices",
+    "Attribution": "results",
+    "Group": "results",
+    "LogSource": "sources",
+    "Options": "sources",
+    "build_options": "sources",
+    "find_sources": "sources",
+}
 
 __all__ = [
     "Attribution",
@@ -27,3 +50,11 @@ __all__ = [
     "find_sources",
     "resolve_log_model",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'ticketcost.attribution' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"ticketcost.attribution.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
