@@ -56,3 +56,16 @@ def test_only_declared_hints_are_renamed():
     # backquotes in other text (a value from a user's file, say) are left as they are
     exc = TicketcostError("bad value `rm` in `pricing` FILE", hints=("pricing",))
     assert exc.message_with(lambda p: "--" + p) == "bad value `rm` in --pricing FILE"
+
+
+def test_model_selection_lives_in_the_price_table():
+    from ticketcost.pricing.table import price_table
+
+    table = price_table()
+    # aliases resolve to their model, a model named twice is kept once, in the order given
+    chosen = table.select(["haiku-4.5", "gpt-5.4-mini", "claude-haiku-4-5"])
+    assert [m.id for m in chosen] == ["claude-haiku-4-5", "gpt-5.4-mini"]
+    assert [m.id for m in table.select(["haiku-4.5", "gpt-5.4-mini"], "openai")] == ["gpt-5.4-mini"]
+    assert error("estimate", "-m", "gpt-5.4-mini", "--provider", "anthropic") == (
+        "Error: none of the models given with --model is from 'anthropic'\n"
+    )

@@ -28,7 +28,6 @@ from ticketcost.cli.options import (
     price_view,
 )
 from ticketcost.costs.conversation import CacheMode, CacheTTL
-from ticketcost.errors import TicketcostError
 from ticketcost.report.formats import OutputFormat
 
 ESTIMATE_EPILOG = """\
@@ -96,16 +95,7 @@ def estimate(
 
     profile = conversation_profile(turns, system_tokens, user_tokens, assistant_tokens)
 
-    table = price_table(pricing)
-    if model:
-        chosen = {m.id: m for m in (table.get(name) for name in model)}  # a model once, in order
-        models = list(chosen.values())
-        if provider:
-            models = [m for m in models if m.provider == provider.lower()]
-            if not models:
-                raise TicketcostError(f"none of the models given with --model is from '{provider}'")
-    else:
-        models = table.models(provider)
+    models = price_table(pricing).select(model or (), provider)
     view = price_view(variant, as_of, discount, markup, currency, fx)
     result = run_estimate(models, profile, cache, cache_ttl, view, explicit=bool(model))
     emit(estimate_report(result, per_turn=per_turn), output_format)

@@ -82,6 +82,20 @@ class PriceTable:
             )
         return found
 
+    def select(self, names: Sequence[str] = (), provider: str | None = None) -> list[ModelPrice]:
+        """The models named (ids or aliases; each once, in the order given), or every model when
+        none is named; only ``provider``'s when it is given."""
+        if not names:
+            return self.models(provider)
+        chosen = list({m.id: m for m in (self.get(name) for name in names)}.values())
+        if provider:
+            chosen = [m for m in chosen if m.provider == provider.lower()]
+            if not chosen:
+                raise TicketcostError(
+                    f"none of the models given with `model` is from '{provider}'", hints=("model",)
+                )
+        return chosen
+
     def providers(self) -> list[str]:
         return sorted({m.provider for m in self._models.values()})
 
