@@ -111,6 +111,16 @@ class Amount(NamedTuple):
         return (format_usd if self.exact else format_money)(self.usd, symbol=symbol)
 
 
+class Sign(NamedTuple):
+    """Where a currency sign stands in a phrase ("In $/M"), without an amount beside it."""
+
+    def render(self, symbol: str = "$") -> str:
+        return symbol
+
+
+SIGN = Sign()
+
+
 class Phrase(str):
     """Text with amounts of money in it, as the core explains a figure ("$100.00 a month").
 
@@ -119,9 +129,9 @@ class Phrase(str):
     (``render(symbol)``) without editing finished text.
     """
 
-    parts: tuple[str | Amount, ...]
+    parts: tuple[str | Amount | Sign, ...]
 
-    def __new__(cls, *parts: str | Amount) -> Phrase:
+    def __new__(cls, *parts: str | Amount | Sign) -> Phrase:
         text = "".join(p if isinstance(p, str) else p.render() for p in parts)
         phrase = super().__new__(cls, text)
         phrase.parts = parts
@@ -129,6 +139,15 @@ class Phrase(str):
 
     def render(self, symbol: str = "$") -> str:
         return "".join(p if isinstance(p, str) else p.render(symbol) for p in self.parts)
+
+    @classmethod
+    def signed(cls, template: str) -> Phrase:
+        """A label whose every "$" is the currency sign: ``Phrase.signed("In $/M")``."""
+        pieces = template.split("$")
+        parts: list[str | Amount | Sign] = [pieces[0]]
+        for piece in pieces[1:]:
+            parts += [SIGN, piece]
+        return cls(*parts)
 
     @property
     def amounts(self) -> tuple[Decimal, ...]:

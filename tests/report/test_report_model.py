@@ -45,7 +45,7 @@ def test_an_empty_table_still_has_its_columns():
 def test_a_phrase_in_a_table_is_shown_in_the_report_currency():
     fields = [(Column("how", "How"), lambda p: p)]
     table = table_of("t", fields, [Phrase(Amount(Decimal(100)), " a month")])
-    assert isinstance(display(table.rows[0][0], Kind.TEXT), Phrase)
+    assert display(table.rows[0][0], Kind.TEXT, "€") == "€100.00 a month"
     text = format_table(Report((table,), dict, currency="EUR"))
     assert "€100.00 a month" in text and "$" not in text
 
@@ -75,3 +75,29 @@ def test_workflow_annotations_escape_and_point_at_the_budget_line():
         "::error file=dir%2Cx/ticketcost.yaml,line=12,title=ticketcost budget::"
         "Monthly spend: $123.46 is above the max $100.00"  # 4 figures, never fewer than cents
     ]
+
+
+ACME = """\
+  - id: acme-small
+    name: Acme Small
+    input_usd_per_mtok: 0.5
+    output_usd_per_mtok: 1.5
+    cache_read_usd_per_mtok: null
+    cache_write_usd_per_mtok: null
+    notes: "$5 a month minimum spend"
+"""
+
+
+@pytest.mark.parametrize("output_format", ["table", "json", "csv", "markdown"])
+def test_another_currency_is_rendered_once_and_user_text_is_never_edited(price_file, output_format):
+    from helpers import run
+
+    args = ["--pricing", str(price_file(ACME)), "--currency", "EUR", "--fx", "0.92"]
+    out = run("models", "--provider", "acme", *args, "--format", output_format).stdout
+    # 0.5 USD per 1M × 0.92 = 0.46 EUR; the column and the amount carry the euro sign...
+    assert "0.46" in out
+    if output_format in ("table", "markdown"):
+        assert "€0.46" in out and "In €/M" in out
+    # ...while the price file's own note, written in dollars, keeps its "$"
+    assert "$5 a month minimum spend" in out
+    assert out.count("$") == out.count("$5 a month")

@@ -17,6 +17,7 @@ from ticketcost.costs.conversation import (
     write_price,
 )
 from ticketcost.costs.estimate import Estimate
+from ticketcost.money import Phrase
 from ticketcost.pricing.model import ModelPrice, Rates, Tier
 from ticketcost.report.model import (
     Cell,
@@ -112,17 +113,26 @@ _TOKEN_FIELDS: tuple[tuple[Column, Callable[[TokenSplit], Cell]], ...] = (
     (Column("output_tokens", "Output tok", Kind.COUNT), lambda t: t.output),
 )
 _COST_FIELDS: tuple[tuple[Column, Callable[[CostSplit], Cell]], ...] = (
-    (Column("fresh_input_usd", "Input $", Kind.USD), lambda c: c.fresh_input),
-    (Column("cache_read_usd", "Cache read $", Kind.USD), lambda c: c.cache_read),
-    (Column("cache_write_usd", "Cache write $", Kind.USD), lambda c: c.cache_write),
-    (Column("output_usd", "Output $", Kind.USD), lambda c: c.output),
+    (Column("fresh_input_usd", Phrase.signed("Input $"), Kind.USD), lambda c: c.fresh_input),
+    (Column("cache_read_usd", Phrase.signed("Cache read $"), Kind.USD), lambda c: c.cache_read),
+    (Column("cache_write_usd", Phrase.signed("Cache write $"), Kind.USD), lambda c: c.cache_write),
+    (Column("output_usd", Phrase.signed("Output $"), Kind.USD), lambda c: c.output),
 )
 _RATE_FIELDS: tuple[tuple[Column, Callable[[ModelPrice], Cell]], ...] = (
-    (Column("input_usd_per_mtok", "In $/M", Kind.RATE), lambda m: m.input_usd_per_mtok),
-    (Column("output_usd_per_mtok", "Out $/M", Kind.RATE), lambda m: m.output_usd_per_mtok),
-    (Column("cache_read_usd_per_mtok", "Read $/M", Kind.RATE), lambda m: m.cache_read_usd_per_mtok),
     (
-        Column("cache_write_usd_per_mtok", "Write $/M", Kind.RATE),
+        Column("input_usd_per_mtok", Phrase.signed("In $/M"), Kind.RATE),
+        lambda m: m.input_usd_per_mtok,
+    ),
+    (
+        Column("output_usd_per_mtok", Phrase.signed("Out $/M"), Kind.RATE),
+        lambda m: m.output_usd_per_mtok,
+    ),
+    (
+        Column("cache_read_usd_per_mtok", Phrase.signed("Read $/M"), Kind.RATE),
+        lambda m: m.cache_read_usd_per_mtok,
+    ),
+    (
+        Column("cache_write_usd_per_mtok", Phrase.signed("Write $/M"), Kind.RATE),
         lambda m: m.cache_write_usd_per_mtok,
     ),
 )
@@ -240,7 +250,9 @@ def _model_table(result: Estimate) -> Table:
     ttl = result.cache_ttl
     rate_fields = list(_RATE_FIELDS[:3])
     if ttl is CacheTTL.ONE_HOUR:  # the price the writes paid
-        write_column = Column("cache_write_1h_usd_per_mtok", "1h write $/M", Kind.RATE)
+        write_column = Column(
+            "cache_write_1h_usd_per_mtok", Phrase.signed("1h write $/M"), Kind.RATE
+        )
     else:
         write_column = _RATE_FIELDS[3][0]
     rate_fields.append((write_column, lambda m: write_price(m.rates, ttl)))
@@ -307,7 +319,7 @@ def models_report(
         (Column("aliases", "Aliases", terminal=False), lambda m: " ".join(m.aliases)),
         *_RATE_FIELDS,
         (
-            Column("cache_write_1h_usd_per_mtok", "1h write $/M", Kind.RATE),
+            Column("cache_write_1h_usd_per_mtok", Phrase.signed("1h write $/M"), Kind.RATE),
             lambda m: m.cache_write_1h_usd_per_mtok,
         ),
         (Column("cache_min_tokens", "Min cache", Kind.COUNT), lambda m: m.cache_min_tokens),

@@ -21,49 +21,54 @@ class OutputFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
-def _in_currency(value: Any, currency: str) -> Any:
-    """Keys and texts of a payload restated for ``currency`` (amounts are already in it)."""
+def _symbol(report: Report) -> str:
     from ticketcost.pricing.view import currency_symbol
 
+    return currency_symbol(report.currency)
+
+
+def _text(text: str, symbol: str) -> str:
+    """Text as shown: a Phrase renders its amounts and signs with ``symbol``; any other text is
+    shown as written (never edited, so a "$" in a model's notes or a file name stays a "$")."""
+    return text.render(symbol) if isinstance(text, Phrase) else text
+
+
+def _in_currency(value: Any, currency: str, symbol: str) -> Any:
+    """A payload stated for ``currency``: Phrases rendered with its symbol, keys renamed."""
     if isinstance(value, dict):
         return {
-            _currency_key(k, currency): currency if k == "currency" else _in_currency(v, currency)
+            _currency_key(k, currency): currency
+            if k == "currency"
+            else _in_currency(v, currency, symbol)
             for k, v in value.items()
         }
-    if isinstance(value, list):
-        return [_in_currency(v, currency) for v in value]
-    if isinstance(value, str):
-        return value.replace("$", currency_symbol(currency))
+    if isinstance(value, list | tuple) and not isinstance(value, str):
+        return [_in_currency(v, currency, symbol) for v in value]
+    if isinstance(value, Phrase):
+        return value.render(symbol)
     return value
 
 
 def _currency_key(key: str, currency: str) -> str:
+    """A payload or CSV key for amounts in ``currency``: cost_usd -> cost_eur (the unit is part
+    of every such key's name)."""
     return key if currency == "USD" else key.replace("usd", currency.lower())
-
-
-def _currency_text(text: str, currency: str) -> str:
-    """Text shown in ``currency``: a Phrase renders its amounts with the currency's symbol; other
-    text written by a report builder has its "$" signs replaced."""
-    if currency == "USD":
-        return text
-    from ticketcost.pricing.view import currency_symbol
-
-    symbol = currency_symbol(currency)
-    return text.render(symbol) if isinstance(text, Phrase) else text.replace("$", symbol)
 
 
 def format_json(report: Report) -> str:
     payload = report.payload
     if report.currency != "USD":
-        payload = _in_currency(payload, report.currency)
+        payload = _in_currency(payload, report.currency, _symbol(report))
     return jsonout.dumps(payload) + "\n"
 
 
-def _csv_cell(value: Cell) -> str:
+def _csv_cell(value: Cell, symbol: str) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return money.plain(value)  # exact digits, no currency sign
+    if isinstance(value, str):
+        return _text(value, symbol)
     return str(value)
 
 
@@ -76,8 +81,9 @@ def format_csv(report: Report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_currency_key(table.columns[i].key, report.currency) for i in kept)
+    symbol = _symbol(report)
     for row in table.rows:
-        writer.writerow(_currency_text(_csv_cell(row[i]), report.currency) for i in kept)
+        writer.writerow(_csv_cell(row[i], symbol) for i in kept)
     return buffer.getvalue()
 
 
@@ -88,59 +94,58 @@ def _md_escape(text: str) -> str:
 def format_markdown(report: Report) -> str:
     from ticketcost.report.texttable import draw_chart
 
-    lines = [f"**{_md_escape(line)}**  " for line in report.headline]
+    symbol = _symbol(report)
+
+    def md(text: str) -> str:
+        return _md_escape(_text(text, symbol))
+
+    lines = [f"**{md(line)}**  " for line in report.headline]
     for table in report.tables:
         columns = [table.columns[i] for i in table.terminal_columns()]
-        lines += ["", f"### {_md_escape(table.title)}", ""]
-        lines.append("| " + " | ".join(_md_escape(c.header) for c in columns) + " |")
+        lines += ["", f"### {md(table.title)}", ""]
+        lines.append("| " + " | ".join(md(c.header) for c in columns) + " |")
         lines.append(
             "|" + "|".join("---" if c.kind is Kind.TEXT else "---:" for c in columns) + "|"
         )
-        lines += ["| " + " | ".join(_md_escape(c) for c in row) + " |" for row in table.displayed()]
-    for chart in report.charts:
         lines += [
-            "",
-            f"### {_md_escape(chart.title)}",
-            "",
-            "```",
-            draw_chart(chart).rstrip(),
-            "```",
+            "| " + " | ".join(_md_escape(c) for c in row) + " |" for row in table.displayed(symbol)
         ]
+    for chart in report.charts:
+        lines += ["", f"### {md(chart.title)}", "", "```", draw_chart(chart).rstrip(), "```"]
     if report.notes:
         lines.append("")
-        lines.extend(f"- {_md_escape(note)}" for note in report.notes)
-    return _currency_text("\n".join(lines).lstrip("\n") + "\n", report.currency)
+        lines.extend(f"- {md(note)}" for note in report.notes)
+    return "\n".join(lines).lstrip("\n") + "\n"
 
 
 def format_table(report: Report, color: bool = False) -> str:
     """The terminal view (ANSI bold headers and dim notes when ``color``)."""
     from ticketcost.report.texttable import BOLD, DIM, RESET, draw_chart, draw_table
 
+    symbol = _symbol(report)
+
     def styled(text: str, style: str) -> str:
-        return f"{style}{text}{RESET}" if color else text
+        return f"{style}{_text(text, symbol)}{RESET}" if color else _text(text, symbol)
 
-    def money(text: str) -> str:  # cell by cell, so that a longer symbol keeps columns aligned
-        return _currency_text(text, report.currency)
-
-    parts = [styled(money(line), BOLD) + "\n" for line in report.headline]
+    parts = [styled(line, BOLD) + "\n" for line in report.headline]
     for table in report.tables:
         if parts:
             parts.append("\n")
         shown = table.terminal_columns()
         parts.append(
             draw_table(
-                styled(money(table.title), BOLD),
-                [money(table.columns[i].header) for i in shown],
-                [[money(cell) for cell in row] for row in table.displayed()],
+                styled(table.title, BOLD),
+                [_text(table.columns[i].header, symbol) for i in shown],
+                table.displayed(symbol),
                 [table.columns[i].kind is not Kind.TEXT for i in shown],
                 table.group_breaks,
                 color,
             )
         )
     for chart in report.charts:
-        parts.append("\n" + styled(money(chart.title), BOLD) + "\n" + money(draw_chart(chart)))
+        parts.append("\n" + styled(chart.title, BOLD) + "\n" + draw_chart(chart))
     if report.notes:
-        parts.append("".join(styled(money(note), DIM) + "\n" for note in report.notes))
+        parts.append("".join(styled(note, DIM) + "\n" for note in report.notes))
     return "".join(parts)
 
 

@@ -57,10 +57,10 @@ class Table:
     def terminal_columns(self) -> list[int]:
         return [i for i, column in enumerate(self.columns) if column.terminal]
 
-    def displayed(self) -> list[list[str]]:
-        """The terminal columns of every row, as they read on screen."""
+    def displayed(self, symbol: str = "$") -> list[list[str]]:
+        """The terminal columns of every row, as they read on screen, money with ``symbol``."""
         shown = self.terminal_columns()
-        return [[display(row[i], self.columns[i].kind) for i in shown] for row in self.rows]
+        return [[display(row[i], self.columns[i].kind, symbol) for i in shown] for row in self.rows]
 
 
 @dataclass
@@ -79,15 +79,16 @@ class Report:
         return self.build_payload()
 
 
-def display(value: Cell, kind: Kind) -> str:
-    """How a cell reads in a terminal or a markdown table (rounding, if any, happens only here)."""
+def display(value: Cell, kind: Kind, symbol: str = "$") -> str:
+    """How a cell reads in a terminal or a markdown table: rounding, if any, and the currency
+    sign (``symbol``) happen only here."""
     if value is None:
         return "—"
     if isinstance(value, Decimal):
         if kind in (Kind.USD, Kind.RATE):
-            return money.format_usd(value)
+            return money.format_usd(value, symbol=symbol)
         if kind is Kind.MONEY:
-            return money.format_money(value)
+            return money.format_money(value, symbol=symbol)
         if kind is Kind.PERCENT:
             return f"{value * 100:.1f}%"
         if kind is Kind.RATIO:
@@ -95,7 +96,7 @@ def display(value: Cell, kind: Kind) -> str:
         return money.format_amount(value)
     if isinstance(value, int):
         return f"{value:,}"
-    return value  # text (a Phrase stays one, so a renderer can show its amounts' currency)
+    return value.render(symbol) if isinstance(value, money.Phrase) else value
 
 
 def payload_header(command: str) -> dict[str, Any]:
