@@ -70,8 +70,9 @@ class Report:
     notes: tuple[str, ...] = ()
     charts: tuple[BarChart | SparkChart, ...] = ()  # see ticketcost.report.charts
     headline: tuple[str, ...] = ()  # summary lines shown before the tables
-    # Every amount is in this currency (see ticketcost.pricing.view.Adjustment); renderers show its
-    # symbol instead of "$" and JSON/CSV keys say e.g. cost_eur instead of cost_usd.
+    # Every amount is in this currency (see ticketcost.pricing.view.Adjustment). Renderers format
+    # money cells and Phrases (text with amounts or signs in it) with its symbol, and JSON/CSV keys
+    # say e.g. cost_eur instead of cost_usd; other text is shown as written.
     currency: str = "USD"
 
     @property
