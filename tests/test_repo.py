@@ -31,4 +31,4 @@ def test_reference_data_ships_inside_the_wheel():
     force_include = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert force_include["pricing"] == "ticketcost/_data/pricing"
     assert force_include["benchmarks"] == "ticketcost/_data/benchmarks"
-    assert config["project"]["scripts"]["ticketcost"] == "ticketcost.cli:main"
+    assert config["project"]["scripts"]["ticketcost"] == "ticketcost.__main__:main"

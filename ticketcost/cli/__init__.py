@@ -98,16 +98,20 @@ class _Group(TyperGroup):
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             code = result if isinstance(result, int) else 0
+            if code == INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130
+                _fail("interrupted", INTERRUPTED)
         except TicketcostError as exc:
             code = _fail(cli_message(exc), exc.exit_code)
-        except typer.Abort:
-            code = _fail("aborted", 1)
+        except (typer.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            code = _fail("interrupted", INTERRUPTED)
         except typer.TyperException as exc:  # click's usage errors: bad flag, bad value
             message = exc.format_message()
             context = getattr(exc, "ctx", None)
             if context is not None:
                 message += f" (see '{context.command_path} --help')"
             code = _fail(message, exc.exit_code)
+        except Exception as exc:  # a bug: never exit 1, which CI reads as "over budget"
+            code = internal_error(exc)
         if standalone_mode:
             sys.exit(code)
         return code
@@ -118,9 +122,31 @@ def cli_message(exc: TicketcostError) -> str:
     return exc.message_with(lambda param: "--" + param.replace("_", "-"))
 
 
+# Exit codes: 0 ok; 1 a budget (or a staleness check) failed; 2 bad input; 3 an internal error;
+# 130 interrupted (Ctrl-C), as shells report SIGINT.
+INTERNAL_ERROR = 3
+INTERRUPTED = 130
+
+
 def _fail(message: str, code: int) -> int:
     sys.stderr.write(f"Error: {' '.join(message.split())}\n")
     return code
+
+
+def internal_error(exc: BaseException) -> int:
+    """One line for an unexpected error (exit 3); the traceback with TICKETCOST_DEBUG=1."""
+    import os
+
+    if os.environ.get("TICKETCOST_DEBUG"):
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return _fail(
+        f"internal error ({what[:200]}); this is a bug in ticketcost, please report it with the "
+        "command you ran (TICKETCOST_DEBUG=1 shows the traceback)",
+        INTERNAL_ERROR,
+    )
 
 
 app = typer.Typer(cls=_Group, name="ticketcost", **SETTINGS)
@@ -136,16 +162,18 @@ def _root(
     Prices are exact (decimal arithmetic), per 1M tokens, from bundled tables that say where each
     price came from and when it was verified. Nothing is fetched from the network.
     """
+    from ticketcost.cli.options import write_stdout
+
     if version:
         import ticketcost
 
-        sys.stdout.write(f"ticketcost {ticketcost.__version__}\n")
+        write_stdout(f"ticketcost {ticketcost.__version__}\n")
         raise typer.Exit()
     if ctx.invoked_subcommand is None:
-        sys.stdout.write(ctx.get_help() + "\n")
+        write_stdout(ctx.get_help() + "\n")
         raise typer.Exit()
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Run the command line (see :func:`ticketcost.__main__.main`, the console script)."""
     app(prog_name="ticketcost")

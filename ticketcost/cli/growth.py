@@ -71,7 +71,7 @@ def scale_table(
 ) -> None:
     """Cost per ticket and per month from 1K to 1M tickets a month, against human handling.
 
-    Per model: the monthly model cost (the `estimate` cost of one ticket × volume), the all-in
+    Per model: the monthly model cost (the `estimate` cost of one ticket x volume), the all-in
     monthly cost with fixed items amortised, the all-in cost per ticket, and what people would cost
     for the same volume. With -c, the config's whole stack is recomputed at each volume.
     """
@@ -139,8 +139,8 @@ def roi(
 ) -> None:
     """Deflection ROI: human cost saved against what the AI stack costs.
 
-    For each deflection rate: tickets taken off people, human cost saved (tickets × rate × human
-    cost per ticket), the AI cost, the net saving and the ROI multiple (saved ÷ AI cost). A range
+    For each deflection rate: tickets taken off people, human cost saved (tickets x rate x human
+    cost per ticket), the AI cost, the net saving and the ROI multiple (saved / AI cost). A range
     for the human cost is priced at its midpoint.
     """
     from ticketcost.costs.growth import (

@@ -216,10 +216,35 @@ def emit(report: Report, output_format: OutputFormat, export: Path | None = None
             write_export(report, export)
         sys.stderr.write(f"Wrote {export}\n")
     if output_format is OutputFormat.TABLE:
+        from ticketcost.report.ascii import encodable
+
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        sys.stdout.write(format_table(report, color=color))
+        ascii = not encodable("─│€→", sys.stdout.encoding)
+        text = format_table(report, color=color, ascii=ascii)
     else:
-        sys.stdout.write(format_report(report, output_format))
+        text = format_report(report, output_format)
+    write_stdout(text, json=output_format is OutputFormat.JSON)
+
+
+def write_stdout(text: str, json: bool = False, data: bool = False) -> None:
+    """Write ``text`` to stdout, in ASCII when the stream cannot take it as it is: JSON escaped,
+    text for people transliterated; ``data`` (a file's content) is refused rather than altered."""
+    from ticketcost.report.ascii import encodable, json_ascii, text_ascii
+
+    if not encodable(text, sys.stdout.encoding):
+        if data:
+            raise TicketcostError(
+                f"standard output ({sys.stdout.encoding}) cannot take this file's characters; "
+                "write it to a file with -o FILE"
+            )
+        text = json_ascii(text) if json else text_ascii(text)
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `ticketcost … | head`: the reader has gone. Say nothing more to it, and let the command
+        # finish, so that its exit code (a budget breach, say) still stands.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the stream for the process
 
 
 class flag_errors:

@@ -16,6 +16,7 @@ from ticketcost.cli.options import (
     at_least,
     emit,
     price_table,
+    write_stdout,
     write_text,
 )
 from ticketcost.report.formats import OutputFormat
@@ -27,7 +28,7 @@ pricing_app = typer.Typer(**SETTINGS)
 def _pricing(ctx: typer.Context) -> None:
     """Price files: import from LiteLLM or genai-prices, diff two files, find stale prices."""
     if ctx.invoked_subcommand is None:
-        sys.stdout.write(ctx.get_help() + "\n")
+        write_stdout(ctx.get_help() + "\n")
         raise typer.Exit()
 
 
@@ -104,7 +105,7 @@ def pricing_import(
         data_format=input_format.value if input_format else None,
     )
     if output is None:
-        sys.stdout.write(result.text)
+        write_stdout(result.text, data=True)
     else:
         write_text(output, result.text)
     sys.stderr.write(f"Imported {result.models} models from {file} ({result.format})\n")

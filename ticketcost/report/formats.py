@@ -118,26 +118,32 @@ def format_markdown(report: Report) -> str:
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
-def format_table(report: Report, color: bool = False) -> str:
-    """The terminal view (ANSI bold headers and dim notes when ``color``)."""
+def format_table(report: Report, color: bool = False, ascii: bool = False) -> str:
+    """The terminal view (ANSI bold headers and dim notes when ``color``; only ASCII characters
+    when ``ascii``, each text spelled out before the columns are measured, so they stay aligned)."""
+    from ticketcost.report.ascii import text_ascii
     from ticketcost.report.texttable import BOLD, DIM, RESET, draw_chart, draw_table
 
     symbol = _symbol(report)
 
+    def shown(text: str) -> str:
+        text = _text(text, symbol)
+        return text_ascii(text) if ascii else text
+
     def styled(text: str, style: str) -> str:
-        return f"{style}{_text(text, symbol)}{RESET}" if color else _text(text, symbol)
+        return f"{style}{shown(text)}{RESET}" if color else shown(text)
 
     parts = [styled(line, BOLD) + "\n" for line in report.headline]
     for table in report.tables:
         if parts:
             parts.append("\n")
-        shown = table.terminal_columns()
+        shown_columns = table.terminal_columns()
         parts.append(
             draw_table(
                 styled(table.title, BOLD),
-                [_text(table.columns[i].header, symbol) for i in shown],
-                table.displayed(symbol),
-                [table.columns[i].kind is not Kind.TEXT for i in shown],
+                [shown(table.columns[i].header) for i in shown_columns],
+                [[shown(cell) for cell in row] for row in table.displayed(symbol)],
+                [table.columns[i].kind is not Kind.TEXT for i in shown_columns],
                 table.group_breaks,
                 color,
             )
@@ -146,7 +152,8 @@ def format_table(report: Report, color: bool = False) -> str:
         parts.append("\n" + styled(chart.title, BOLD) + "\n" + draw_chart(chart))
     if report.notes:
         parts.append("".join(styled(note, DIM) + "\n" for note in report.notes))
-    return "".join(parts)
+    text = "".join(parts)
+    return text_ascii(text) if ascii else text  # box drawing and bars, one for one
 
 
 FORMATTERS: dict[OutputFormat, Callable[[Report], str]] = {

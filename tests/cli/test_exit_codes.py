@@ -1,0 +1,94 @@
+"""Exit codes, strictly: 0 ok, 1 a budget failed, 2 bad input, 3 an internal error, 130 Ctrl-C;
+always one line on stderr, never a traceback (unless TICKETCOST_DEBUG=1); output that a non-UTF-8
+stream can take."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from ticketcost.cli import app
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+def test_an_internal_error_exits_3_with_one_line(monkeypatch):
+    import ticketcost.costs.estimate as core
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(core, "estimate", broken)
+    result = invoke("estimate", "-m", "gpt-5.4-mini")
+    assert result.exit_code == 3  # never 1, which CI reads as "over budget"
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: internal error (ZeroDivisionError: division by zero)")
+    assert "TICKETCOST_DEBUG=1" in result.stderr
+
+
+def test_ticketcost_debug_shows_the_traceback(monkeypatch):
+    import ticketcost.costs.estimate as core
+
+    monkeypatch.setattr(core, "estimate", lambda *a, **k: 1 / 0)
+    monkeypatch.setenv("TICKETCOST_DEBUG", "1")
+    result = invoke("estimate")
+    assert result.exit_code == 3 and "Traceback" in result.stderr
+
+
+def test_ctrl_c_inside_a_command_exits_130_with_one_line(monkeypatch):
+    import ticketcost.costs.estimate as core
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(core, "estimate", interrupted)
+    result = invoke("estimate")
+    assert (result.exit_code, result.stderr) == (130, "Error: interrupted\n")
+
+
+def run_script(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The real console script's code path (ticketcost.__main__), in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-m", "ticketcost", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ | env,
+        encoding="utf-8",
+        errors="replace",
+    )
+
+
+@pytest.mark.parametrize("output_format", ["table", "json", "csv", "markdown"])
+def test_a_non_utf8_stdout_gets_ascii(output_format):
+    args = ["estimate", "-m", "gpt-5.4-mini", "--currency", "EUR", "--fx", "0.9"]
+    result = run_script(*args, "--format", output_format, PYTHONIOENCODING="ascii")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.isascii() and result.stderr == ""
+    if output_format == "json":  # escaped, still the same JSON value
+        assert json.loads(result.stdout)["price_adjustment"]["currency"] == "EUR"
+    if output_format == "table":  # spelled out before layout: every table line is as wide
+        lines = [line for line in result.stdout.splitlines() if line.startswith(("+", "|"))]
+        assert len({len(line) for line in lines}) == 1
+        assert "EUR 0.675" in result.stdout  # $0.75 per 1M × 0.9
+
+
+def test_help_on_a_non_utf8_stdout():
+    result = run_script("roi", "--help", PYTHONIOENCODING="ascii")
+    assert result.returncode == 0 and result.stdout.isascii() and "ROI" in result.stdout
+
+
+def test_pricing_import_to_an_ascii_stdout_is_refused_not_altered(tmp_path):
+    data = {"café-model": {"litellm_provider": "acme", "input_cost_per_token": 1e-06,
+                           "output_cost_per_token": 2e-06}}  # fmt: skip
+    source = tmp_path / "prices.json"
+    source.write_text(json.dumps(data))
+    result = run_script("pricing", "import", str(source), PYTHONIOENCODING="ascii")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "write it to a file with -o FILE" in result.stderr
