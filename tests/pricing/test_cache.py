@@ -38,12 +38,45 @@ def test_first_load_writes_the_cache_and_second_load_reads_it(fresh, monkeypatch
     assert records(second) == records(first)
 
 
+def read_cache_file(path):
+    """(header, records) of a cache file: a header line, then the records as JSON."""
+    head, _, body = path.read_bytes().partition(b"\n")
+    return json.loads(head), json.loads(body)
+
+
+def write_cache_file(path, header, records):
+    path.write_bytes(json.dumps(header).encode() + b"\n" + json.dumps(records).encode())
+
+
 def test_a_damaged_cache_is_rebuilt(fresh):
     first = pricing.bundled_prices()
     (cache_file,) = fresh.glob("pricing-*.json")
-    payload = json.loads(cache_file.read_text())
-    payload["models"][0]["input_usd_per_mtok"] = "not a number"
-    cache_file.write_text(json.dumps(payload))
+    header, models = read_cache_file(cache_file)
+    models[0]["input_usd_per_mtok"] = "not a number"
+    write_cache_file(cache_file, header, models)
+    pricing.bundled_prices.cache_clear()
+    assert records(pricing.bundled_prices()) == records(first)
+
+
+def test_a_price_edited_by_hand_in_the_cache_is_not_used(fresh):
+    first = pricing.bundled_prices()
+    (cache_file,) = fresh.glob("pricing-*.json")
+    header, models = read_cache_file(cache_file)
+    model = next(m for m in models if m["id"] == "gpt-5.4-mini")
+    model["input_usd_per_mtok"] = "0.01"  # a valid price, but not the bundled one
+    write_cache_file(cache_file, header, models)
+    pricing.bundled_prices.cache_clear()
+    # the digest no longer matches: the cache is rebuilt from the price files
+    assert pricing.bundled_prices().get("gpt-5.4-mini").input_usd_per_mtok == Decimal("0.75")
+    assert records(pricing.bundled_prices()) == records(first)
+    _, rebuilt = read_cache_file(cache_file)
+    assert next(m for m in rebuilt if m["id"] == "gpt-5.4-mini")["input_usd_per_mtok"] == "0.75"
+
+
+def test_a_cache_cut_short_is_rebuilt(fresh):
+    first = pricing.bundled_prices()
+    (cache_file,) = fresh.glob("pricing-*.json")
+    cache_file.write_bytes(cache_file.read_bytes()[:-100])
     pricing.bundled_prices.cache_clear()
     assert records(pricing.bundled_prices()) == records(first)
 
@@ -51,10 +84,8 @@ def test_a_damaged_cache_is_rebuilt(fresh):
 def test_a_cache_with_another_key_is_ignored(fresh):
     first = pricing.bundled_prices()
     (cache_file,) = fresh.glob("pricing-*.json")
-    payload = json.loads(cache_file.read_text())
-    payload["key"] = "something else"
-    payload["models"] = []
-    cache_file.write_text(json.dumps(payload))
+    header, _ = read_cache_file(cache_file)
+    write_cache_file(cache_file, header | {"key": "something else"}, [])
     pricing.bundled_prices.cache_clear()
     assert records(pricing.bundled_prices()) == records(first)
 

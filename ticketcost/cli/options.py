@@ -264,8 +264,7 @@ class flag_errors:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write a file the user named; an unwritable one is a one-line error."""
-    try:
-        path.write_text(text)
-    except OSError as exc:
-        raise TicketcostError(f"{path}: cannot write ({exc.strerror})") from None
+    """Write a file the user named, whole or not at all (see :mod:`ticketcost.io.atomic`)."""
+    from ticketcost.io.atomic import write_atomic
+
+    write_atomic(path, text)

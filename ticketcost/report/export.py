@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ticketcost.errors import TicketcostError
+from ticketcost.io.atomic import write_atomic
 from ticketcost.report.formats import format_markdown, format_table
 from ticketcost.report.model import Report
 
@@ -20,16 +21,14 @@ def write_export(report: Report, path: Path) -> None:
             f"{path}: unknown file type '{suffix}'; use {', '.join(EXPORT_SUFFIXES)}"
         )
     text = format_table(report, color=suffix in (".svg", ".html"))
-    try:
-        if suffix in (".svg", ".html"):
-            _save_picture(report, text, path, suffix)
-        else:
-            path.write_text(format_markdown(report) if suffix == ".md" else text)
-    except OSError as exc:
-        raise TicketcostError(f"{path}: cannot write ({exc.strerror})") from None
+    if suffix in (".svg", ".html"):
+        content = _picture(report, text, suffix)
+    else:
+        content = format_markdown(report) if suffix == ".md" else text
+    write_atomic(path, content)  # whole or untouched; a symlink is replaced, not written through
 
 
-def _save_picture(report: Report, text: str, path: Path, suffix: str) -> None:
+def _picture(report: Report, text: str, suffix: str) -> str:
     import io
 
     from rich.console import Console
@@ -39,6 +38,5 @@ def _save_picture(report: Report, text: str, path: Path, suffix: str) -> None:
     console = Console(record=True, width=width, file=io.StringIO(), color_system="standard")
     console.print(Text.from_ansi(text), soft_wrap=True)
     if suffix == ".svg":
-        console.save_svg(str(path), title="ticketcost")
-    else:
-        console.save_html(str(path))
+        return console.export_svg(title="ticketcost")
+    return console.export_html()
