@@ -214,7 +214,7 @@ def write(here: Path, text: str, name: str = "ticketcost.yaml") -> None:
     ("text", "expected"),
     [
         # wrong type
-        (MINIMAL.replace("1000", "lots"), "ticketcost.yaml:1: volume: Input should be a valid"),
+        (MINIMAL.replace("1000", "lots"), "ticketcost.yaml:1: volume: must be a number, not text"),
         # negative cost
         (
             MINIMAL + "observability:\n  monthly_usd: -5\n",

@@ -31,28 +31,28 @@ WORKED_EXAMPLE = {
     "intents": one_intent(turns=2, system_tokens=9000, user_tokens=1000, assistant_tokens=1000),
     # 1.25 retried calls per call x $0.032 = $0.04. The article's retries exceed its model cost,
     # so reproducing it takes more than one retry per call on average.
-    "retries": {"rate": "1.25"},
+    "retries": {"rate": D("1.25")},
     # 5 lookups x 1,000 tokens x $0.13/M = $0.00065; vector DB $793.50 / 10,000 = $0.07935
     # -> $0.08 a ticket
     "embeddings": {
         "lookups_per_ticket": 5,
         "tokens_per_lookup": 1000,
-        "usd_per_mtok": "0.13",
-        "vector_db_monthly_usd": "793.50",
+        "usd_per_mtok": D("0.13"),
+        "vector_db_monthly_usd": D("793.50"),
     },
     # $60,000 / 2,000 h = $30/h; 10% of tickets x 5 min x $30/60 = $0.25 a ticket
     "human": {
         "annual_cost_usd": 60000,
         "productive_hours_per_year": 2000,
-        "review_rate": "0.10",
+        "review_rate": D("0.10"),
         "review_minutes": 5,
     },
     # $0.01 a ticket + $200 / 10,000 = $0.03
-    "observability": {"per_ticket_usd": "0.01", "monthly_usd": 200},
+    "observability": {"per_ticket_usd": D("0.01"), "monthly_usd": 200},
     # 2 x $0.015 + 1 x $0.01 = $0.04
     "integrations": [
-        {"name": "crm", "calls_per_ticket": 2, "usd_per_call": "0.015"},
-        {"name": "sms", "calls_per_ticket": 1, "usd_per_call": "0.01"},
+        {"name": "crm", "calls_per_ticket": 2, "usd_per_call": D("0.015")},
+        {"name": "sms", "calls_per_ticket": 1, "usd_per_call": D("0.01")},
     ],
     # ($300 + $150 + $50) / 10,000 = $0.05
     "infrastructure": [
@@ -95,12 +95,17 @@ def test_escalations_cost_labour_and_shrink_the_resolved_denominator():
     data = {
         "volume": 1000,
         "intents": [
-            {"name": "easy", "share": "0.8", "model": "gpt-5.4-nano", "escalation_rate": "0.1"},
+            {
+                "name": "easy",
+                "share": D("0.8"),
+                "model": "gpt-5.4-nano",
+                "escalation_rate": D("0.1"),
+            },
             {
                 "name": "hard",
-                "share": "0.2",
+                "share": D("0.2"),
                 "model": "claude-sonnet-4-6",
-                "escalation_rate": "0.5",
+                "escalation_rate": D("0.5"),
             },
         ],
         "human": {"hourly_usd": 30, "escalation_minutes": 10},
@@ -126,8 +131,8 @@ def test_shared_costs_are_spread_by_ticket_share():
     data = {
         "volume": 1000,
         "intents": [
-            {"name": "a", "share": "0.25", "model": "gpt-5.4-nano"},
-            {"name": "b", "share": "0.75", "model": "gpt-5.4-nano"},
+            {"name": "a", "share": D("0.25"), "model": "gpt-5.4-nano"},
+            {"name": "b", "share": D("0.75"), "model": "gpt-5.4-nano"},
         ],
         "infrastructure": [{"name": "hosting", "monthly_usd": 100}],
     }
@@ -172,7 +177,7 @@ def test_retries_apply_to_model_cost_only():
     data = {
         "volume": 10,
         "intents": one_intent(),
-        "retries": {"rate": "0.1"},
+        "retries": {"rate": D("0.1")},
         "observability": {"per_ticket_usd": 1},
     }
     lines = {line.key: line.monthly_usd for line in stack(data).lines}
@@ -193,7 +198,9 @@ def test_no_resolved_tickets_means_no_per_resolved_figure():
     ("field", "value", "message"),
     [
         ("volume", 0, "greater than 0"),
-        ("volume", "many", "valid integer"),
+        ("volume", "many", "must be a number, not text"),
+        ("volume", True, "must be a number, not true or false"),
+        ("volume", 10**10, "less than or equal to 1000000000"),
     ],
 )
 def test_schema_rejects_bad_values(field, value, message):

@@ -13,17 +13,16 @@ import os
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ticketcost import money
 from ticketcost.errors import TicketcostError
+from ticketcost.io.bounds import Usd
 from ticketcost.io.datafiles import data_files, read_user_file
 from ticketcost.io.validation import first_problem
 from ticketcost.io.yamlio import YamlDocument, parse_yaml
-
-Usd = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 
 
 class Category(StrEnum):

@@ -23,15 +23,22 @@ from ticketcost.attribution.fields import Preset
 from ticketcost.costs.benchmarks import Benchmark
 from ticketcost.costs.conversation import CacheMode, ConversationProfile
 from ticketcost.errors import TicketcostError
+from ticketcost.io.bounds import (
+    Amount,
+    Percent,
+    PositiveAmount,
+    PositiveCount,
+    Rate,
+    Share,
+    Tokens,
+    Turns,
+    Usd,
+)
 from ticketcost.io.configfind import find_config
 from ticketcost.io.datafiles import read_user_file
 from ticketcost.io.validation import Loc, dotted, first_problem, located
 from ticketcost.io.yamlio import parse_yaml
 from ticketcost.pricing.table import PriceTable
-
-Usd = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-Rate = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
-Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
@@ -41,10 +48,10 @@ class _Strict(BaseModel):
 class Conversation(_Strict):
     """The ``estimate`` profile of one intent's conversations. Defaults: the standard ticket."""
 
-    turns: int = Field(5, ge=1, le=10_000)
-    system_tokens: int = Field(500, ge=0)
-    user_tokens: int = Field(150, ge=0)
-    assistant_tokens: int = Field(200, ge=0)
+    turns: Turns = 5
+    system_tokens: Tokens = 500
+    user_tokens: Tokens = 150
+    assistant_tokens: Tokens = 200
     cache: CacheMode = CacheMode.NONE
 
     def profile(self) -> ConversationProfile:
@@ -55,7 +62,7 @@ class Conversation(_Strict):
 
 class Intent(_Strict):
     name: str = Field(min_length=1)
-    share: Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)]
+    share: Share
     model: str = Field(min_length=1)
     conversation: Conversation = Conversation()
     escalation_rate: Rate = Decimal(0)
@@ -63,7 +70,7 @@ class Intent(_Strict):
 
 class Embeddings(_Strict):
     lookups_per_ticket: Amount = Decimal(0)
-    tokens_per_lookup: int = Field(0, ge=0)
+    tokens_per_lookup: Tokens = 0
     usd_per_mtok: Usd = Decimal(0)
     vector_db_monthly_usd: Usd = Decimal(0)
 
@@ -77,7 +84,7 @@ class Retries(_Strict):
 class Human(_Strict):
     hourly_usd: Usd | None = None
     annual_cost_usd: Usd | None = None
-    productive_hours_per_year: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
+    productive_hours_per_year: PositiveAmount | None = None
     review_rate: Rate = Decimal(0)
     review_minutes: Amount = Decimal(0)
     escalation_minutes: Amount = Decimal(0)
@@ -133,9 +140,9 @@ class Limit(_Strict):
 class IncreaseLimit(_Strict):
     """How much cost per resolved ticket may rise against a baseline (``check --baseline``)."""
 
-    max_percent: Amount | None = None
+    max_percent: Percent | None = None
     max_usd: Usd | None = None
-    warn_percent: Amount | None = None
+    warn_percent: Percent | None = None
     warn_usd: Usd | None = None
 
     @model_validator(mode="after")
@@ -207,7 +214,7 @@ class _LogsOnly(BaseModel):
 
 
 class Config(_Strict):
-    volume: int = Field(gt=0, description="Tickets handled per month.")
+    volume: PositiveCount = Field(description="Tickets handled per month.")
     intents: list[Intent] = Field(min_length=1)
     embeddings: Embeddings = Embeddings()
     retries: Retries = Retries()
@@ -324,7 +331,7 @@ def _parse(path: Path, raw: bytes) -> tuple[Any, Callable[[Loc], int | None]]:
         document = parse_yaml(raw, str(path))
         return document.data, document.line_of
     try:
-        text = raw.decode()
+        text = raw.decode().removeprefix("\ufeff")  # a byte-order mark some editors write
         data: Any = tomllib.loads(text, parse_float=Decimal)
     except UnicodeDecodeError:
         raise TicketcostError(f"{path}: not UTF-8 text") from None
@@ -333,6 +340,8 @@ def _parse(path: Path, raw: bytes) -> tuple[Any, Callable[[Loc], int | None]]:
         where = f"{path}:{match.group(1)}" if match else str(path)
         problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise TicketcostError(f"{where}: invalid TOML: {problem}") from None
+    except (ValueError, RecursionError) as exc:  # an integer of thousands of digits, deep nesting
+        raise TicketcostError(f"{path}: invalid TOML: {str(exc) or 'nested too deeply'}") from None
     prefix: tuple[str, ...] = ()
     if path.name == "pyproject.toml":
         prefix = ("tool", "ticketcost")

@@ -11,6 +11,13 @@ from ticketcost.errors import TicketcostError
 CONFIG_NAMES = ("ticketcost.yaml", "ticketcost.yml", "ticketcost.toml")
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise TicketcostError(f"{path}: cannot read ({exc.strerror})") from None
+
+
 @overload
 def find_config(
     explicit: str | Path | None = None, cwd: Path | None = None, required: Literal[True] = True
@@ -38,7 +45,7 @@ def find_config(
         if (here / name).is_file():
             return base / name
     pyproject = here / "pyproject.toml"
-    if pyproject.is_file() and re.search(r"^\[tool\.ticketcost", pyproject.read_text(), re.M):
+    if pyproject.is_file() and re.search(rb"^\[tool\.ticketcost", _read(pyproject), re.M):
         return base / "pyproject.toml"
     if not required:
         return None

@@ -3,10 +3,17 @@
 Floats in YAML become ``Decimal`` (parsed from the text as written, never through ``float``), so a
 price of ``0.075`` is exactly 0.075. Only the safe loader is used. The composed node tree is kept so
 that a validation error at ``models[3].input_usd_per_mtok`` can name its line in the file.
+
+Nothing is converted in silence. PyYAML reads YAML 1.1, where ``010000`` is the octal number 4,096,
+``1:30`` is 90 (base 60) and ``yes``/``no``/``on``/``off`` are booleans; here a number must be
+written in decimal (anything else is an error naming its line), only ``true``/``false`` are
+booleans (as in YAML 1.2), a key given twice in one mapping is an error, and so is an impossible
+date, a number of more than 100 digits, or nesting deeper than Python can follow.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,16 +33,90 @@ _SPECIAL_FLOATS = {
 }
 
 
+MAX_DIGITS = 100
+
+
 class DecimalSafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe loader, with YAML floats constructed as ``Decimal``."""
+    """The safe loader: floats as ``Decimal``, decimal integers only, YAML 1.2 booleans, no
+    duplicate keys."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *base` may be overridden
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                if key in seen:
+                    raise _problem(key_node, f"'{key}' is given twice (first on line {seen[key]})")
+                seen[key] = key_node.start_mark.line + 1
+            except TypeError:  # an unhashable key: the base constructor explains
+                break
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
+
+
+def _problem(node: yaml.Node, problem: str) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
 
 
 def _construct_decimal(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> Decimal:
     text = str(loader.construct_scalar(node)).replace("_", "")  # type: ignore[arg-type]
-    return Decimal(_SPECIAL_FLOATS.get(text.lower(), text))
+    if len(text) > MAX_DIGITS:
+        raise _problem(node, f"a number of more than {MAX_DIGITS} characters")
+    try:
+        return Decimal(_SPECIAL_FLOATS.get(text.lower(), text))
+    except ArithmeticError:  # YAML 1.1 base-60 floats (1:30.5) and the like
+        raise _problem(node, f"{text} is not a decimal number; quote it if it is text") from None
+
+
+_DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
+
+
+def _construct_int(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> int:
+    text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    if len(text) > MAX_DIGITS:
+        raise _problem(node, f"a number of more than {MAX_DIGITS} digits")
+    if _DECIMAL_INT.fullmatch(text):
+        return int(text.replace("_", ""))
+    if ":" in text:
+        why = "YAML 1.1 reads it as a base-60 number"
+    elif re.fullmatch(r"[-+]?0[0-7_]+", text):
+        why = "YAML 1.1 reads a leading zero as octal"
+    else:
+        why = "write numbers in decimal"
+    raise _problem(node, f"{text} is ambiguous ({why}); write the number in decimal, or quote it")
+
+
+def _construct_date(loader: yaml.constructor.SafeConstructor, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError as exc:
+        value = loader.construct_scalar(node)  # type: ignore[arg-type]
+        raise _problem(node, f"{value} is not a real date ({exc})") from None
 
 
 DecimalSafeLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+DecimalSafeLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+DecimalSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
+
+# YAML 1.2 booleans: true and false only (yes, no, on and off stay text).
+_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = getattr(  # noqa: B009 (typed as type)
+    _BaseLoader, "yaml_implicit_resolvers"
+)
+DecimalSafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in _resolvers.items()
+}
+DecimalSafeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+# YAML 1.2 floats also include 1e6 and 12.5e3, which YAML 1.1 reads as text.
+DecimalSafeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 
 @dataclass(frozen=True)
@@ -126,6 +207,8 @@ def parse_yaml(text: str | bytes, source: str) -> YamlDocument:
         raise TicketcostError(f"{where}: invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise TicketcostError(f"{source}: invalid YAML: {exc}") from None
+    except RecursionError:
+        raise TicketcostError(f"{source}: invalid YAML: nested too deeply") from None
     finally:
         loader.dispose()
     return YamlDocument(data=data, node=node, source=source)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from decimal import Decimal
 from typing import Annotated, Self
 
 from pydantic import (
@@ -22,11 +21,12 @@ from pydantic import (
 )
 
 from ticketcost.errors import TicketcostError
+from ticketcost.io.bounds import PositiveTokens, Usd
 from ticketcost.io.validation import first_problem
 from ticketcost.io.yamlio import YamlDocument
 from ticketcost.pricing.model import VARIANTS, PriceLevel, Rates, Tier
 
-UsdPerMtok = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+UsdPerMtok = Usd  # USD per 1M tokens, 0 to 10^12
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
 ModelId = Annotated[str, Field(min_length=1, pattern=r"^\S+$")]
 
@@ -64,7 +64,7 @@ class TierEntry(RateFields):
     """Long-context tier: a request with more input tokens than the threshold pays these rates
     on all its tokens."""
 
-    above_input_tokens: int = Field(gt=0)
+    above_input_tokens: PositiveTokens
 
 
 class LevelFields(RateFields):
@@ -117,8 +117,8 @@ class ModelEntry(LevelFields):
     id: ModelId = Field(description="The provider's API model name, e.g. claude-haiku-4-5.")
     name: str = Field(min_length=1, description="Display name, e.g. Claude Haiku 4.5.")
     aliases: list[ModelId] = Field(default_factory=list, description="Other spellings accepted.")
-    cache_min_tokens: int | None = Field(
-        default=None, ge=1, description="The shortest prompt prefix the provider will cache."
+    cache_min_tokens: PositiveTokens | None = Field(
+        default=None, description="The shortest prompt prefix the provider will cache."
     )
     effective_from: dt.date | None = Field(
         default=None, description="When these prices took effect (needed with history)."
