@@ -23,6 +23,7 @@ DIVISION_CONTEXT = decimal.Context(
     rounding=decimal.ROUND_HALF_EVEN,
     traps=[decimal.InvalidOperation, decimal.Overflow, decimal.DivisionByZero],
 )
+DISPLAY_CONTEXT = decimal.Context(prec=200, rounding=decimal.ROUND_HALF_UP)  # rounding to show
 ZERO = Decimal(0)
 TOKENS_PER_MTOK = 1_000_000
 
@@ -60,14 +61,14 @@ def format_money(amount: Decimal, significant: int = 4, symbol: str = "$") -> st
     """
     if not amount:
         return f"{symbol}0.00"
-    magnitude = abs(amount).adjusted()  # position of the first significant digit
+    magnitude = amount.copy_abs().adjusted()  # position of the first significant digit
     places = min(max(2, significant - 1 - magnitude), 10)
-    rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_UP)
+    rounded = amount.quantize(Decimal(1).scaleb(-places), context=DISPLAY_CONTEXT)
     shown = rounded.normalize() if places > 2 else rounded
     exponent = shown.as_tuple().exponent
     places = max(2, -exponent if isinstance(exponent, int) else 2)
     sign = "-" if rounded < 0 else ""
-    return f"{sign}{symbol}{abs(rounded):,.{places}f}"
+    return f"{sign}{symbol}{rounded.copy_abs():,.{places}f}"
 
 
 def format_amount(amount: Decimal) -> str:
@@ -93,12 +94,16 @@ def format_usd(amount: Decimal, max_places: int = 8, symbol: str = "$") -> str:
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     prefix = ""
     if places > max_places:
-        exact = amount.quantize(Decimal(1).scaleb(-max_places), rounding=decimal.ROUND_HALF_EVEN)
+        exact = amount.quantize(
+            Decimal(1).scaleb(-max_places),
+            rounding=decimal.ROUND_HALF_EVEN,
+            context=DISPLAY_CONTEXT,
+        )
         places = max_places
         prefix = "≈"
     places = max(places, 2)
     sign = "-" if exact < 0 else ""
-    return f"{prefix}{sign}{symbol}{abs(exact):,.{places}f}"
+    return f"{prefix}{sign}{symbol}{exact.copy_abs():,.{places}f}"
 
 
 class Amount(NamedTuple):

@@ -21,6 +21,7 @@ from ticketcost.cli.options import (
     emit,
     price_table,
 )
+from ticketcost.io.bounds import MAX_TOP
 from ticketcost.report.formats import OutputFormat
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ def attribute(
     from ticketcost.io.configfind import find_config
     from ticketcost.report.attribution import attribution_report
 
-    at_least("top", top, 1)
+    at_least("top", top, 1, MAX_TOP)
     settings = None
     if find_config(config, required=config is not None) is not None:  # pydantic only if needed
         from ticketcost.costs.config import load_logs_settings

@@ -16,6 +16,7 @@ from ticketcost.cli.options import (
     SystemTokensOption,
     TurnsOption,
     UserTokensOption,
+    at_least,
     command,
     config_option,
     conversation_profile,
@@ -26,6 +27,7 @@ from ticketcost.cli.options import (
 )
 from ticketcost.costs.conversation import CacheMode
 from ticketcost.errors import TicketcostError
+from ticketcost.io.bounds import MAX_COUNT
 from ticketcost.report.formats import OutputFormat
 
 SCALE_EPILOG = """\
@@ -168,8 +170,7 @@ def roi(
             ai_source = f"all-in stack of {loaded.path}"
     if volume is None:
         raise TicketcostError("give --volume and --ai-monthly, or -c CONFIG")
-    if volume < 1:
-        raise TicketcostError(f"volume must be 1 or more (got {volume})", param="volume")
+    at_least("volume", volume, 1, MAX_COUNT)
     if ai_monthly is not None:
         ai_cost = parse_usd_range(ai_monthly, "ai_monthly")[0]
     elif config is None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from ticketcost.errors import TicketcostError
+from ticketcost.io.bounds import MAX_TOKENS, MAX_TURNS
 from ticketcost.pricing.view import Variant
 from ticketcost.report.formats import OutputFormat
 
@@ -151,10 +152,12 @@ def price_view(
     )
 
 
-def at_least(param: str, value: int, minimum: int) -> None:
-    """A count given on the command line is ``minimum`` or more."""
+def at_least(param: str, value: int, minimum: int, maximum: int | None = None) -> None:
+    """A count given on the command line is ``minimum`` or more (and ``maximum`` or less)."""
     if value < minimum:
         raise TicketcostError(f"{param} must be {minimum} or more (got {value})", param=param)
+    if maximum is not None and value > maximum:
+        raise TicketcostError(f"{param} must be {maximum:,} or less (got {value})", param=param)
 
 
 def conversation_profile(
@@ -162,13 +165,13 @@ def conversation_profile(
 ) -> ConversationProfile:
     from ticketcost.costs.conversation import ConversationProfile
 
-    at_least("turns", turns, 1)
+    at_least("turns", turns, 1, MAX_TURNS)
     for param, count in (
         ("system_tokens", system_tokens),
         ("user_tokens", user_tokens),
         ("assistant_tokens", assistant_tokens),
     ):
-        at_least(param, count, 0)
+        at_least(param, count, 0, MAX_TOKENS)
     return ConversationProfile(turns, system_tokens, user_tokens, assistant_tokens)
 
 

@@ -19,6 +19,7 @@ from ticketcost.cli.options import (
     write_stdout,
     write_text,
 )
+from ticketcost.io.bounds import MAX_DAYS
 from ticketcost.report.formats import OutputFormat
 
 pricing_app = typer.Typer(**SETTINGS)
@@ -160,7 +161,7 @@ def pricing_check(
     from ticketcost.pricing.view import parse_date
     from ticketcost.report.pricing import stale_prices_report
 
-    at_least("days", days, 0)
+    at_least("days", days, 0, MAX_DAYS)
     when = parse_date(today, "today") if today else dt.date.today()
     models = list(price_table(pricing))
     stale = stale_models(models, when, days)

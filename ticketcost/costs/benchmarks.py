@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ticketcost import money
 from ticketcost.errors import TicketcostError
-from ticketcost.io.bounds import Usd
+from ticketcost.io.bounded_types import Usd
 from ticketcost.io.datafiles import data_files, read_user_file
 from ticketcost.io.validation import first_problem
 from ticketcost.io.yamlio import YamlDocument, parse_yaml

@@ -23,7 +23,7 @@ from ticketcost.attribution.fields import Preset
 from ticketcost.costs.benchmarks import Benchmark
 from ticketcost.costs.conversation import CacheMode, ConversationProfile
 from ticketcost.errors import TicketcostError
-from ticketcost.io.bounds import (
+from ticketcost.io.bounded_types import (
     Amount,
     Percent,
     PositiveAmount,

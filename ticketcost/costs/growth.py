@@ -19,6 +19,7 @@ from ticketcost.costs.conversation import (
     price_conversation,
 )
 from ticketcost.errors import TicketcostError
+from ticketcost.io.bounds import MAX_COUNT, MAX_USD, check_decimal
 from ticketcost.pricing.model import ModelPrice
 from ticketcost.pricing.table import PriceTable
 
@@ -42,9 +43,11 @@ def parse_volumes(text: str, param: str = "volumes") -> tuple[int, ...]:
                 param=param,
             )
         value = Decimal(match.group(1).replace("_", "")) * _SUFFIX[match.group(2).lower()]
-        if value != value.to_integral_value() or value <= 0:
+        if value != value.to_integral_value() or not 0 < value <= MAX_COUNT:
             raise TicketcostError(
-                f"{param}: '{item.strip()}' must be a whole number of tickets above 0", param=param
+                f"{param}: '{item.strip()}' must be a whole number of tickets above 0, at most "
+                f"{MAX_COUNT:,}",
+                param=param,
             )
         volumes.append(int(value))
     return tuple(volumes)
@@ -77,6 +80,8 @@ def parse_usd_range(text: str, param: str) -> tuple[Decimal, Decimal]:
         )
     if low < 0 or high < low:
         raise TicketcostError(f"{param}: '{text}' must be 0 or more, low end first", param=param)
+    for end in (low, high):
+        check_decimal(end, param, Decimal(0), MAX_USD)
     return low, high
 
 

@@ -1,4 +1,5 @@
-"""The documented bounds of every number ticketcost reads, and the types that enforce them.
+"""The documented bounds of every number ticketcost reads (schemas enforce them with the types in
+:mod:`ticketcost.io.bounded_types`; flags with :func:`check_decimal` and the CLI's own checks).
 
 A number in a config, a price file, a benchmark file or a saved report must be a plain number:
 not text (``"10000"``), not ``true``/``false``, and within its bounds. Nothing is converted in
@@ -12,14 +13,15 @@ silence: a value outside them is refused with its file, line and field (or its f
 | turns in a conversation | 1 to 10,000 |
 | rates (escalation, review, deflection) | 0 to 1 |
 | percentages (markup, increase budgets) | 0 to 10^6 |
+| decimal places of any amount, rate or share | at most 18 |
+| `--top` | 1 to 10,000 |
+| `--days` (pricing check) | 0 to 36,500 |
+| `--fx` | above 0, at most 10^6 |
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
-
-from pydantic import BeforeValidator, Field
 
 MAX_USD = Decimal(10) ** 12
 MAX_TOKENS = 10**9
@@ -27,28 +29,23 @@ MAX_COUNT = 10**9
 MAX_TURNS = 10_000
 MAX_PERCENT = Decimal(10) ** 6
 MAX_TOP = 10_000  # rows in a "top N" list
+MAX_DAYS = 36_500
+MAX_FX = Decimal(10) ** 6  # units of another currency per USD
+MAX_PLACES = 18  # decimal places of any amount, rate or share: sums and products stay exact
 
 
-def plain_number(value: Any) -> Any:
-    """Refuse what a lax reader would turn into a number: text and booleans."""
-    if isinstance(value, bool):
-        raise ValueError("must be a number, not true or false")
-    if isinstance(value, str):
-        raise ValueError("must be a number, not text")
+def check_decimal(value: Decimal, param: str, low: Decimal, high: Decimal) -> Decimal:
+    """A number given for ``param`` (a flag's value): finite, within [low, high], and with at most
+    MAX_PLACES decimal places; else a one-line error naming the parameter."""
+    from ticketcost.errors import TicketcostError
+
+    if not value.is_finite() or not low <= value <= high:
+        raise TicketcostError(
+            f"{param} must be from {low:,} to {high:,} (got {value})", param=param
+        )
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MAX_PLACES:
+        raise TicketcostError(
+            f"{param} has more than {MAX_PLACES} decimal places (got {value})", param=param
+        )
     return value
-
-
-PlainNumber = BeforeValidator(plain_number)
-
-Usd = Annotated[Decimal, PlainNumber, Field(ge=0, le=MAX_USD, allow_inf_nan=False)]
-PositiveUsd = Annotated[Decimal, PlainNumber, Field(gt=0, le=MAX_USD, allow_inf_nan=False)]
-Rate = Annotated[Decimal, PlainNumber, Field(ge=0, le=1, allow_inf_nan=False)]
-Share = Annotated[Decimal, PlainNumber, Field(gt=0, le=1, allow_inf_nan=False)]
-Amount = Annotated[Decimal, PlainNumber, Field(ge=0, le=MAX_COUNT, allow_inf_nan=False)]
-PositiveAmount = Annotated[Decimal, PlainNumber, Field(gt=0, le=MAX_COUNT, allow_inf_nan=False)]
-Percent = Annotated[Decimal, PlainNumber, Field(ge=0, le=MAX_PERCENT, allow_inf_nan=False)]
-Tokens = Annotated[int, PlainNumber, Field(ge=0, le=MAX_TOKENS)]
-PositiveTokens = Annotated[int, PlainNumber, Field(gt=0, le=MAX_TOKENS)]
-Count = Annotated[int, PlainNumber, Field(ge=0, le=MAX_COUNT)]
-PositiveCount = Annotated[int, PlainNumber, Field(gt=0, le=MAX_COUNT)]
-Turns = Annotated[int, PlainNumber, Field(ge=1, le=MAX_TURNS)]

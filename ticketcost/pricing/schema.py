@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from ticketcost.errors import TicketcostError
-from ticketcost.io.bounds import PositiveTokens, Usd
+from ticketcost.io.bounded_types import PositiveTokens, Usd
 from ticketcost.io.validation import first_problem
 from ticketcost.io.yamlio import YamlDocument
 from ticketcost.pricing.model import VARIANTS, PriceLevel, Rates, Tier

@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from ticketcost import money
 from ticketcost.errors import TicketcostError
+from ticketcost.io.bounds import MAX_FX, MAX_PERCENT, MAX_PLACES
 from ticketcost.pricing.model import ModelPrice
 
 
@@ -38,6 +39,9 @@ def parse_decimal(text: str, param: str) -> Decimal:
         raise TicketcostError(f"{param} {text}: not a number", param=param) from None
     if not value.is_finite():
         raise TicketcostError(f"{param} {text}: not a number", param=param)
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MAX_PLACES:
+        raise TicketcostError(f"{param} {text}: more than {MAX_PLACES} decimal places", param=param)
     return value
 
 
@@ -68,17 +72,20 @@ class Adjustment:
                 f"discount must be at least 0 and below 100 percent (got {self.discount_pct})",
                 param="discount",
             )
-        if self.markup_pct < 0:
+        if not 0 <= self.markup_pct <= MAX_PERCENT:
             raise TicketcostError(
-                f"markup must be 0 or more percent (got {self.markup_pct})", param="markup"
+                f"markup must be from 0 to {MAX_PERCENT:,} percent (got {self.markup_pct})",
+                param="markup",
             )
         if not re.fullmatch(r"[A-Z]{3}", self.currency):
             raise TicketcostError(
                 f"currency {self.currency}: use a three-letter ISO 4217 code such as EUR or GBP",
                 param="currency",
             )
-        if self.fx <= 0:
-            raise TicketcostError(f"fx must be above 0 (got {self.fx})", param="fx")
+        if not 0 < self.fx <= MAX_FX:
+            raise TicketcostError(
+                f"fx must be above 0 and at most {MAX_FX:,} (got {self.fx})", param="fx"
+            )
         if self.currency == "USD" and self.fx != 1:
             raise TicketcostError(
                 "fx converts from USD: give the target with --currency", param="fx"

@@ -24,7 +24,7 @@ def _amount(value: Decimal | None, unit: str) -> str | None:
 def _signed(value: Decimal | None, unit: str = "usd") -> str | None:
     if value is None:
         return None
-    text = _amount(abs(value), unit) or ""
+    text = _amount(value.copy_abs(), unit) or ""
     return ("+" if value > 0 else "−" if value < 0 else "±") + text
 
 
