@@ -8,6 +8,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ticketcost.attribution.sql import sql_text
@@ -48,12 +49,14 @@ def progress_polling(
         thread.join()
 
 
-def connect() -> duckdb.DuckDBPyConnection:
+def connect() -> tuple[duckdb.DuckDBPyConnection, Path]:
+    """An in-memory DuckDB, and the private folder it spills to (the caller removes it)."""
     import duckdb
 
+    folder = Path(tempfile.mkdtemp(prefix="ticketcost-"))
     con = duckdb.connect(":memory:")
     memory = os.environ.get("TICKETCOST_MEMORY_LIMIT", "320MB")
     con.execute(f"SET memory_limit = {sql_text(memory)}")
-    con.execute(f"SET temp_directory = {sql_text(tempfile.mkdtemp(prefix='ticketcost-'))}")
+    con.execute(f"SET temp_directory = {sql_text(str(folder))}")
     con.execute("SET preserve_insertion_order = false")
-    return con
+    return con, folder

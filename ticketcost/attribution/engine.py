@@ -20,13 +20,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from ticketcost.attribution.connection import connect
 from ticketcost.attribution.fields import DIMENSIONS
 from ticketcost.attribution.query import run
 from ticketcost.attribution.results import Attribution
-from ticketcost.attribution.sources import LogSource, Options, build_options, find_sources
+from ticketcost.attribution.sources import (
+    LogSource,
+    Options,
+    build_options,
+    find_sources,
+    literal_path,
+)
 from ticketcost.errors import TicketcostError
 from ticketcost.pricing.table import PriceTable
 
@@ -51,19 +58,26 @@ def attribute(
                     f"{', '.join(DIMENSIONS)} (comma-separated to combine)",
                     param="by",
                 )
-    con = connect()
+    con, folder = connect()
     try:
-        return run(con, sources, prices, options, progress)
+        literal = [
+            replace(s, scan=literal_path(s.path, folder, i, s.format))
+            for i, s in enumerate(sources)
+        ]
+        outcomes = options.outcomes_file
+        outcomes_link = literal_path(outcomes, folder, -1, "csv") if outcomes else None
+        return run(con, literal, prices, options, progress, outcomes_link)
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None  # Ctrl-C during a query: the CLI says "interrupted"
     except duckdb.Error as exc:
         message = str(exc).splitlines()[0]
-        raise TicketcostError(f"reading the logs failed: {message}") from None
+        names = ", ".join(str(s.path) for s in sources)
+        raise TicketcostError(f"{names}: reading the logs failed: {message}") from None
     finally:
-        temp = con.execute("SELECT current_setting('temp_directory')").fetchone()
         con.close()
-        if temp and temp[0]:
-            import shutil
+        import shutil
 
-            shutil.rmtree(str(temp[0]), ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def attribute_logs(

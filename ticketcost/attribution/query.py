@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from ticketcost import money
@@ -79,6 +80,7 @@ def run(
     prices: PriceTable,
     options: Options,
     progress: Callable[[float], None] | None,
+    outcomes_read_path: Path | None = None,
 ) -> Attribution:
     """Attribute the logs in ``sources`` (phases in order; see the module docstring)."""
     built = [source_sql(con, src, options.fields, i) for i, src in enumerate(sources)]
@@ -87,7 +89,7 @@ def run(
     rejects = csv_rejects(con, sources)
     resolved_prices = load_prices(con, prices, axes)
     cost_requests(con)
-    outcome_source, orphan_outcomes = ticket_table(con, options)
+    outcome_source, orphan_outcomes = ticket_table(con, options, outcomes_read_path)
     totals = ticket_totals(con)
     skipped = skipped_lines(con, built, rejects, options.examples)
     _refuse_unusable(options, sources, totals.requests, skipped)
@@ -260,7 +262,9 @@ def cost_requests(con: duckdb.DuckDBPyConnection) -> None:
 # ------------------------------------------------------------------------------ 4. tickets
 
 
-def ticket_table(con: duckdb.DuckDBPyConnection, options: Options) -> tuple[str, int]:
+def ticket_table(
+    con: duckdb.DuckDBPyConnection, options: Options, outcomes_read_path: Path | None = None
+) -> tuple[str, int]:
     """Table ``tk``: cost, requests and properties per ticket, and whether it was resolved.
 
     Returns where outcomes came from and how many outcomes name no ticket in the logs.
@@ -268,7 +272,7 @@ def ticket_table(con: duckdb.DuckDBPyConnection, options: Options) -> tuple[str,
     outcome_source = "the outcome field of the requests"
     orphans = 0
     if options.outcomes_file is not None:
-        outcome_source, orphans = load_outcomes(con, options.outcomes_file)
+        outcome_source, orphans = load_outcomes(con, options.outcomes_file, outcomes_read_path)
 
     # A ticket's tenant, intent, queue, prompt version and outcome are those of its latest request
     # that has one. Most tickets have one value, so take any and find the tickets with several by

@@ -8,6 +8,8 @@ import csv
 import gzip
 import io
 import os
+import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,19 +30,70 @@ if TYPE_CHECKING:
 class LogSource:
     path: Path
     format: str  # jsonl, csv or parquet
+    scan: Path | None = None  # what the engine reads, when it is not ``path`` (see literal_path)
+
+    @property
+    def read_path(self) -> Path:
+        return self.scan or self.path
+
+
+PATTERN_CHARACTERS = frozenset("*?[]{}")
+
+
+def _expand(patterns: Sequence[str | os.PathLike[str]]) -> list[str]:
+    import glob
+
+    found: list[str] = []
+    for pattern in patterns:
+        matches = sorted(glob.glob(str(pattern), recursive=True))
+        if not matches:
+            raise TicketcostError(f"{pattern}: no file matches this pattern", param="glob")
+        found += [m for m in matches if m not in found]
+    return found
+
+
+def literal_path(path: Path, folder: Path, index: int, kind: str) -> Path | None:
+    """A link in ``folder`` to ``path`` that DuckDB reads literally, when ``path`` holds glob
+    characters (DuckDB would read ``a*.jsonl`` as a pattern: ``ab.jsonl``, ``abc.jsonl``, …).
+
+    The link keeps the extensions that tell DuckDB the compression (``.gz``); None when ``path``
+    needs no link.
+    """
+    if not PATTERN_CHARACTERS & set(str(path)):
+        return None
+    name = path.name.lower()
+    ending = ".gz" if name.endswith(".gz") else ""
+    middle = os.path.splitext(name.removesuffix(".gz"))[1]
+    if PATTERN_CHARACTERS & set(middle) or not middle:
+        middle = f".{kind}"
+    link = folder / f"log-{index}{middle}{ending}"
+    link.symlink_to(path.resolve())
+    return link
 
 
 def find_sources(
-    paths: Sequence[str | os.PathLike[str]], input_format: str | None
+    paths: Sequence[str | os.PathLike[str]], input_format: str | None, glob: bool = False
 ) -> list[LogSource]:
-    """Each path checked to exist and have a known format (by extension or ``input_format``)."""
+    """Each path checked to exist and have a known format (by extension or ``input_format``).
+
+    Names are literal (``a*.jsonl`` is the file of that name); with ``glob`` each is a pattern
+    (``logs/*.jsonl``, ``logs/**/*.csv``) and every file it matches is read, in name order.
+    """
     if not paths:
         raise TicketcostError("no log file given; pass one or more LOGFILE arguments")
+    if glob:
+        paths = _expand(paths)
     sources = []
     for raw in paths:
         path = Path(raw)
         if not path.is_file():
-            why = "is a directory" if path.is_dir() else "no such file"
+            why = (
+                "is a directory"
+                if path.is_dir()
+                else "not a regular file (a device or a pipe); save the logs to a file first"
+                if path.exists()
+                else "no such file"
+            )
             raise TicketcostError(f"{path}: {why}")
         kind = input_format or log_format_of(path.name)
         if kind is None:
@@ -49,6 +102,8 @@ def find_sources(
                 ".parquet, or pass `input_format` jsonl|csv|parquet",
                 hints=("input_format",),
             )
+        if kind != "parquet":
+            check_encoding(path)
         sources.append(LogSource(path, kind))
     return sources
 
@@ -110,15 +165,49 @@ def _is_tsv(path: Path) -> bool:
     return path.name.lower().removesuffix(".gz").endswith(".tsv")
 
 
-def read_header(path: Path) -> list[str]:
-    opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
+MAX_HEADER_BYTES = 1 << 20
+
+
+def _opener(path: Path) -> Any:
+    return gzip.open if path.name.lower().endswith(".gz") else open
+
+
+def check_encoding(path: Path) -> None:
+    """Refuse text that is not UTF-8 at all (UTF-16 or UTF-32, with or without a byte-order mark)
+    before a scan mistakes it for garbage; a UTF-8 byte-order mark is fine."""
     try:
-        with opener(path, "rt", newline="", encoding="utf-8-sig") as handle:
-            line = handle.readline()
-        delimiter = "\t" if _is_tsv(path) else ","
-        header = next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
-    except (OSError, UnicodeDecodeError, EOFError) as exc:
+        with _opener(path)(path, "rb") as handle:
+            start = handle.read(4096)
+    except (OSError, EOFError) as exc:
+        raise TicketcostError(f"{path}: cannot read ({exc})") from None
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
+        raise TicketcostError(
+            f"{path}: UTF-16 or UTF-32 text (it has NUL bytes); logs must be UTF-8: convert it, "
+            "e.g. iconv -f UTF-16 -t UTF-8"
+        )
+
+
+def read_header(path: Path) -> list[str]:
+    """The CSV header's column names (the first line only, at most 1 MiB of it)."""
+    try:
+        with _opener(path)(path, "rb") as handle:
+            raw = handle.readline(MAX_HEADER_BYTES + 1)
+    except (OSError, EOFError) as exc:
         raise TicketcostError(f"{path}: cannot read the CSV header ({exc})") from None
+    if len(raw) > MAX_HEADER_BYTES:
+        raise TicketcostError(
+            f"{path}:1: the header line is longer than {MAX_HEADER_BYTES:,} bytes; is this a "
+            "CSV file with a header naming its columns?"
+        )
+    try:
+        line = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TicketcostError(f"{path}:1: the CSV header is not UTF-8 text") from None
+    delimiter = "\t" if _is_tsv(path) else ","
+    try:
+        header = next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise TicketcostError(f"{path}:1: cannot read the CSV header ({exc})") from None
     if not header:
         raise TicketcostError(
             f"{path}: the CSV file is empty; its first line must name the columns"
@@ -130,7 +219,7 @@ def source_sql(
     con: duckdb.DuckDBPyConnection, src: LogSource, fields: FieldMap, index: int
 ) -> SourceSql:
     """SQL for one log file; ``index`` tags its rows (cheaper to group by than the file name)."""
-    path = sql_text(str(src.path))
+    path = sql_text(str(src.read_path))
     tag = str(index)
     tops = list(dict.fromkeys(p[0] for paths in fields.paths.values() for p in paths))
     if src.format == "jsonl":
@@ -215,6 +304,7 @@ def _require_ticket_id(columns: Columns, src: LogSource, names: Sequence[str]) -
 def csv_rejects(con: duckdb.DuckDBPyConnection, sources: Sequence[LogSource]) -> list[BadLine]:
     if not any(s.format == "csv" for s in sources):
         return []
+    names = {str(s.read_path): str(s.path) for s in sources}
     try:
         rows = con.execute(
             "SELECT DISTINCT s.file_path, e.line, e.error_type FROM reject_errors e JOIN "
@@ -222,7 +312,10 @@ def csv_rejects(con: duckdb.DuckDBPyConnection, sources: Sequence[LogSource]) ->
         ).fetchall()
     except Exception:
         return []
-    return [BadLine(str(path), int(line), f"CSV: {str(kind).lower()}") for path, line, kind in rows]
+    return [
+        BadLine(names.get(str(path), str(path)), int(line), f"CSV: {str(kind).lower()}")
+        for path, line, kind in rows
+    ]
 
 
 def locate_bad_lines(
@@ -243,7 +336,7 @@ def locate_bad_lines(
         file_rejects = [r for r in rejects if r.file == path]
         rejected_lines = sorted(r.line or 0 for r in file_rejects)
         in_file = list(file_rejects)
-        for number, reason in con.execute(f"{b.locate} LIMIT {wanted}").fetchall():
+        for number, reason in _located(con, b, wanted, in_file):
             line = int(number)
             unit = b.unit
             if b.source.format == "csv":
@@ -258,26 +351,67 @@ def locate_bad_lines(
     return found
 
 
-def load_outcomes(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, int]:
-    """The outcomes file (ticket_id, outcome) as table ``outcomes``; a ticket's last row wins."""
-    sources = find_sources([path], None)
-    src = sources[0]
+def _located(
+    con: duckdb.DuckDBPyConnection, b: SourceSql, wanted: int, found: list[BadLine]
+) -> list[tuple[Any, Any]]:
+    """(line ordinal, reason) of the first ``wanted`` bad lines the locating query finds.
+
+    A JSON Lines file with a line that is not valid UTF-8 stops DuckDB's line reader; those lines
+    are then found here (appended to ``found``) and the query runs on a copy of the file in which
+    they are blank, so every other line keeps its number.
+    """
+    import duckdb
+
+    assert b.locate is not None
+    try:
+        return con.execute(f"{b.locate} LIMIT {wanted}").fetchall()
+    except duckdb.Error as exc:
+        if b.source.format != "jsonl" or "unicode" not in str(exc).lower():
+            raise
+    path = b.source.path
+    copy = Path(tempfile.mkdtemp(prefix="ticketcost-utf8-")) / "lines.jsonl"
+    try:
+        with _opener(path)(path, "rb") as source, open(copy, "wb") as target:
+            for number, raw in enumerate(source, 1):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    found.append(BadLine(str(path), number, f"not UTF-8 text ({exc.reason})"))
+                    raw = b"\n"
+                target.write(raw)
+        query = b.locate.replace(sql_text(str(b.source.read_path)), sql_text(str(copy)))
+        return con.execute(f"{query} LIMIT {wanted}").fetchall()
+    finally:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+
+
+def load_outcomes(
+    con: duckdb.DuckDBPyConnection, path: Path, read_path: Path | None = None
+) -> tuple[str, int]:
+    """The outcomes file (ticket_id, outcome) as table ``outcomes``; a ticket's last row wins.
+
+    ``read_path`` is what the engine reads (a link without glob characters, see literal_path).
+    """
+    import duckdb
+
+    src = find_sources([path], None)[0]
+    literal = sql_text(str(read_path or path))
     if src.format == "csv":
         header = read_header(path)
         declared = ", ".join(f"{sql_text(h)}: 'VARCHAR'" for h in header)
         scan = (
-            f"read_csv({sql_text(str(path))}, header=true, auto_detect=false, "
+            f"read_csv({literal}, header=true, auto_detect=false, "
             f"columns={{{declared}}}, delim=',', quote='\"', escape='\"')"
         )
         names = header
     elif src.format == "jsonl":
         scan = (
-            f"read_json({sql_text(str(path))}, format='newline_delimited', "
+            f"read_json({literal}, format='newline_delimited', "
             "columns={'ticket_id': 'VARCHAR', 'outcome': 'VARCHAR'})"
         )
         names = ["ticket_id", "outcome"]
     else:
-        scan = f"read_parquet({sql_text(str(path))})"
+        scan = f"read_parquet({literal})"
         names = [str(r[0]) for r in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()]
     for needed in ("ticket_id", "outcome"):
         if needed not in names:
@@ -285,12 +419,18 @@ def load_outcomes(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, int]
                 f"{path}: the outcomes file needs a '{needed}' column (it has {', '.join(names)})"
             )
     con.execute("SET preserve_insertion_order = true")
-    con.execute(
-        "CREATE TEMP TABLE outcomes AS SELECT ticket_id, arg_max(outcome, rn) AS outcome FROM "
-        "(SELECT row_number() OVER () AS rn, nullif(trim(CAST(ticket_id AS VARCHAR)), '') AS "
-        "ticket_id, lower(nullif(trim(CAST(outcome AS VARCHAR)), '')) AS outcome "
-        f"FROM {scan}) WHERE ticket_id IS NOT NULL AND outcome IS NOT NULL GROUP BY ticket_id"
-    )
+    try:
+        con.execute(
+            "CREATE TEMP TABLE outcomes AS SELECT ticket_id, arg_max(outcome, rn) AS outcome FROM "
+            "(SELECT row_number() OVER () AS rn, nullif(trim(CAST(ticket_id AS VARCHAR)), '') AS "
+            "ticket_id, lower(nullif(trim(CAST(outcome AS VARCHAR)), '')) AS outcome "
+            f"FROM {scan}) WHERE ticket_id IS NOT NULL AND outcome IS NOT NULL GROUP BY ticket_id"
+        )
+    except duckdb.InterruptException:
+        raise
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0]
+        raise TicketcostError(f"{path}: cannot read the outcomes file ({first})") from None
     con.execute("SET preserve_insertion_order = false")
     orphan = con.execute(
         "SELECT count(*) FROM outcomes WHERE ticket_id NOT IN (SELECT ticket_id FROM gc)"

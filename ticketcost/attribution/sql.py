@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ticketcost.attribution.fields import TEXT_FIELDS, TOKEN_FIELDS, FieldMap
+from ticketcost.io.bounds import MAX_TOKENS
 
 TOKEN_SCALE = 18  # decimal places of a per-token price and of every cost in SQL
 MONEY_SQL = "DECIMAL(38,18)"
@@ -66,6 +67,41 @@ class Columns:
             )
 
 
+def _token_checks(name: str) -> tuple[str, list[tuple[str, ...]]]:
+    """The cheap test that a token count is bad, and the reasons it can be, in order."""
+    number = f"TRY_CAST(raw_{name} AS DOUBLE)"
+    # UBIGINT refuses text and negatives but rounds 12.5, hence the test for a decimal point.
+    test = (
+        f"(raw_{name} IS NOT NULL AND (u_{name} IS NULL OR u_{name} > {MAX_TOKENS} OR "
+        f"(contains(raw_{name}, '.') AND {number} <> u_{name})))"
+    )
+    return test, [
+        (f"{number} < 0", f"{name} is negative", f"raw_{name}"),
+        (f"{number} > {MAX_TOKENS}", f"{name} is above {MAX_TOKENS:,}", f"raw_{name}"),
+        (
+            f"raw_{name} IS NOT NULL AND u_{name} IS NULL OR {number} <> u_{name}",
+            f"{name} is not a whole number",
+            f"raw_{name}",
+        ),
+    ]
+
+
+_COST_CHECKS: list[tuple[str, ...]] = [
+    (
+        "cost_usd < 0 OR TRY_CAST(raw_cost_usd AS DOUBLE) < 0",
+        "cost_usd is negative",
+        "raw_cost_usd",
+    ),
+    (
+        "raw_cost_usd IS NOT NULL AND cost_usd IS NULL AND TRY_CAST(raw_cost_usd AS DOUBLE) "
+        "IS NOT NULL",
+        "cost_usd is 1,000,000 or more",
+        "raw_cost_usd",
+    ),
+    ("raw_cost_usd IS NOT NULL AND cost_usd IS NULL", "cost_usd is not a number", "raw_cost_usd"),
+]
+
+
 def typed_select(
     columns: Columns,
     fields: FieldMap,
@@ -109,38 +145,11 @@ def typed_select(
         ("ticket_id IS NULL", "no ticket_id"),
     ]
     for name in TOKEN_FIELDS:
-        # UBIGINT refuses text and negatives but rounds 12.5, hence the test for a decimal point.
-        cheap.append(
-            f"(raw_{name} IS NOT NULL AND (u_{name} IS NULL OR (contains(raw_{name}, '.') AND "
-            f"{number(name)} <> u_{name})))"
-        )
-        detail += [
-            (f"{number(name)} < 0", f"{name} is negative", f"raw_{name}"),
-            (
-                f"raw_{name} IS NOT NULL AND u_{name} IS NULL OR {number(name)} <> u_{name}",
-                f"{name} is not a whole number",
-                f"raw_{name}",
-            ),
-        ]
+        test, checks = _token_checks(name)
+        cheap.append(test)
+        detail += checks
     cheap.append("(raw_cost_usd IS NOT NULL AND (cost_usd IS NULL OR cost_usd < 0))")
-    detail += [
-        (
-            "cost_usd < 0 OR TRY_CAST(raw_cost_usd AS DOUBLE) < 0",
-            "cost_usd is negative",
-            "raw_cost_usd",
-        ),
-        (
-            "raw_cost_usd IS NOT NULL AND cost_usd IS NULL AND TRY_CAST(raw_cost_usd AS DOUBLE) "
-            "IS NOT NULL",
-            "cost_usd is 1,000,000 or more",
-            "raw_cost_usd",
-        ),
-        (
-            "raw_cost_usd IS NOT NULL AND cost_usd IS NULL",
-            "cost_usd is not a number",
-            "raw_cost_usd",
-        ),
-    ]
+    detail += _COST_CHECKS
     neither = "raw_input_tokens IS NULL AND raw_output_tokens IS NULL AND raw_cost_usd IS NULL"
     cheap.append(f"({neither})")
     detail.append((neither, "no input_tokens, output_tokens or cost_usd"))
@@ -158,7 +167,10 @@ def typed_select(
         return sql_text(entry[1])
 
     reason = "CASE " + " ".join(f"WHEN {e[0]} THEN {said(e)}" for e in detail) + " END"
-    tokens = ", ".join(f"coalesce(u_{n}, 0)::BIGINT AS {n}" for n in TOKEN_FIELDS)
+    # (bounded before the cast: a count above the bound is a skipped line, never a failed query)
+    tokens = ", ".join(
+        f"least(coalesce(u_{n}, 0), {MAX_TOKENS})::BIGINT AS {n}" for n in TOKEN_FIELDS
+    )
     return (
         f"SELECT __line, __file, __valid, {', '.join(TEXT_FIELDS)}, {tokens}, cost_usd, "
         f"CASE WHEN {' OR '.join(cheap)} THEN {reason} END AS problem FROM "

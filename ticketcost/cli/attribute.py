@@ -111,6 +111,14 @@ InputFormatOption = Annotated[
     LogFormat | None,
     typer.Option("--input-format", help="Read every LOGFILE as this, whatever its name."),
 ]
+GlobOption = Annotated[
+    bool,
+    typer.Option(
+        "--glob",
+        help="Read each LOGFILE as a pattern ('logs/*.jsonl', 'logs/**/*.csv'; quote it) and "
+        "every file it matches. Without it a name is literal, even with * or [ in it.",
+    ),
+]
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Exit 2 on the first bad line instead of skipping.")
 ]
@@ -134,6 +142,7 @@ def attribute(
     outcomes: OutcomesOption = None,
     resolved: ResolvedOption = None,
     input_format: InputFormatOption = None,
+    glob: GlobOption = False,
     strict: StrictOption = False,
     config: LogsConfigOption = None,
     pricing: PricingOption = None,
@@ -174,7 +183,7 @@ def attribute(
         outcomes_file=outcomes,
         strict=strict,
     )
-    sources = find_sources(logfiles, input_format.value if input_format else None)
+    sources = find_sources(logfiles, input_format.value if input_format else None, glob)
     result = run_attribute(
         sources, price_table(pricing), options, progress=_progress_printer(sources)
     )

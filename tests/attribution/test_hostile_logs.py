@@ -1,0 +1,148 @@
+"""Logs as they turn up: odd names, bad bytes, wrong encodings, absurd numbers. A bad line is
+skipped, counted and shown with file:line; a file the engine cannot read at all is refused naming
+the file; nothing ends in a traceback.
+
+Every log here prices gpt-5.4-mini at $0.75 in / $4.50 out per 1M tokens: a request of 100 input
+and 50 output tokens costs 100 × 0.75 / 1e6 + 50 × 4.50 / 1e6 = $0.000075 + $0.000225 = $0.0003.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+from helpers import as_json, error, run
+
+HEADER = "ticket_id,model,input_tokens,output_tokens,outcome\n"
+
+
+def line(ticket: str, **values: object) -> str:
+    record = {"ticket_id": ticket, "model": "gpt-5.4-mini", "input_tokens": 100}
+    record |= {"output_tokens": 50, "outcome": "resolved"} | values
+    return json.dumps(record) + "\n"
+
+
+def totals(*args: str) -> dict:
+    data = as_json("attribute", *args)
+    return data["totals"] | {"skipped": data["skipped"]}
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_a_log_name_with_glob_characters_is_read_literally(here):
+    Path("a.jsonl").write_text(line("A1"))
+    Path("ab.jsonl").write_text(line("B1"))
+    Path("a*.jsonl").write_text(line("S1") + line("S2"))
+    Path("c1.csv").write_text(HEADER + "C1,gpt-5.4-mini,100,50,resolved\n")
+    Path("c[1].csv").write_text(HEADER + "X1,gpt-5.4-mini,100,50,resolved\n" * 3)
+    assert totals("a*.jsonl")["requests"] == 2  # not a.jsonl, ab.jsonl: the file of that name
+    assert totals("c[1].csv")["requests"] == 3  # not c1.csv
+    assert totals("a*.jsonl")["cost_usd"] == Decimal("0.0006")  # 2 × $0.0003
+
+
+def test_glob_reads_every_match_and_refuses_a_pattern_that_matches_nothing(here):
+    Path("a.jsonl").write_text(line("A1"))
+    Path("ab.jsonl").write_text(line("B1"))
+    data = as_json("attribute", "--glob", "a*.jsonl")
+    assert [f["path"] for f in data["files"]] == ["a.jsonl", "ab.jsonl"]
+    assert data["totals"]["requests"] == 2
+    assert error("attribute", "--glob", "z*.jsonl") == (
+        "Error: --glob: z*.jsonl: no file matches this pattern\n"
+    )
+
+
+def test_an_invalid_utf8_line_is_skipped_with_its_line_number(here):
+    good = line("U1").encode()
+    bad = b'{"ticket_id": "U2\xff", "model": "gpt-5.4-mini", "input_tokens": 5}\n'
+    Path("bytes.jsonl").write_bytes(
+        good + bad + line("U3").encode() + line("U4", input_tokens=-1).encode()
+    )
+    data = totals("bytes.jsonl")
+    assert data["requests"] == 2 and data["cost_usd"] == Decimal("0.0006")
+    first = data["skipped"]["first"]
+    assert [(f["line"], f["reason"]) for f in first] == [
+        (2, "not UTF-8 text (invalid start byte)"),
+        (4, "input_tokens is negative (got -1)"),
+    ]
+
+
+def test_an_invalid_utf8_csv_row_is_skipped(here):
+    Path("bytes.csv").write_bytes(
+        (HEADER + "K1,gpt-5.4-mini,100,50,resolved\n").encode()
+        + b"K2\xff,gpt-5.4-mini,100,50,resolved\nK3,gpt-5.4-mini,100,50,resolved\n"
+    )
+    data = totals("bytes.csv")
+    assert data["requests"] == 2
+    assert [(f["line"], f["reason"]) for f in data["skipped"]["first"]] == [
+        (3, "CSV: invalid encoding")
+    ]
+
+
+@pytest.mark.parametrize("name", ["wide.jsonl", "wide.csv"])
+def test_utf16_is_refused_naming_the_file(here, name):
+    text = line("W1") if name.endswith("jsonl") else HEADER + "W1,gpt-5.4-mini,100,50,resolved\n"
+    Path(name).write_bytes(text.encode("utf-16"))
+    assert error("attribute", name).startswith(f"Error: {name}: UTF-16 or UTF-32 text")
+
+
+@pytest.mark.parametrize("name", ["bom.jsonl", "bom.csv"])
+def test_a_utf8_byte_order_mark_is_read(here, name):
+    text = (
+        line("M1") + line("M2")
+        if name.endswith("jsonl")
+        else (HEADER + "M1,gpt-5.4-mini,100,50,resolved\nM2,gpt-5.4-mini,100,50,resolved\n")
+    )
+    Path(name).write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert totals(name)["cost_usd"] == Decimal("0.0006")
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (2**63 + 5, "input_tokens is above 1,000,000,000 (got 9223372036854775813)"),
+        (2**64 + 5, "input_tokens is above 1,000,000,000 (got 18446744073709551621)"),
+        (2_000_000_000, "input_tokens is above 1,000,000,000 (got 2000000000)"),
+    ],
+)
+def test_a_token_count_out_of_range_is_a_skipped_line(here, value, reason):
+    Path("big.jsonl").write_text(line("G1") + line("G2", input_tokens=value) + line("G3"))
+    data = totals("big.jsonl")
+    assert (data["requests"], data["cost_usd"]) == (2, Decimal("0.0006"))
+    assert data["skipped"]["first"][0]["reason"] == reason
+
+
+def test_a_device_is_not_a_log_file(here):
+    assert error("attribute", "/dev/null").startswith("Error: /dev/null: not a regular file")
+
+
+def test_a_huge_header_line_is_refused_without_reading_it_all(here):
+    Path("wide.csv").write_text("a," * 600_000 + "\n")  # 1.2 MB on one line
+    assert error("attribute", "wide.csv").startswith(
+        "Error: wide.csv:1: the header line is longer than 1,048,576 bytes"
+    )
+
+
+def test_a_broken_outcomes_file_is_named(here):
+    Path("log.jsonl").write_text(line("T1"))
+    Path("outcomes.csv").write_text("ticket_id,outcome\nT1,resolved,extra,columns\n")
+    message = error("attribute", "log.jsonl", "--outcomes", "outcomes.csv")
+    assert message.startswith("Error: outcomes.csv: cannot read the outcomes file")
+
+
+def test_ctrl_c_during_the_query_exits_130_with_one_line(here, monkeypatch):
+    import ticketcost.attribution.engine as engine
+
+    def interrupted(*args, **kwargs):
+        raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+
+    monkeypatch.setattr(engine, "run", interrupted)
+    Path("log.jsonl").write_text(line("T1"))
+    result = run("attribute", "log.jsonl", code=130)
+    assert result.stderr == "Error: interrupted\n"
