@@ -146,3 +146,36 @@ def test_ctrl_c_during_the_query_exits_130_with_one_line(here, monkeypatch):
     Path("log.jsonl").write_text(line("T1"))
     result = run("attribute", "log.jsonl", code=130)
     assert result.stderr == "Error: interrupted\n"
+
+
+def test_an_unclosed_quote_says_how_much_of_the_file_was_not_read(here):
+    rows = [f"T{i},gpt-5.4-mini,100,50,resolved\n" for i in range(49)]
+    rows[4] = 'T4,"gpt-5.4-mini,100,50,resolved\n'  # line 6: the quote never closes
+    Path("quote.csv").write_text(HEADER + "".join(rows))
+    data = totals("quote.csv")
+    # lines 2-5 are read (4 requests); line 6 is rejected; lines 7-50 (44) could not be parsed
+    assert data["requests"] == 4 and data["skipped"]["lines"] == 1 + 44
+    assert data["requests"] + data["skipped"]["lines"] == 49  # every data line accounted for
+    first = [(f["line"], f["reason"]) for f in data["skipped"]["first"]]
+    assert first[0] == (6, "CSV: unquoted value")
+    assert first[1] == (
+        7,
+        "CSV: a quote is never closed, so the rest of the file could not be read "
+        "(the quote opens on line 6; 44 lines not read)",
+    )
+
+
+def test_line_numbers_count_the_lines_of_a_quoted_field_that_spans_two(here):
+    Path("multi.csv").write_text(
+        HEADER
+        + "A1,gpt-5.4-mini,100,50,resolved\n"  # line 2
+        + '"A\n2",gpt-5.4-mini,100,50,resolved\n'  # lines 3-4: one record
+        + "A3,gpt-5.4-mini,100,50,resolved,extra\n"  # line 5: too many columns
+        + "A4,gpt-5.4-mini,-5,50,resolved\n"  # line 6: negative tokens
+    )
+    data = totals("multi.csv")
+    assert [(f["line"], f["reason"]) for f in data["skipped"]["first"]] == [
+        (5, "CSV: too many columns"),
+        (6, "input_tokens is negative (got -5)"),
+    ]
+    assert data["requests"] == 2 and data["cost_usd"] == Decimal("0.0006")

@@ -26,8 +26,6 @@ from ticketcost.attribution.connection import progress_polling
 from ticketcost.attribution.prices import per_token_usd, price_in_period, resolve_log_model
 from ticketcost.attribution.results import (
     Attribution,
-    BadLine,
-    FileStat,
     Group,
     PricedModel,
     TicketRow,
@@ -35,17 +33,16 @@ from ticketcost.attribution.results import (
     VersionRow,
     per_resolved,
 )
+from ticketcost.attribution.skipped import refuse_unusable, skipped_lines
 from ticketcost.attribution.sources import (
     LogSource,
     Options,
     SourceSql,
     csv_rejects,
     load_outcomes,
-    locate_bad_lines,
     source_sql,
 )
 from ticketcost.attribution.sql import MONEY_SQL, STATUS_SYNONYMS, TICKET_DIMENSIONS, sql_text
-from ticketcost.errors import TicketcostError
 from ticketcost.pricing.model import ModelPrice
 from ticketcost.pricing.table import PriceTable
 
@@ -92,7 +89,7 @@ def run(
     outcome_source, orphan_outcomes = ticket_table(con, options, outcomes_read_path)
     totals = ticket_totals(con)
     skipped = skipped_lines(con, built, rejects, options.examples)
-    _refuse_unusable(options, sources, totals.requests, skipped)
+    refuse_unusable(options, sources, totals.requests, skipped)
     given_cost, given_requests = given_totals(con)
     by = {spec: groups(con, list(spec), totals.cost) for spec in options.by}
     return Attribution(
@@ -499,80 +496,9 @@ def earlier_prices(
     return earlier
 
 
-# ----------------------------------------------------------------------------- bad lines
-
-
-class Skipped(NamedTuple):
-    lines: int
-    reasons: list[tuple[str, int]]  # reason, lines; most frequent first
-    bad_lines: list[BadLine]  # the first few, with file and line number
-    files: list[FileStat]
-
-
-def skipped_lines(
-    con: duckdb.DuckDBPyConnection,
-    built: Sequence[SourceSql],
-    rejects: Sequence[BadLine],
-    examples: int,
-) -> Skipped:
-    """Every skipped line counted by reason and by file; the first few located."""
-    reasons = [
-        (str(r[0]), int(r[1]))
-        for r in con.execute(
-            "SELECT problem, sum(requests) FROM g WHERE problem IS NOT NULL GROUP BY 1 "
-            "ORDER BY 2 DESC, 1"
-        ).fetchall()
-    ]
-    per_file = {
-        int(r[0]): (int(r[1]), int(r[2]))
-        for r in con.execute(
-            "SELECT __file, coalesce(sum(requests) FILTER (WHERE problem IS NULL), 0), "
-            "coalesce(sum(requests) FILTER (WHERE problem IS NOT NULL), 0) FROM g GROUP BY 1"
-        ).fetchall()
-    }
-    reasons = merge_counts(reasons + [(reject.reason, 1) for reject in rejects])
-    lines = sum(n for _, n in reasons)
-    bad_lines = locate_bad_lines(con, built, rejects, examples) if lines else []
-    files = []
-    for index, b in enumerate(built):
-        good, bad = per_file.get(index, (0, 0))
-        bad += sum(1 for r in rejects if r.file == str(b.source.path))
-        files.append(FileStat(str(b.source.path), b.source.format, good, bad))
-    return Skipped(lines, reasons, bad_lines, files)
-
-
-def _refuse_unusable(
-    options: Options, sources: Sequence[LogSource], requests: int, skipped: Skipped
-) -> None:
-    """--strict refuses any bad line; no usable request at all is an error either way."""
-    if options.strict and skipped.lines:
-        first = skipped.bad_lines[0] if skipped.bad_lines else None
-        where = f"{first.file}:{first.line}: {first.reason}" if first else skipped.reasons[0][0]
-        raise TicketcostError(
-            f"{skipped.lines:,} bad line{'s' if skipped.lines != 1 else ''} in the logs "
-            f"(`strict`); first: {where}",
-            hints=("strict",),
-        )
-    if requests == 0:
-        reasons = skipped.reasons
-        hint = f"; {skipped.lines:,} lines skipped, first: {reasons[0][0]}" if reasons else ""
-        names_of = ", ".join(str(s.path) for s in sources)
-        raise TicketcostError(
-            f"{names_of}: no usable request{hint} (check the field mapping: `preset`, `field`)",
-            hints=("preset", "field"),
-        )
-
-
 def natural_key(text: str | None) -> tuple[int, list[tuple[int, int | str]]]:
     """Sort key: numbers inside names compare as numbers (v9 < v10); None sorts last."""
     if text is None:
         return (1, [])
     parts = re.findall(r"\d+|\D+", text)
     return (0, [(0, int(p)) if p.isdigit() else (1, p) for p in parts])
-
-
-def merge_counts(pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    merged: dict[str, int] = {}
-    for reason, count in pairs:
-        merged[reason] = merged.get(reason, 0) + count
-    return sorted(merged.items(), key=lambda item: (-item[1], item[0]))

@@ -5,6 +5,7 @@ file."""
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
 import os
@@ -215,6 +216,48 @@ def read_header(path: Path) -> list[str]:
     return [h.strip() for h in header]
 
 
+class CsvLayout(NamedTuple):
+    """Where a CSV file's records start, as Python's csv module reads it."""
+
+    starts: list[int]  # the physical line each data record starts on (the header excluded)
+    lines: int  # physical lines in the file
+    unclosed_at: int | None  # the line of a quote that is never closed (the rest is one field)
+
+    def line_of(self, record: int) -> int:
+        """The physical line of data record ``record`` (1-based), as the engine counts records."""
+        return self.starts[record - 1] if 0 < record <= len(self.starts) else record + 1
+
+
+def csv_layout(path: Path) -> CsvLayout:
+    """Read the file once with Python's csv module (only when something in it went wrong): a
+    quoted field may span lines, so record N is not always line N + 1."""
+    stat = path.stat()
+    return _layout(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _layout(path: Path, size: int, mtime_ns: int) -> CsvLayout:
+    delimiter = "\t" if _is_tsv(path) else ","
+    starts: list[int] = []
+    unclosed = None
+    with _opener(path)(path, "rt", encoding="utf-8", errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        last = 0
+        while True:
+            try:
+                next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                if "unexpected end of data" in str(exc):
+                    unclosed = last + 1
+                    break
+            starts.append(last + 1)
+            last = reader.line_num
+        lines = reader.line_num
+    return CsvLayout(starts[1:], lines, unclosed)
+
+
 def source_sql(
     con: duckdb.DuckDBPyConnection, src: LogSource, fields: FieldMap, index: int
 ) -> SourceSql:
@@ -334,21 +377,35 @@ def locate_bad_lines(
             break
         path = str(b.source.path)
         file_rejects = [r for r in rejects if r.file == path]
-        rejected_lines = sorted(r.line or 0 for r in file_rejects)
-        in_file = list(file_rejects)
-        for number, reason in _located(con, b, wanted, in_file):
-            line = int(number)
-            unit = b.unit
-            if b.source.format == "csv":
-                # data row N is line N + 1 (the header), shifted by rejected lines before it
-                line += 1
-                for rejected in rejected_lines:
-                    if rejected <= line:
-                        line += 1
-                unit = "line"
-            in_file.append(BadLine(path, line, str(reason), unit))
+        in_file: list[BadLine] = []  # lines that are not UTF-8 are added by _located
+        located = _located(con, b, wanted, in_file)
+        if b.source.format == "csv":
+            in_file += _csv_lines(b.source.path, file_rejects, located)
+        else:
+            in_file += [BadLine(path, int(n), str(reason), b.unit) for n, reason in located]
         found += sorted(in_file, key=lambda r: r.line or 0)[:wanted]
     return found
+
+
+def _csv_lines(
+    path: Path, rejects: Sequence[BadLine], located: Sequence[tuple[Any, Any]]
+) -> list[BadLine]:
+    """Rejected and located CSV records at their physical lines.
+
+    The engine numbers records (a reject on "line" N is data record N - 1, the header being line
+    1) and the locating query numbers the records it could read; a quoted field spanning lines
+    shifts both from the file's own line numbers, so they are mapped through the file's layout.
+    """
+    layout = csv_layout(path)
+    rejected = sorted((r.line or 1) - 1 for r in rejects)
+    lines = [r._replace(line=layout.line_of((r.line or 1) - 1)) for r in rejects]
+    for number, reason in located:
+        record = int(number)
+        for skipped in rejected:  # the n-th record read is past the rejected ones before it
+            if skipped <= record:
+                record += 1
+        lines.append(BadLine(str(path), layout.line_of(record), str(reason), "line"))
+    return lines
 
 
 def _located(
