@@ -38,11 +38,28 @@ Examples:
 """
 
 
+def _format_of(path: Path) -> ConfigFormat:
+    """The config format a file name says (a config is read by its extension)."""
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return ConfigFormat.YAML
+    if suffix == ".toml":
+        return ConfigFormat.TOML
+    raise TicketcostError(
+        f"{path}: a config is read by its extension; name it .yaml, .yml or .toml"
+    )
+
+
 @command(epilog=INIT_EPILOG)
 def init(
     config_format: Annotated[
-        ConfigFormat, typer.Option("--format", "-f", help="File format of the starter.")
-    ] = ConfigFormat.YAML,
+        ConfigFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="File format of the starter. Default: from the -o name's extension, else yaml.",
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -64,10 +81,17 @@ def init(
     """
     from ticketcost.costs.starter import STARTER_YAML, starter_toml
 
-    target = output or Path(f"ticketcost.{config_format.value}")
+    named = _format_of(output) if output is not None else None
+    if config_format is not None and named is not None and config_format is not named:
+        raise TicketcostError(
+            f"{output}: the name says {named.value} but --format {config_format.value} was asked; "
+            f"name the file .{config_format.value} or drop --format"
+        )
+    chosen = config_format or named or ConfigFormat.YAML
+    target = output or Path(f"ticketcost.{chosen.value}")
     if target.exists() and not force:
         raise TicketcostError(f"{target} already exists; pass --force to overwrite it")
-    text = STARTER_YAML if config_format is ConfigFormat.YAML else starter_toml()
+    text = STARTER_YAML if chosen is ConfigFormat.YAML else starter_toml()
     write_text(target, text)
     flag = f" -c {target}" if output is not None else ""
     sys.stderr.write(

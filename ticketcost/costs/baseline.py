@@ -15,7 +15,11 @@ from typing import Any
 
 from ticketcost import money
 from ticketcost.errors import TicketcostError
+from ticketcost.io.bounds import MAX_COUNT, MAX_TOKENS, MAX_TURNS
 from ticketcost.money import Amount, Phrase
+
+# A saved figure is a product of bounded inputs (see ticketcost.io.bounds): far below this.
+MAX_USD = Decimal(10) ** 40
 
 RATE_NAMES = {
     "input_usd_per_mtok": "input price",
@@ -25,14 +29,31 @@ RATE_NAMES = {
 }
 
 
-def _opt(value: Any) -> Decimal | None:
-    return None if value is None else _req(value)
+class _Bad(ValueError):
+    """A value in a saved report outside what ticketcost writes there."""
 
 
-def _req(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
-        raise TypeError(f"not a number: {value!r}")
-    return Decimal(value)
+def _opt(value: Any, upper: Decimal = MAX_USD) -> Decimal | None:
+    return None if value is None else _req(value, upper)
+
+
+def _req(value: Any, upper: Decimal = MAX_USD) -> Decimal:
+    """A JSON number as ticketcost writes them: finite, from 0 to ``upper`` (amounts: 10^12 USD
+    a figure… any product of bounded inputs fits below 10^40); never text or true/false."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise _Bad(f"must be a number (got {value!r})")
+    number = Decimal(value)
+    if not number.is_finite() or not 0 <= number <= upper:
+        raise _Bad(f"must be a finite number from 0 to {upper:.0E} (got {value})")
+    return number
+
+
+def _count(value: Any) -> int:
+    """A whole number of tickets or tokens."""
+    number = _req(value, Decimal(MAX_COUNT) * MAX_TURNS * MAX_TOKENS)
+    if number != number.to_integral_value():
+        raise _Bad(f"must be a whole number (got {value})")
+    return int(number)
 
 
 @dataclass
@@ -68,38 +89,46 @@ def snapshot_from_payload(payload: dict[str, Any], source: str) -> Snapshot:
             "'ticketcost check --save-baseline FILE' or 'ticketcost stack --format json')"
         )
     stack = payload.get("stack", payload)
+    where = "stack"  # the part being read, for the message
     try:
+        where = "stack.total"
         total = stack["total"]
-        lines = {
-            line["key"]: (str(line["label"]), _req(line["monthly_usd"])) for line in stack["lines"]
-        }
+        lines = {}
+        for index, line in enumerate(stack["lines"]):
+            where = f"stack.lines[{index}]"
+            lines[line["key"]] = (str(line["label"]), _req(line["monthly_usd"]))
         intents = {}
-        for item in stack["intents"]:
+        for index, item in enumerate(stack["intents"]):
+            where = f"stack.intents[{index}]"
             intents[item["name"]] = IntentSnapshot(
                 name=item["name"],
                 model=item["model"],
                 prices={key: _opt(item["price"].get(key)) for key in RATE_NAMES},
-                input_tokens=int(item["tokens_per_ticket"]["input"]),
-                output_tokens=int(item["tokens_per_ticket"]["output"]),
-                share=_req(item["share"]),
-                escalation_rate=_req(item["escalation_rate"]),
+                input_tokens=_count(item["tokens_per_ticket"]["input"]),
+                output_tokens=_count(item["tokens_per_ticket"]["output"]),
+                share=_req(item["share"], Decimal(1)),
+                escalation_rate=_req(item["escalation_rate"], Decimal(1)),
                 model_per_ticket=_req(item["model_usd_per_ticket"]),
                 all_in_monthly=_req(item["all_in_monthly_usd"]),
                 all_in_per_resolved=_opt(item["all_in_per_resolved_usd"]),
             )
+        where = "stack.total"
         return Snapshot(
             source=source,
             monthly=_req(total["monthly_usd"]),
             per_ticket=_req(total["per_ticket_usd"]),
             per_resolved=_opt(total["per_resolved_usd"]),
-            volume=int(stack["volume"]),
+            volume=_count(stack["volume"]),
             lines=lines,
             intents=intents,
         )
+    except _Bad as exc:
+        raise TicketcostError(f"{source}: {where}: a figure {exc}") from None
     except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
         raise TicketcostError(
-            f"{source}: not a complete ticketcost report ({type(exc).__name__}: {exc}); save one "
-            "with 'ticketcost check --save-baseline FILE' or 'ticketcost stack --format json'"
+            f"{source}: {where}: not a complete ticketcost report ({type(exc).__name__}: {exc}); "
+            "save one with 'ticketcost check --save-baseline FILE' or 'ticketcost stack --format "
+            "json'"
         ) from None
 
 

@@ -64,11 +64,31 @@ def _wanted(name: str, patterns: Sequence[str]) -> bool:
     return not patterns or any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
+class _Refused(ValueError):
+    """A value in the imported data that is not a price (its model is added to the message)."""
+
+
+def _price(value: Any) -> Decimal:
+    """A price as the data states it: a JSON number, finite and not negative. Never true/false
+    (which would read as 1), text, NaN or Infinity."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise _Refused(f"a price must be a number (got {json.dumps(value, default=str)})")
+    number = Decimal(value)
+    if not number.is_finite() or number < 0:
+        raise _Refused(f"a price must be a finite number, 0 or more (got {value})")
+    return number
+
+
 def _per_mtok(value: Any) -> Decimal | None:
     """LiteLLM's USD per token as USD per 1M tokens, exactly."""
     if value is None:
         return None
-    return Decimal(value).scaleb(6).normalize()
+    return _price(value).scaleb(6).normalize()
+
+
+def _mtok(value: Any) -> Decimal | None:
+    """genai-prices' USD per 1M tokens."""
+    return None if value is None else _price(value).normalize()
 
 
 def _plain(value: Decimal | None) -> Decimal | None:
@@ -124,7 +144,10 @@ def _litellm_models(
             continue
         if not _wanted(name, patterns):
             continue
-        base = _litellm_rates(entry, "", None)
+        try:
+            base = _litellm_rates(entry, "", None)
+        except _Refused as exc:
+            raise _Refused(f"{name}: {exc}") from None
         model: dict[str, Any] = {"id": name, "name": name} | base
         if entry.get("prompt_cache_min_tokens"):
             model["cache_min_tokens"] = int(entry["prompt_cache_min_tokens"])
@@ -156,7 +179,7 @@ def _genai_level(prices: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, dict):
             thresholds |= {int(t["start"]) for t in value.get("tiers", [])}
             value = value["base"]
-        rates[ours] = None if value is None else Decimal(value).normalize()
+        rates[ours] = _mtok(value)
     if rates["cache_write_1h_usd_per_mtok"] is None:
         del rates["cache_write_1h_usd_per_mtok"]
     tiers = []
@@ -167,7 +190,7 @@ def _genai_level(prices: dict[str, Any]) -> dict[str, Any]:
             if isinstance(value, dict):
                 passed = [t for t in value.get("tiers", []) if int(t["start"]) <= threshold]
                 value = passed[-1]["price"] if passed else value["base"]
-            tier[ours] = None if value is None else Decimal(value).normalize()
+            tier[ours] = _mtok(value)
         if tier["cache_write_1h_usd_per_mtok"] is None:
             del tier["cache_write_1h_usd_per_mtok"]
         tiers.append(tier)
@@ -186,7 +209,10 @@ def _genai_models(data: Any, patterns: Sequence[str]) -> list[tuple[str, dict[st
             dated = [d for d in dated if not (d.get("constraint") or {}).get("start_time")]
             current = dated[-1]
             model: dict[str, Any] = {"id": name, "name": entry.get("name") or name}
-            model |= _genai_level(current["prices"])
+            try:
+                model |= _genai_level(current["prices"])
+            except _Refused as exc:
+                raise _Refused(f"{name}: {exc}") from None
             start = (current.get("constraint") or {}).get("start_date")
             if start:
                 model["effective_from"] = dt.date.fromisoformat(str(start))
@@ -238,7 +264,16 @@ def import_prices(
 ) -> Imported:
     """A ticketcost price file from LiteLLM or genai-prices data, validated before it is given."""
     kind = data_format or detect_format(data, origin)
-    found = _litellm_models(data, patterns) if kind == LITELLM else _genai_models(data, patterns)
+    try:
+        found = (
+            _litellm_models(data, patterns) if kind == LITELLM else _genai_models(data, patterns)
+        )
+    except _Refused as exc:
+        raise TicketcostError(f"{origin}: {exc}") from None
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError, IndexError) as exc:
+        raise TicketcostError(
+            f"{origin}: not {kind} data as that project writes it ({type(exc).__name__}: {exc})"
+        ) from None
     if provider:
         found = [(p, m) for p, m in found if p == provider or p.startswith(provider)]
     if not found:
