@@ -6,8 +6,10 @@ Shared by every schema-checked file: price tables, benchmark files and configs.
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -15,6 +17,11 @@ from pydantic import BaseModel, ValidationError
 from ticketcost.errors import TicketcostError
 
 Loc = tuple[str | int, ...]
+
+
+def _plain(message: str) -> str:
+    """pydantic writes a Decimal bound as Decimal('1000'): say 1000."""
+    return re.sub(r"Decimal\('([^']*)'\)", r"\1", message)
 
 
 def located(source: str, line: int | None, field: str, message: str) -> TicketcostError:
@@ -78,7 +85,7 @@ def first_problem(
     errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
     first = errors[0]
     loc: Loc = tuple(first["loc"])
-    message = first["msg"].removeprefix("Value error, ")
+    message = _plain(first["msg"].removeprefix("Value error, "))
     if first["type"] == "extra_forbidden":
         holder = _model_at(root, loc[:-1])
         allowed = list(holder.model_fields) if holder else []
@@ -90,7 +97,8 @@ def first_problem(
         and "input" in first
         and not isinstance(first["input"], (dict, list))
     ):
-        message += f" (got {first['input']!r})"
+        shown = first["input"]
+        message += f" (got {shown if isinstance(shown, Decimal) else repr(shown)})"
     if len(errors) > 1:
         message += f" (+{len(errors) - 1} more problem(s))"
     return located(source, line_of(loc), dotted(loc, data) or "(file)", message)
