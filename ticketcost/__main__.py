@@ -1,12 +1,16 @@
 """The ``ticketcost`` console script and ``python -m ticketcost``.
 
 The command line is imported inside :func:`main`, so that Ctrl-C while it loads still ends with one
-line and exit code 130 rather than a traceback.
+line and exit code 130 rather than a traceback. Once a run is interrupted, further interrupts (a
+second Ctrl-C, or the one DuckDB re-posts after it stops a query) are ignored so the exit is clean.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+
+INTERRUPTED = 130
 
 
 def main() -> None:
@@ -15,8 +19,28 @@ def main() -> None:
 
         run()
     except KeyboardInterrupt:
-        sys.stderr.write("Error: interrupted\n")
-        sys.exit(130)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        cli = sys.modules.get("ticketcost.cli")
+        if not getattr(cli, "interrupt_reported", False):
+            sys.stderr.write("Error: interrupted\n")
+        _exit_now(INTERRUPTED)
+    except SystemExit as exc:
+        if exc.code == INTERRUPTED:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            _exit_now(INTERRUPTED)
+        raise
+
+
+def _exit_now(code: int) -> None:
+    """Exit without the interpreter's shutdown, where a query thread's late re-posted SIGINT
+    could still kill the process after the one line was written (files are already closed)."""
+    import contextlib
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -92,3 +93,44 @@ def test_pricing_import_to_an_ascii_stdout_is_refused_not_altered(tmp_path):
     result = run_script("pricing", "import", str(source), PYTHONIOENCODING="ascii")
     assert result.returncode == 2 and result.stdout == ""
     assert "write it to a file with -o FILE" in result.stderr
+
+
+def test_a_real_ctrl_c_at_any_moment_ends_with_one_line_and_130(tmp_path):
+    """SIGINT while the command line loads, while DuckDB scans, or after: 130 and one line (or,
+    if the run had already finished, 0 and nothing); never an internal error or a traceback."""
+    import signal
+    import time
+
+    maker = Path(__file__).resolve().parents[2] / "bench" / "make_logs.py"
+    log = tmp_path / "requests.jsonl"
+    subprocess.run(
+        [sys.executable, str(maker), "200000", str(log)], check=True, capture_output=True
+    )
+    outcomes = []
+    for delay in (0.04, 0.1, 0.3, 0.6):  # from just after the interpreter starts
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ticketcost", "attribute", str(log)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+        outcomes.append((process.returncode, err))
+    for code, err in outcomes:
+        assert (code, err) in ((130, "Error: interrupted\n"), (0, "")), (code, err)
+    assert any(code == 130 for code, _ in outcomes)
+
+
+def test_duckdbs_query_interrupted_is_an_interruption(tmp_path, monkeypatch):
+    import ticketcost.attribution.engine as engine
+
+    def interrupted(*args, **kwargs):
+        raise RuntimeError("Query interrupted")  # how DuckDB's Python client reports Ctrl-C
+
+    monkeypatch.setattr(engine, "run", interrupted)
+    log = tmp_path / "log.jsonl"
+    log.write_text('{"ticket_id": "T1", "model": "gpt-5.4-mini", "input_tokens": 1}\n')
+    result = invoke("attribute", str(log))
+    assert (result.exit_code, result.stderr) == (130, "Error: interrupted\n")

@@ -69,6 +69,10 @@ def attribute(
         return run(con, literal, prices, options, progress, outcomes_link)
     except duckdb.InterruptException:
         raise KeyboardInterrupt from None  # Ctrl-C during a query: the CLI says "interrupted"
+    except RuntimeError as exc:  # DuckDB's Python client reports Ctrl-C as "Query interrupted"
+        if "interrupted" in str(exc).lower():
+            raise KeyboardInterrupt from None
+        raise
     except duckdb.Error as exc:
         message = str(exc).splitlines()[0]
         names = ", ".join(str(s.path) for s in sources)

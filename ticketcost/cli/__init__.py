@@ -99,11 +99,11 @@ class _Group(TyperGroup):
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             code = result if isinstance(result, int) else 0
             if code == INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130
-                _fail("interrupted", INTERRUPTED)
+                code = _interrupted()
         except TicketcostError as exc:
             code = _fail(cli_message(exc), exc.exit_code)
         except (typer.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-            code = _fail("interrupted", INTERRUPTED)
+            code = _interrupted()
         except typer.TyperException as exc:  # click's usage errors: bad flag, bad value
             message = exc.format_message()
             context = getattr(exc, "ctx", None)
@@ -126,6 +126,17 @@ def cli_message(exc: TicketcostError) -> str:
 # 130 interrupted (Ctrl-C), as shells report SIGINT.
 INTERNAL_ERROR = 3
 INTERRUPTED = 130
+
+
+interrupt_reported = False  # read by ticketcost.__main__: one "interrupted" line, however many
+
+
+def _interrupted() -> int:
+    global interrupt_reported
+    if not interrupt_reported:
+        interrupt_reported = True
+        _fail("interrupted", INTERRUPTED)
+    return INTERRUPTED
 
 
 def _fail(message: str, code: int) -> int:
