@@ -88,3 +88,15 @@ def test_the_baseline_is_written_as_utf8_in_the_c_locale(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "b.json").read_bytes().startswith(b'{\n  "schema_version": "1"')
+
+
+def test_temporaries_left_by_a_killed_write_are_swept(tmp_path):
+    target = tmp_path / "main.json"
+    old = tmp_path / ".main.json.abc123.tmp"  # from a write killed an hour and more ago
+    old.write_text("half")
+    os.utime(old, (0, 0))
+    fresh = tmp_path / ".main.json.def456.tmp"  # another write, perhaps still going
+    fresh.write_text("in progress")
+    write_atomic(target, "{}")
+    assert target.read_text() == "{}"
+    assert not old.exists() and fresh.exists()

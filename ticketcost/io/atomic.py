@@ -10,6 +10,7 @@ Text is always UTF-8, whatever the locale.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from pathlib import Path
@@ -33,6 +34,7 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(temp, _mode_for(target))
         os.replace(temp, target)
+        _sweep(folder, target.name)
     except OSError as exc:
         _remove(temp)
         raise TicketcostError(
@@ -53,6 +55,21 @@ def _mode_for(target: Path) -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+STALE_SECONDS = 3600
+
+
+def _sweep(folder: Path, name: str) -> None:
+    """Remove the temporary files of earlier writes of ``name`` that were killed outright
+    (SIGKILL, power loss): an hour old or more, so no write in progress is touched."""
+    import time
+
+    cutoff = time.time() - STALE_SECONDS
+    for leftover in folder.glob(f".{glob.escape(name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
 
 
 def _remove(temp: str) -> None:
