@@ -219,22 +219,29 @@ def emit(report: Report, output_format: OutputFormat, export: Path | None = None
             write_export(report, export)
         sys.stderr.write(f"Wrote {export}\n")
     if output_format is OutputFormat.TABLE:
-        from ticketcost.report.ascii import encodable
-
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        ascii = not encodable("─│€→", sys.stdout.encoding)
+        ascii = not _can_take("─│€→", sys.stdout.encoding)
         text = format_table(report, color=color, ascii=ascii)
     else:
         text = format_report(report, output_format)
     write_stdout(text, json=output_format is OutputFormat.JSON)
 
 
+def _can_take(text: str, encoding: str | None) -> bool:
+    """Whether a stream in ``encoding`` can take ``text`` as it is."""
+    try:
+        text.encode(encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
 def write_stdout(text: str, json: bool = False, data: bool = False) -> None:
     """Write ``text`` to stdout, in ASCII when the stream cannot take it as it is: JSON escaped,
     text for people transliterated; ``data`` (a file's content) is refused rather than altered."""
-    from ticketcost.report.ascii import encodable, json_ascii, text_ascii
+    if not _can_take(text, sys.stdout.encoding):
+        from ticketcost.report.ascii import json_ascii, text_ascii
 
-    if not encodable(text, sys.stdout.encoding):
         if data:
             raise TicketcostError(
                 f"standard output ({sys.stdout.encoding}) cannot take this file's characters; "

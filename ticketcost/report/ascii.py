@@ -18,14 +18,6 @@ _SIGNS = {
 _TABLE = str.maketrans(_BOX | _BLOCKS | _SPARKS | _SIGNS)
 
 
-def encodable(text: str, encoding: str | None) -> bool:
-    try:
-        text.encode(encoding or "utf-8")
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True
-
-
 def json_ascii(text: str) -> str:
     """JSON text with every non-ASCII character escaped (the same JSON value)."""
     out = []
