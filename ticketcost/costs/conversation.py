@@ -42,7 +42,7 @@ from typing import NamedTuple
 from ticketcost import money
 from ticketcost.errors import TicketcostError
 from ticketcost.money import Amount, Phrase
-from ticketcost.pricing.model import ModelPrice, Rates, Tier
+from ticketcost.pricing.model import ModelPrice, PriceLevel, Rates, Tier
 
 
 class CacheMode(StrEnum):
@@ -356,11 +356,14 @@ def price_conversation(
             )
     minimum = model.cache_min_tokens or 0
 
+    level = model.level()
     turns = []
     below: list[int] = []
     tiered: dict[int, list[int]] = {}
     for k in range(1, profile.turns + 1):
-        turn, uncacheable, tier = _price_turn(model, profile, k, effective, policy, cache_ttl)
+        turn, uncacheable, tier = _price_turn(
+            model, level, profile, k, effective, policy, cache_ttl
+        )
         turns.append(turn)
         if uncacheable:
             below.append(k)
@@ -388,14 +391,15 @@ def price_conversation(
 
 def _price_turn(
     model: ModelPrice,
+    level: PriceLevel,
     profile: ConversationProfile,
     k: int,
     cache_mode: CacheMode,
     policy: HistoryPolicy,
     cache_ttl: CacheTTL,
 ) -> tuple[TurnCost, bool, Tier | None]:
-    """Turn ``k`` priced; whether the cache minimum kept its prefix uncached; its tier."""
-    level = model.level()
+    """Turn ``k`` priced at ``level`` (the model's, computed once per conversation); whether the
+    cache minimum kept its prefix uncached; the tier it reached."""
     minimum = model.cache_min_tokens or 0
     uncached, read, written = split_turn(profile, k, cache_mode, policy, minimum)
     uncacheable = bool(minimum) and (uncached, read, written) != split_turn(
