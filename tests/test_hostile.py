@@ -157,3 +157,44 @@ def test_init_refuses_a_format_its_file_name_contradicts(tmp_path, monkeypatch):
     run("init", "-o", "x.toml")  # the format follows the name
     assert (tmp_path / "x.toml").read_text().startswith("# ticketcost config")
     run("stack", "-c", "x.toml")
+
+
+@pytest.mark.parametrize(
+    ("price", "expected"),
+    [
+        ("true", "m1: a price must be a number (got true)"),  # not $1,000,000 per 1M tokens
+        ('"abc"', 'm1: a price must be a number (got "abc")'),
+        ("NaN", "m1: a price must be a number (got NaN)"),
+        ("[1]", "m1: a price must be a number (got [1])"),
+        ("-1e-06", "m1: a price must be a finite number, 0 or more (got -0.000001)"),
+    ],
+)
+def test_pricing_import_refuses_what_is_not_a_price(tmp_path, price, expected):
+    source = tmp_path / "prices.json"
+    source.write_text(
+        '{"m1": {"litellm_provider": "acme", "input_cost_per_token": ' + price + ", "
+        '"output_cost_per_token": 1e-06}}'
+    )
+    out = tmp_path / "out.yaml"
+    assert (
+        error("pricing", "import", str(source), "-o", str(out)) == f"Error: {source}: {expected}\n"
+    )
+    assert not out.exists()  # nothing half-written
+
+
+@pytest.mark.parametrize("data", ['"abc"', "[1]", "NaN", "{}"])
+def test_pricing_import_refuses_data_that_is_not_a_price_list(tmp_path, data):
+    source = tmp_path / "prices.json"
+    source.write_text(data)
+    assert error("pricing", "import", str(source)).startswith(
+        f"Error: {source}: neither LiteLLM's model_prices_and_context_window.json"
+    )
+
+
+def test_init_force_replaces_a_symlink_not_its_target(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / "ticketcost.yaml").symlink_to("notes.txt")
+    run("init", "--force")
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert (tmp_path / "ticketcost.yaml").read_text() == STARTER_YAML
