@@ -179,3 +179,17 @@ def test_line_numbers_count_the_lines_of_a_quoted_field_that_spans_two(here):
         (6, "input_tokens is negative (got -5)"),
     ]
     assert data["requests"] == 2 and data["cost_usd"] == Decimal("0.0006")
+
+
+def test_line_numbers_count_blank_lines(here):
+    Path("blank.csv").write_text(
+        HEADER
+        + "A1,gpt-5.4-mini,100,50,resolved\n"  # line 2
+        + "\n"  # line 3: blank, not a record
+        + "A3,gpt-5.4-mini,100,50,resolved\n"  # line 4
+        + "A4,gpt-5.4-mini,-5,50,resolved\n"  # line 5
+    )
+    data = totals("blank.csv")
+    assert [(f["line"], f["reason"]) for f in data["skipped"]["first"]] == [
+        (5, "input_tokens is negative (got -5)")
+    ]

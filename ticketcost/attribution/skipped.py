@@ -53,7 +53,7 @@ def skipped_lines(
     unread = []  # CSV files whose rest could not be parsed
     for index, b in enumerate(built):
         file_rejects = [r for r in rejects if r.file == str(b.source.path)]
-        if b.source.format == "csv" and file_rejects:
+        if b.source.format == "csv" and any("quote" in r.reason for r in file_rejects):
             good, bad = per_file.get(index, (0, 0))
             found = _unread_after_quote(b.source.path, good + bad + len(file_rejects))
             if found is not None:

@@ -5,7 +5,6 @@ file."""
 from __future__ import annotations
 
 import csv
-import functools
 import gzip
 import io
 import os
@@ -228,34 +227,45 @@ class CsvLayout(NamedTuple):
         return self.starts[record - 1] if 0 < record <= len(self.starts) else record + 1
 
 
-def csv_layout(path: Path) -> CsvLayout:
-    """Read the file once with Python's csv module (only when something in it went wrong): a
-    quoted field may span lines, so record N is not always line N + 1."""
+def csv_layout(path: Path, records: int | None = None) -> CsvLayout:
+    """Where the file's records start (read only when something in it went wrong): a quoted field
+    may span lines and blank lines are not records, so record N is not always line N + 1. With
+    ``records``, stop once that many data records are placed."""
     stat = path.stat()
-    return _layout(path, stat.st_size, stat.st_mtime_ns)
+    key = (path, stat.st_size, stat.st_mtime_ns)
+    known = _LAYOUTS.get(key)
+    if known is not None and (
+        known[1] or (records is not None and len(known[0].starts) >= records)
+    ):
+        return known[0]
+    layout = _layout(path, records)
+    _LAYOUTS.clear()  # one file's layout at a time is all a run needs
+    _LAYOUTS[key] = (layout, records is None)
+    return layout
 
 
-@functools.lru_cache(maxsize=8)
-def _layout(path: Path, size: int, mtime_ns: int) -> CsvLayout:
-    delimiter = "\t" if _is_tsv(path) else ","
+_LAYOUTS: dict[tuple[Path, int, int], tuple[CsvLayout, bool]] = {}  # layout, whole file read
+
+
+def _layout(path: Path, records: int | None) -> CsvLayout:
+    """RFC 4180 quoting, read by parity: a line that leaves an odd number of quote characters
+    open continues the record on the next line (an escaped quote is two, so parity holds)."""
     starts: list[int] = []
-    unclosed = None
-    with _opener(path)(path, "rt", encoding="utf-8", errors="replace", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter, strict=True)
-        last = 0
-        while True:
-            try:
-                next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                if "unexpected end of data" in str(exc):
-                    unclosed = last + 1
+    number = 0
+    inside = False  # within a quoted field that spans lines
+    opened = 0  # where that field's record starts
+    with _opener(path)(path, "rb") as handle:
+        for number, line in enumerate(handle, 1):
+            if not inside:
+                if not line.strip(b"\r\n"):
+                    continue  # a blank line is not a record
+                starts.append(number)
+                opened = number
+                if records is not None and len(starts) > records + 1:  # + the header
                     break
-            starts.append(last + 1)
-            last = reader.line_num
-        lines = reader.line_num
-    return CsvLayout(starts[1:], lines, unclosed)
+            if line.count(b'"') % 2:
+                inside = not inside
+    return CsvLayout(starts[1:], number, opened if inside else None)
 
 
 def source_sql(
@@ -396,15 +406,17 @@ def _csv_lines(
     1) and the locating query numbers the records it could read; a quoted field spanning lines
     shifts both from the file's own line numbers, so they are mapped through the file's layout.
     """
-    layout = csv_layout(path)
     rejected = sorted((r.line or 1) - 1 for r in rejects)
-    lines = [r._replace(line=layout.line_of((r.line or 1) - 1)) for r in rejects]
+    records = []
     for number, reason in located:
         record = int(number)
         for skipped in rejected:  # the n-th record read is past the rejected ones before it
             if skipped <= record:
                 record += 1
-        lines.append(BadLine(str(path), layout.line_of(record), str(reason), "line"))
+        records.append((record, reason))
+    line_of = csv_layout(path, max([*rejected, *(r for r, _ in records), 0])).line_of
+    lines = [r._replace(line=line_of((r.line or 1) - 1)) for r in rejects]
+    lines += [BadLine(str(path), line_of(record), str(why), "line") for record, why in records]
     return lines
 
 
