@@ -198,3 +198,24 @@ def test_init_force_replaces_a_symlink_not_its_target(tmp_path, monkeypatch):
     run("init", "--force")
     assert (tmp_path / "notes.txt").read_text() == "mine"
     assert (tmp_path / "ticketcost.yaml").read_text() == STARTER_YAML
+
+
+def test_numbers_beyond_what_decimal_can_hold(tmp_path, monkeypatch):
+    """Found by the fuzz suite: an exponent of 10^40 is more than Decimal can hold at all."""
+    monkeypatch.chdir(tmp_path)
+    huge = "1e300545298230714791224345364472753007785"
+    config(tmp_path, "volume = " + huge + "\n", "ticketcost.toml")
+    assert error("stack") == "Error: ticketcost.toml: invalid TOML: a number is out of any range\n"
+    (tmp_path / "ticketcost.toml").unlink()
+    config(tmp_path, STARTER_YAML)
+    run("check", "--save-baseline", "main.json")
+    text = (tmp_path / "main.json").read_text().replace('"limit": 1.5', f'"limit": {huge}', 1)
+    (tmp_path / "main.json").write_text(text)
+    assert error("check", "--baseline", "main.json") == (
+        "Error: main.json: a number in the report is out of any range\n"
+    )
+    prices = tmp_path / "prices.json"
+    prices.write_text('{"m": {"input_cost_per_token": ' + huge + ', "output_cost_per_token": 1}}')
+    assert error("pricing", "import", str(prices)) == (
+        f"Error: {prices}: a number in the data is out of any range\n"
+    )

@@ -141,6 +141,8 @@ def load_report(path: str | Path) -> Snapshot:
         payload = json.loads(raw, parse_float=Decimal)
     except (ValueError, UnicodeDecodeError) as exc:
         raise TicketcostError(f"{path}: not JSON ({exc})") from None
+    except ArithmeticError:  # a number Decimal cannot hold (an exponent of 10^40, say)
+        raise TicketcostError(f"{path}: a number in the report is out of any range") from None
     if not isinstance(payload, dict):
         raise TicketcostError(f"{path}: not a ticketcost report (expected a JSON object)")
     return snapshot_from_payload(payload, str(path))

@@ -342,6 +342,8 @@ def _parse(path: Path, raw: bytes) -> tuple[Any, Callable[[Loc], int | None]]:
         raise TicketcostError(f"{where}: invalid TOML: {problem}") from None
     except (ValueError, RecursionError) as exc:  # an integer of thousands of digits, deep nesting
         raise TicketcostError(f"{path}: invalid TOML: {str(exc) or 'nested too deeply'}") from None
+    except ArithmeticError:  # a float Decimal cannot hold (1e999999999999999999999)
+        raise TicketcostError(f"{path}: invalid TOML: a number is out of any range") from None
     prefix: tuple[str, ...] = ()
     if path.name == "pyproject.toml":
         prefix = ("tool", "ticketcost")

@@ -67,7 +67,11 @@ def _construct_decimal(loader: yaml.constructor.SafeConstructor, node: yaml.Node
     try:
         return Decimal(_SPECIAL_FLOATS.get(text.lower(), text))
     except ArithmeticError:  # YAML 1.1 base-60 floats (1:30.5) and the like
-        raise _problem(node, f"{text} is not a decimal number; quote it if it is text") from None
+        raise _problem(
+            node,
+            f"{text} is not a number ticketcost can read (a YAML 1.1 base-60 float, or an "
+            "exponent out of range); quote it if it is text",
+        ) from None
 
 
 _DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")

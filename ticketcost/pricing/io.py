@@ -43,6 +43,8 @@ def read_json(text: str | bytes, origin: str) -> Any:
         return json.loads(text, parse_float=Decimal)
     except ValueError as exc:
         raise TicketcostError(f"{origin}: not valid JSON ({exc})") from None
+    except ArithmeticError:  # a number Decimal cannot hold (an exponent of 10^40, say)
+        raise TicketcostError(f"{origin}: a number in the data is out of any range") from None
 
 
 def detect_format(data: Any, origin: str) -> str:
