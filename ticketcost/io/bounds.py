@@ -34,6 +34,12 @@ MAX_FX = Decimal(10) ** 6  # units of another currency per USD
 MAX_PLACES = 18  # decimal places of any amount, rate or share: sums and products stay exact
 
 
+def too_many_places(value: Decimal) -> bool:
+    """More than MAX_PLACES digits after the decimal point (written 0.1234…, or 1E-19)."""
+    exponent = value.as_tuple().exponent
+    return isinstance(exponent, int) and -exponent > MAX_PLACES
+
+
 def check_decimal(value: Decimal, param: str, low: Decimal, high: Decimal) -> Decimal:
     """A number given for ``param`` (a flag's value): finite, within [low, high], and with at most
     MAX_PLACES decimal places; else a one-line error naming the parameter."""
@@ -43,8 +49,7 @@ def check_decimal(value: Decimal, param: str, low: Decimal, high: Decimal) -> De
         raise TicketcostError(
             f"{param} must be from {low:,} to {high:,} (got {value})", param=param
         )
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > MAX_PLACES:
+    if too_many_places(value):
         raise TicketcostError(
             f"{param} has more than {MAX_PLACES} decimal places (got {value})", param=param
         )

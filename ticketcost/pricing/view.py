@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from ticketcost import money
 from ticketcost.errors import TicketcostError
-from ticketcost.io.bounds import MAX_FX, MAX_PERCENT, MAX_PLACES
+from ticketcost.io.bounds import MAX_FX, MAX_PERCENT, MAX_PLACES, too_many_places
 from ticketcost.pricing.model import ModelPrice
 
 
@@ -39,8 +39,7 @@ def parse_decimal(text: str, param: str) -> Decimal:
         raise TicketcostError(f"{param} {text}: not a number", param=param) from None
     if not value.is_finite():
         raise TicketcostError(f"{param} {text}: not a number", param=param)
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > MAX_PLACES:
+    if too_many_places(value):
         raise TicketcostError(f"{param} {text}: more than {MAX_PLACES} decimal places", param=param)
     return value
 

@@ -42,7 +42,7 @@ def _in_currency(value: Any, currency: str, symbol: str) -> Any:
             else _in_currency(v, currency, symbol)
             for k, v in value.items()
         }
-    if isinstance(value, list | tuple) and not isinstance(value, str):
+    if isinstance(value, list | tuple):
         return [_in_currency(v, currency, symbol) for v in value]
     if isinstance(value, Phrase):
         return value.render(symbol)
