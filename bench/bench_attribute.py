@@ -6,7 +6,8 @@
 
 Every command runs in a fresh process (interpreter start and imports included, as a user sees it)
 and the rounds are interleaved, so drift on a shared machine hits both sides alike. Peak memory is
-each process's maximum resident set (os.wait4). The log comes from bench/make_logs.py
+each process's maximum resident set (os.wait4). The package is byte-compiled first, as pip
+installs it. The log comes from bench/make_logs.py
 (deterministic) and is kept in --dir between runs.
 
 The bare query is the least anyone would run to group this file by ticket:
@@ -16,6 +17,7 @@ The bare query is the least anyone would run to group this file by ticket:
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import statistics
 import subprocess
@@ -140,6 +142,11 @@ def main() -> None:
     parser.add_argument("--compare", action="store_true", help="also pandas and plain Python")
     args = parser.parse_args()
 
+    # timed as installed: pip byte-compiles a wheel's modules; an editable install under
+    # PYTHONDONTWRITEBYTECODE=1 would recompile every module on every run
+    import ticketcost.attribution as package
+
+    compileall.compile_dir(str(Path(package.__file__).parent.parent), quiet=1)
     log = args.dir / f"requests-{args.lines}.jsonl"
     if not log.exists():
         subprocess.run(

@@ -1,9 +1,11 @@
 """Request logs attributed to tickets: what a resolved ticket really cost, and where it went.
 
-The seams: :mod:`.fields` (field names, presets, mapping), :mod:`.sources` (file kinds and how
-each is scanned), :mod:`.sql` (SQL building blocks), :mod:`.prices` (log model names to prices),
-:mod:`.query` (the attribution, one named phase per function), :mod:`.results` (what it
-returns), :mod:`.engine` (the entry point on the embedded DuckDB engine). DuckDB is imported only
+The seams: :mod:`.fields` (field names, mapping syntax), :mod:`.formats` (the log formats
+and how each is recognised), :mod:`.sources` (files and options), :mod:`.scans` (each file as
+SQL), :mod:`.lines` (locating bad lines), :mod:`.sql` (SQL building blocks), :mod:`.prices`
+(log model names to prices), :mod:`.query` (the attribution, one named phase per function),
+:mod:`.readers` (its tables as values), :mod:`.results` (what it returns), :mod:`.engine` (the
+entry point on the embedded DuckDB engine). DuckDB is imported only
 when :func:`attribute` runs.
 """
 
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ticketcost.attribution.engine import attribute, attribute_logs
-    from ticketcost.attribution.fields import FieldMap, Preset, build_field_map
+    from ticketcost.attribution.fields import FieldChoice, FieldMap, Preset
     from ticketcost.attribution.prices import resolve_log_model
     from ticketcost.attribution.results import Attribution, Group
     from ticketcost.attribution.sources import LogSource, Options, build_options, find_sources
@@ -26,7 +28,7 @@ _EXPORTS = {
     "attribute_logs": "engine",
     "FieldMap": "fields",
     "Preset": "fields",
-    "build_field_map": "fields",
+    "FieldChoice": "fields",
     "resolve_log_model": "prices",
     "Attribution": "results",
     "Group": "results",
@@ -38,6 +40,7 @@ _EXPORTS = {
 
 __all__ = [
     "Attribution",
+    "FieldChoice",
     "FieldMap",
     "Group",
     "LogSource",
@@ -45,7 +48,6 @@ __all__ = [
     "Preset",
     "attribute",
     "attribute_logs",
-    "build_field_map",
     "build_options",
     "find_sources",
     "resolve_log_model",

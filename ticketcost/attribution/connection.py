@@ -59,4 +59,5 @@ def connect() -> tuple[duckdb.DuckDBPyConnection, Path]:
     con.execute(f"SET memory_limit = {sql_text(memory)}")
     con.execute(f"SET temp_directory = {sql_text(str(folder))}")
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET TimeZone = 'UTC'")  # timestamps without an offset are UTC; days are UTC days
     return con, folder

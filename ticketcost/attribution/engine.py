@@ -27,6 +27,7 @@ from ticketcost.attribution.connection import connect
 from ticketcost.attribution.fields import DIMENSIONS
 from ticketcost.attribution.query import run
 from ticketcost.attribution.results import Attribution
+from ticketcost.attribution.scans import plan_source
 from ticketcost.attribution.sources import (
     LogSource,
     Options,
@@ -66,7 +67,16 @@ def attribute(
         ]
         outcomes = options.outcomes_file
         outcomes_link = literal_path(outcomes, folder, -1, "csv") if outcomes else None
-        return run(con, literal, prices, options, progress, outcomes_link)
+        plans = [plan_source(con, s, options.fields) for s in literal]
+        traces = [p.source for p in plans if p.found.shape == "langfuse-traces"]
+        requests = [p for p in plans if p.found.shape != "langfuse-traces"]
+        if not requests:
+            names = ", ".join(str(s.path) for s in traces)
+            raise TicketcostError(
+                f"{names}: Langfuse traces only; pass the observations export too (the requests "
+                "and their usage are there; the traces give each its session)"
+            )
+        return run(con, requests, traces, prices, options, progress, outcomes_link)
     except duckdb.InterruptException:
         raise KeyboardInterrupt from None  # Ctrl-C during a query: the CLI says "interrupted"
     except RuntimeError as exc:  # DuckDB's Python client reports Ctrl-C as "Query interrupted"
@@ -97,7 +107,8 @@ def attribute_logs(
 
     ``options`` are those of :func:`~ticketcost.attribution.sources.build_options`: ``preset``,
     ``field_overrides``, ``input_includes_cache``, ``by``, ``top``, ``resolved_outcomes``,
-    ``outcomes_file``, ``strict``.
+    ``outcomes_file``, ``strict``, ``since``, ``until``. Each file's format is recognised from
+    its content unless ``preset`` names one.
     """
     from ticketcost.pricing.table import price_table
 

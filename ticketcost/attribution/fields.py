@@ -1,16 +1,21 @@
-"""Where each request-log field is found: the field names, built-in mappings and user overrides.
+"""Where each request-log field is found: the field names, how a mapping is written, and the
+mapping a file is read with.
 
-A field is found by one or more *paths*, tried in order (the first that is present wins). A path
-is a column or key name, or ``outer/inner`` to reach into a nested object (a JSON object in JSONL,
-a JSON string in a CSV cell, a struct or map in Parquet), e.g. ``attributes/gen_ai.request.model``.
+A field is found by one or more *alternatives*, tried in order (the first that is present wins).
+An alternative is a path, or several joined by ``+`` whose values are summed (Gemini bills
+``candidatesTokenCount+thoughtsTokenCount`` as output). A path is a column or key name, or
+``outer/inner`` to reach into a nested object (a JSON object in JSONL, a JSON string in a CSV
+cell, a struct or map in Parquet), e.g. ``attributes/gen_ai.request.model``. ``=text`` is a
+constant (a Batch API results file is ``service_tier`` ``=batch`` on every line).
 
-This module is pure: no engine, no printing.
+The built-in mappings, one per log format, are in :mod:`.formats`. This module is pure: no
+engine, no printing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ticketcost.errors import TicketcostError
@@ -26,11 +31,22 @@ TEXT_FIELDS = (
     "model",
     "status",
     "outcome",
+    "provider",
+    "service_tier",
+    "request_id",
 )
-TOKEN_FIELDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
+TOKEN_FIELDS = (
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+)
 FIELDS = (*TEXT_FIELDS, *TOKEN_FIELDS, "cost_usd")
 
-# The dimensions a report can be grouped by (``--by``).
+# The dimensions a report can be grouped by (``--by``): the time buckets are of the request's
+# own timestamp.
+TIME_DIMENSIONS = ("day", "week", "month")
 DIMENSIONS = (
     "intent",
     "tenant",
@@ -40,9 +56,11 @@ DIMENSIONS = (
     "endpoint",
     "queue",
     "status",
+    *TIME_DIMENSIONS,
 )
 
 Path = tuple[str, ...]
+Alternative = tuple[Path, ...]  # paths whose values are summed; one path is the usual case
 
 
 class LogFormat(StrEnum):
@@ -52,78 +70,77 @@ class LogFormat(StrEnum):
 
 
 class Preset(StrEnum):
+    """A log format with its built-in mapping (see :mod:`.formats`)."""
+
     TICKETCOST = "ticketcost"
     OTEL = "otel"
+    OTLP = "otlp"
+    CLICKHOUSE = "clickhouse"
     LITELLM = "litellm"
+    HELICONE = "helicone"
+    LANGFUSE = "langfuse"
+    RESPONSES = "responses"
 
 
-_LITELLM_TAG = "metadata/spend_logs_metadata/"
+class CacheRule(StrEnum):
+    """Whether a line's input_tokens counts its cache reads and writes."""
 
-# OpenTelemetry GenAI semantic conventions: one span a line. Each key is tried under "attributes"
-# first, then as a flattened top-level key. The support fields are plain attributes (intent, ...).
-_OTEL_KEYS: dict[str, tuple[str, ...]] = {
-    "ticket_id": ("gen_ai.conversation.id", "session.id", "ticket_id"),
-    "model": ("gen_ai.response.model", "gen_ai.request.model"),
-    "input_tokens": ("gen_ai.usage.input_tokens",),
-    "output_tokens": ("gen_ai.usage.output_tokens",),
-    "cache_read_tokens": ("gen_ai.usage.cache_read.input_tokens",),
-    "cache_write_tokens": ("gen_ai.usage.cache_creation.input_tokens",),
-    **{name: (name,) for name in ("tenant", "intent", "queue", "endpoint", "prompt_version")},
-    "outcome": ("outcome",),
-    "status": ("status", "otel.status_code"),
-    "cost_usd": ("cost_usd",),
-}
-
-PRESET_PATHS: dict[Preset, dict[str, tuple[str, ...]]] = {
-    Preset.TICKETCOST: {name: (name,) for name in FIELDS},
-    Preset.OTEL: {
-        **{
-            name: tuple(p for key in keys for p in (f"attributes/{key}", key))
-            for name, keys in _OTEL_KEYS.items()
-        },
-        "timestamp": ("startTimeUnixNano", "start_time", "timestamp"),
-    },
-    # LiteLLM proxy spend logs (LiteLLM_SpendLogs rows, exported as JSONL, CSV or Parquet). The
-    # ticket is the session; support fields come from the request's spend_logs_metadata.
-    Preset.LITELLM: {
-        "ticket_id": ("session_id", f"{_LITELLM_TAG}ticket_id"),
-        "timestamp": ("startTime",),
-        "tenant": (f"{_LITELLM_TAG}tenant", "team_id"),
-        **{
-            name: (f"{_LITELLM_TAG}{name}",)
-            for name in ("intent", "queue", "endpoint", "prompt_version", "outcome")
-        },
-        "model": ("model",),
-        "status": ("status",),
-        "input_tokens": ("prompt_tokens",),
-        "output_tokens": ("completion_tokens",),
-        "cache_read_tokens": ("metadata/additional_usage_values/cache_read_input_tokens",),
-        "cache_write_tokens": ("metadata/additional_usage_values/cache_creation_input_tokens",),
-        "cost_usd": ("spend",),
-    },
-}
+    INCLUDES = "includes"  # OpenAI, Gemini, OpenTelemetry, LiteLLM
+    EXCLUDES = "excludes"  # Anthropic's own usage; Langfuse and Helicone usage buckets
+    BY_PROVIDER = "by provider"  # each line by its provider: Anthropic excludes, others include
 
 
 @dataclass(frozen=True)
 class FieldMap:
-    """Each field's paths, in the order they are tried."""
+    """How one file is read: each field's alternatives in order, and the per-line rules."""
 
-    paths: Mapping[str, tuple[Path, ...]]
-    input_includes_cache: bool  # True: input_tokens counts cache reads and writes too
+    paths: Mapping[str, tuple[Alternative, ...]]
+    cache_rule: CacheRule
     preset: Preset
+    zero_cost_is_unknown: bool = False  # a given cost of 0 with tokens is "not priced"
+    detected: bool = False  # the preset was recognised from the content
+
+    @property
+    def input_includes_cache(self) -> bool | None:
+        """True or False when every line is read alike; None when it depends on the line."""
+        if self.cache_rule is CacheRule.BY_PROVIDER:
+            return None
+        return self.cache_rule is CacheRule.INCLUDES
 
     def describe(self) -> dict[str, list[str]]:
-        return {name: ["/".join(p) for p in paths] for name, paths in self.paths.items()}
+        return {
+            name: ["+".join("/".join(p) for p in alternative) for alternative in alternatives]
+            for name, alternatives in self.paths.items()
+            if alternatives
+        }
+
+
+@dataclass(frozen=True)
+class FieldChoice:
+    """What the caller chose: a preset for every file (None: recognised per file), field
+    overrides that replace whole fields, and the cache rule (None: the format's own)."""
+
+    preset: Preset | None = None
+    overrides: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    input_includes_cache: bool | None = None
 
 
 def parse_path(text: str, source: str) -> Path:
     parts = tuple(part.strip() for part in text.split("/"))
+    if text.startswith("="):
+        return (text,)  # a constant
     if not text.strip() or any(not part for part in parts):
         raise TicketcostError(
             f"{source}: '{text}' is not a field path; use a column or key name, or outer/inner "
             "for a nested key"
         )
     return parts
+
+
+def parse_alternative(text: str, source: str) -> Alternative:
+    if text.startswith("="):
+        return ((text,),)
+    return tuple(parse_path(part, source) for part in text.split("+"))
 
 
 def check_field_name(name: str, source: str) -> str:
@@ -140,7 +157,7 @@ def check_field_name(name: str, source: str) -> str:
 
 
 def parse_field_flags(flags: Sequence[str]) -> dict[str, tuple[str, ...]]:
-    """``--field ticket_id=conversation_id`` (repeatable; ``a,b`` tries a then b)."""
+    """``--field ticket_id=conversation_id`` (repeatable; ``a,b`` tries a then b; ``a+b`` sums)."""
     overrides: dict[str, tuple[str, ...]] = {}
     for flag in flags:
         name, sep, value = flag.partition("=")
@@ -150,28 +167,36 @@ def parse_field_flags(flags: Sequence[str]) -> dict[str, tuple[str, ...]]:
                 hints=("field",),
             )
         check_field_name(name.strip(), f"`field` {flag}")
-        overrides[name.strip()] = tuple(v.strip() for v in value.split(","))
+        alternatives = tuple(v.strip() for v in value.split(","))
+        for alternative in alternatives:
+            parse_alternative(alternative, f"`field` {flag}")
+        overrides[name.strip()] = alternatives
     return overrides
 
 
 def build_field_map(
-    preset: Preset = Preset.TICKETCOST,
-    overrides: Mapping[str, Sequence[str]] | None = None,
-    input_includes_cache: bool | None = None,
+    preset: Preset,
+    builtin: Mapping[str, Sequence[str]],
+    cache_rule: CacheRule,
+    choice: FieldChoice,
+    *,
+    zero_cost_is_unknown: bool = False,
+    detected: bool = False,
     source: str = "`field`",
 ) -> FieldMap:
-    """The preset's paths with ``overrides`` (field -> paths) replacing whole fields."""
-    chosen = dict(PRESET_PATHS[preset])
-    for name, paths in (overrides or {}).items():
-        chosen[check_field_name(name, source)] = tuple(paths)
+    """A format's built-in alternatives with the caller's overrides replacing whole fields."""
+    chosen = dict(builtin)
+    for name, alternatives in choice.overrides.items():
+        chosen[check_field_name(name, source)] = tuple(alternatives)
     parsed = {
-        name: tuple(parse_path(p, f"{source} {name}") for p in chosen.get(name, ()))
+        name: tuple(parse_alternative(a, f"{source} {name}") for a in chosen.get(name, ()))
         for name in FIELDS
     }
     if not parsed["ticket_id"]:
         raise TicketcostError(f"{source}: ticket_id needs a path")
-    includes = True if input_includes_cache is None else input_includes_cache
-    return FieldMap(parsed, includes, preset)
+    if choice.input_includes_cache is not None:
+        cache_rule = CacheRule.INCLUDES if choice.input_includes_cache else CacheRule.EXCLUDES
+    return FieldMap(parsed, cache_rule, preset, zero_cost_is_unknown, detected)
 
 
 def log_format_of(name: str) -> str | None:

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 from ticketcost import money
 from ticketcost.attribution.sql import MONEY_SQL, TOKEN_SCALE
@@ -14,25 +15,91 @@ from ticketcost.errors import TicketcostError
 from ticketcost.pricing.model import ModelPrice
 from ticketcost.pricing.table import PriceTable
 
-_DATE_SUFFIX = re.compile(r"([-@]\d{4}-?\d{2}-?\d{2}|-v\d+(:\d+)?|-latest)$")
+_DATE_SUFFIX = re.compile(r"([-@]\d{4}-?\d{2}-?\d{2}|-v\d+(:\d+)?|-latest|-\d{3})$")
+# Gateway and SDK routes in front of a model name (LiteLLM, OpenRouter, Vercel AI, ...)
+_ROUTES = (
+    "openrouter/", "openai/", "azure/", "azure_ai/", "anthropic/", "gemini/", "google/",
+    "vertex_ai/", "vertex_ai_beta/", "vertex/", "models/", "bedrock/", "converse/", "invoke/",
+    "groq/", "mistral/", "mistralai/", "deepseek/", "fireworks_ai/", "together_ai/",
+)  # fmt: skip
+_VERTEX = re.compile(
+    r"^(?:projects/[^/]+/locations/[^/]+/)?publishers/(?P<publisher>[^/]+)/models/(?P<model>.+)$"
+)
+# Bedrock model ids: an optional inference-profile geography, the vendor, the model, a version
+_BEDROCK = re.compile(
+    r"^(?:(?P<geo>us|eu|apac|jp|au|ca|us-gov|global)\.)?"
+    r"(?P<vendor>anthropic|amazon|meta|mistral|cohere|ai21|deepseek|openai|qwen)\."
+    r"(?P<model>.+?)(?:-v\d+(?::\d+)?)?$"
+)
+
+
+class Resolution(NamedTuple):
+    """A log's model name resolved: its price, or None and why there is none."""
+
+    price: ModelPrice | None
+    reason: str | None = None
 
 
 def resolve_log_model(table: PriceTable, name: str) -> ModelPrice | None:
-    """The price for a model name as logs write it: an id or alias, with a provider prefix
-    (``openai/gpt-4o``, ``azure/gpt-4o``) or a dated snapshot suffix (``-2024-07-18``) allowed."""
-    candidates = [name]
-    if "/" in name:
-        candidates.append(name.split("/", 1)[1])
-    for candidate in list(candidates):
-        stripped = _DATE_SUFFIX.sub("", candidate)
-        if stripped != candidate:
-            candidates.append(stripped)
-    for candidate in candidates:
-        try:
-            return table.get(candidate)
-        except TicketcostError:
+    """The price for a model name as logs write it, or None (see :func:`resolve`)."""
+    return resolve(table, name).price
+
+
+def resolve(table: PriceTable, name: str) -> Resolution:
+    """The price for a model name as logs write it: an id or alias, behind a gateway route
+    (``openai/gpt-4o``, ``openrouter/anthropic/claude-haiku-4.5``, ``vertex_ai/...``,
+    ``publishers/google/models/...``), or a Bedrock id (``us.anthropic.claude-...-v1:0``).
+
+    A dated snapshot is priced only when the data lists it (as a model or an alias): its price
+    can differ from its base model's (gpt-4o-2024-05-13 lists at twice gpt-4o's input price).
+    A Bedrock regional or cross-region id of a model whose Bedrock price there differs from the
+    provider's is priced only from a Bedrock row of the data.
+    """
+    rest = name.strip()
+    while True:
+        found = table.find(rest) or (table.find(rest.replace("@", "-")) if "@" in rest else None)
+        if found is not None:
+            return Resolution(found)
+        vertex = _VERTEX.match(rest)
+        if vertex:
+            rest = vertex.group("model")
             continue
-    return None
+        route = next((r for r in _ROUTES if rest.lower().startswith(r)), None)
+        if route is None:
+            break
+        rest = rest[len(route) :]
+    bedrock = _BEDROCK.match(rest)
+    if bedrock:
+        base = bedrock.group("model")
+        model = table.find(base)
+        if model is not None:
+            geo = bedrock.group("geo")
+            if geo == "global" or not _bedrock_rows(table, base):
+                return Resolution(model)
+            where = f"the {geo}. cross-region profile" if geo else "an in-region endpoint"
+            return Resolution(
+                None,
+                f"Bedrock bills {model.id} through {where} above {model.provider_name}'s price, "
+                "and that price is not in the data",
+            )
+    stripped = _DATE_SUFFIX.sub("", rest.replace("@", "-"))
+    base_model = table.find(stripped) if stripped != rest else None
+    if base_model is not None:
+        return Resolution(
+            None,
+            f"snapshot of {base_model.id} not in the price data (a snapshot's price can differ "
+            "from its base model's)",
+        )
+    return Resolution(None, "no price for this model in the data")
+
+
+def _bedrock_rows(table: PriceTable, base: str) -> bool:
+    """Whether the data prices ``base`` on Bedrock apart (a regional price of its own)."""
+    wanted = f".{base.lower()}"
+    return any(
+        m.provider == "bedrock" and any(wanted in n.lower() for n in (m.id, *m.aliases))
+        for m in table
+    )
 
 
 def per_token_usd(usd_per_mtok: Decimal) -> str:

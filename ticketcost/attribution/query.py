@@ -1,49 +1,47 @@
 """The attribution query, one named phase per function, in the order :func:`run` calls them.
 
 1. :func:`scan` reads every log once into table ``g``: tokens and given costs summed per (file,
-   problem, ticket, tenant, intent, queue, endpoint, prompt version, model, status, outcome, given,
-   band, period). Bad lines keep their reason in ``problem`` and are counted, never priced.
-2. :func:`load_prices` resolves each distinct model name once, in Python, into table ``prices``
-   (exact per-token rates per band and period).
-3. :func:`cost_requests` joins the two into view ``gc`` (one cost per group, statuses normalised).
-4. :func:`ticket_table` sums ``gc`` per ticket into ``tk`` with the ticket's latest properties and
-   whether it was resolved (outcome field or the outcomes file).
-5. The readers (:func:`ticket_totals`, :func:`groups`, :func:`percentiles`, …) turn those tables
-   into the values of :class:`~ticketcost.attribution.results.Attribution`.
+   problem, ticket, tenant, intent, queue, endpoint, prompt version, model, status, outcome,
+   request id, variant, given, band, period). Bad lines keep their reason in ``problem`` and are
+   counted, never priced. Each line's tokens are read by its own rules (whether its input counts
+   cache reads and writes; 1-hour cache writes; its service tier or Batch).
+2. :func:`deduplicate` keeps one copy of each request id seen more than once (the same export
+   given twice, or as CSV and JSONL) and counts the copies.
+3. :func:`load_prices` resolves each distinct model name once, in Python, into table ``prices``
+   (exact per-token rates per band, period and variant).
+4. :func:`cost_requests` joins the two into view ``gc`` (one cost per group, statuses normalised).
+5. :func:`ticket_table` sums ``gc`` per ticket into ``tk`` with the ticket's latest properties and
+   whether it was resolved (outcome field or the outcomes file; never a ticket none of whose
+   requests could be priced).
+6. The readers (:mod:`.readers`) turn those tables into the values of
+   :class:`~ticketcost.attribution.results.Attribution`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from ticketcost import money
+from ticketcost.attribution import readers
 from ticketcost.attribution.connection import progress_polling
-from ticketcost.attribution.prices import per_token_usd, price_in_period, resolve_log_model
-from ticketcost.attribution.results import (
-    Attribution,
-    Group,
-    PricedModel,
-    TicketRow,
-    Unpriced,
-    VersionRow,
-    per_resolved,
-)
+from ticketcost.attribution.fields import TIME_DIMENSIONS, CacheRule
+from ticketcost.attribution.lines import csv_rejects
+from ticketcost.attribution.prices import Resolution, per_token_usd, price_in_period, resolve
+from ticketcost.attribution.results import Attribution, Duplicates, Window
+from ticketcost.attribution.scans import Plan, SourceSql, source_sql
 from ticketcost.attribution.skipped import refuse_unusable, skipped_lines
-from ticketcost.attribution.sources import (
-    LogSource,
-    Options,
-    SourceSql,
-    csv_rejects,
-    load_outcomes,
-    source_sql,
+from ticketcost.attribution.sources import LogSource, Options, load_outcomes
+from ticketcost.attribution.sql import (
+    MONEY_SQL,
+    TICKET_DIMENSIONS,
+    day_sql,
+    normal_status,
+    sql_text,
+    timestamp_sql,
 )
-from ticketcost.attribution.sql import MONEY_SQL, STATUS_SYNONYMS, TICKET_DIMENSIONS, sql_text
-from ticketcost.pricing.model import ModelPrice
+from ticketcost.pricing.model import VARIANTS
 from ticketcost.pricing.table import PriceTable
 
 if TYPE_CHECKING:
@@ -53,6 +51,8 @@ _GROUP_KEYS = (
     "__file", "problem", "ticket_id", "tenant", "intent", "queue", "endpoint",
     "prompt_version", "model", "status", "outcome",
 )  # fmt: skip
+# Service tiers billed at the standard rates (OpenAI's default and scale, Anthropic's standard)
+STANDARD_TIERS = ("default", "standard", "auto", "scale", "on_demand", "standard_only")
 
 
 class PriceAxes(NamedTuple):
@@ -63,7 +63,10 @@ class PriceAxes(NamedTuple):
 
 
 def price_axes(prices: PriceTable) -> PriceAxes:
-    thresholds = sorted({t.above_input_tokens for m in prices for t in m.tiers})
+    thresholds = sorted(
+        {t.above_input_tokens for m in prices for t in m.tiers}
+        | {t.above_input_tokens for m in prices for _, v in m.variants for t in v.tiers}
+    )
     changes = sorted(
         {h.effective_from for m in prices for h in m.history if h.effective_from}
         | {m.effective_from for m in prices if m.history and m.effective_from}
@@ -73,25 +76,32 @@ def price_axes(prices: PriceTable) -> PriceAxes:
 
 def run(
     con: duckdb.DuckDBPyConnection,
-    sources: Sequence[LogSource],
+    plans: Sequence[Plan],
+    traces: Sequence[LogSource],
     prices: PriceTable,
     options: Options,
     progress: Callable[[float], None] | None,
     outcomes_read_path: Path | None = None,
 ) -> Attribution:
-    """Attribute the logs in ``sources`` (phases in order; see the module docstring)."""
-    built = [source_sql(con, src, options.fields, i) for i, src in enumerate(sources)]
+    """Attribute the logs of ``plans`` (phases in order; see the module docstring)."""
+    built = [
+        source_sql(con, p.source, p.fields, i, p.layout, p.found, traces)
+        for i, p in enumerate(plans)
+    ]
+    sources = [p.source for p in plans]
     axes = price_axes(prices)
-    scan(con, built, options, axes, progress)
+    window = scan(con, built, options, axes, progress)
+    duplicates = deduplicate(con)
     rejects = csv_rejects(con, sources)
     resolved_prices = load_prices(con, prices, axes)
     cost_requests(con)
     outcome_source, orphan_outcomes = ticket_table(con, options, outcomes_read_path)
-    totals = ticket_totals(con)
-    skipped = skipped_lines(con, built, rejects, options.examples)
-    refuse_unusable(options, sources, totals.requests, skipped)
-    given_cost, given_requests = given_totals(con)
-    by = {spec: groups(con, list(spec), totals.cost) for spec in options.by}
+    totals = readers.ticket_totals(con)
+    skipped = skipped_lines(con, built, rejects, options.examples, duplicates, plans)
+    refuse_unusable(options, sources, totals.requests, skipped, window)
+    given_cost, given_requests = readers.given_totals(con)
+    by = {spec: readers.groups(con, list(spec), totals.cost) for spec in options.by}
+    priced = {name: r.price for name, r in resolved_prices.items()}
     return Attribution(
         files=skipped.files,
         requests=totals.requests,
@@ -101,26 +111,30 @@ def run(
         given_cost_usd=given_cost,
         given_requests=given_requests,
         resolved_outcomes=options.resolved_outcomes,
-        percentiles=percentiles(con) if totals.tickets else {},
-        outcomes=groups(con, ["outcome"], totals.cost),
-        statuses=groups(con, ["status"], totals.cost),
-        top_tickets=top_tickets(con, options.top),
-        top_tenants=groups(con, ["tenant"], totals.cost, limit=options.top),
-        versions=versions(groups(con, ["prompt_version"], totals.cost)),
+        percentiles=readers.percentiles(con) if totals.tickets else {},
+        outcomes=readers.groups(con, ["outcome"], totals.cost),
+        statuses=readers.groups(con, ["status"], totals.cost),
+        top_tickets=readers.top_tickets(con, options.top),
+        top_tenants=readers.groups(con, ["tenant"], totals.cost, limit=options.top),
+        versions=readers.versions(readers.groups(con, ["prompt_version"], totals.cost)),
         groups=by,
-        unpriced=unpriced(con),
+        unpriced=readers.unpriced(con, resolved_prices),
         unpriced_tickets=totals.unpriced_tickets,
-        priced_models=priced_models(con, resolved_prices),
+        unpriced_only_tickets=readers.unpriced_only_tickets(con, options.top),
+        priced_models=readers.priced_models(con, priced),
         skipped=skipped.lines,
         skipped_reasons=skipped.reasons,
         bad_lines=skipped.bad_lines,
         multi_valued=totals.multi_valued,
-        long_context=long_context(con, resolved_prices, axes),
-        earlier_prices=earlier_prices(con, resolved_prices, axes),
+        long_context=readers.long_context(con, priced, axes.thresholds),
+        earlier_prices=readers.earlier_prices(con, priced, axes.changes),
         outcome_source=outcome_source,
         tickets_without_outcome=totals.without_outcome,
         outcomes_without_requests=orphan_outcomes,
-        fields=options.fields,
+        fields=[b.fields for b in built],
+        duplicates=duplicates,
+        window=window,
+        undated=readers.undated(con),
     )
 
 
@@ -133,130 +147,312 @@ def scan(
     options: Options,
     axes: PriceAxes,
     progress: Callable[[float], None] | None,
-) -> None:
+) -> Window:
     """Table ``g``: every source read once, validated, and summed per group key."""
-    fields = options.fields
     union = " UNION ALL ".join(f"SELECT * FROM ({b.select})" for b in built)
-    fresh = (
-        "input_tokens - cache_read_tokens - cache_write_tokens"
-        if fields.input_includes_cache
-        else "input_tokens"
-    )
-    all_input = (
-        "input_tokens"
-        if fields.input_includes_cache
-        else "input_tokens + cache_read_tokens + cache_write_tokens"
-    )
     # A group is either all given-cost requests or all to-be-priced ones (``given`` is a key), so
     # every aggregate is a plain sum: FILTER clauses on a million rows cost a third of the scan.
     # Endpoint and queue split groups (or widen them) and are only kept when --by asks for them:
     # without endpoint a million-line log makes a quarter fewer groups and runs a fifth faster.
     wanted = {name for spec in options.by for name in spec}
     optional = [d for d in ("endpoint", "queue") if d not in wanted]
+    fresh, all_input = _input_sql({b.fields.cache_rule for b in built})
     # Long-context tiers bill a whole request by its own input size, so requests are grouped by
     # which tier thresholds (of any model in the price table) they pass: a small "band" number.
-    band = " + ".join(f"({all_input} > {t})::INTEGER" for t in axes.thresholds) or "0"
+    band = " + ".join(f"(__all_in > {t})::INTEGER" for t in axes.thresholds) or "0"
     # Recorded price changes: a request is priced at the prices in force on its date. "period" n
     # counts the change dates on or before the request's day (no readable date: today's prices).
-    day = "TRY_CAST(left(timestamp, 10) AS DATE)"
+    windowed = options.since is not None or options.until is not None
+    by_time = bool(wanted & set(TIME_DIMENSIONS))
+    dated = bool(axes.changes) or by_time
+    day = "__day"
     passed = " + ".join(f"({day} >= DATE {sql_text(d.isoformat())})::INTEGER" for d in axes.changes)
     period = f"coalesce({passed}, {len(axes.changes)})" if axes.changes else "0"
-    dims = ", ".join(k for k in _GROUP_KEYS if k not in optional)
-    dims += f", cost_usd IS NOT NULL AS given, {band} AS band, {period} AS period"
-    absent = "".join(f", NULL::VARCHAR AS {d}" for d in optional)
+    mapped = {name for b in built for name, paths in b.fields.paths.items() if paths}
+    keys = [k for k in _GROUP_KEYS if k not in optional]
+    keys += ["cost_usd IS NOT NULL AS given", f"{band} AS band", f"{period} AS period"]
+    sums = [
+        "count(*) AS requests", "max(timestamp) AS last_ts", "sum(__fresh) AS fresh_tokens",
+        "sum(cache_read_tokens) AS read_tokens", "sum(output_tokens) AS out_tokens",
+        "sum(__all_in) AS all_input_tokens",
+        f"coalesce(sum(cost_usd), 0)::{MONEY_SQL} AS given_cost",
+    ]  # fmt: skip
+    # Columns most logs do not need are made only when a file maps them (or a flag asks); the
+    # view gv gives the others as constants: narrower groups keep every later phase fast.
+    constants = {d: "NULL::VARCHAR" for d in optional}
+    _optional_columns(mapped, keys, sums, constants)
+    if dated:
+        keys.append("(__day IS NULL) AS undated")
+    else:
+        constants["undated"] = "false"
+    if by_time:
+        keys.append(f"strftime({day}, '%Y-%m-%d') AS day")
+    else:
+        constants["day"] = "NULL::VARCHAR"
+    inside, outside = _window(options)
+    if outside:
+        keys.append(f"{inside} AS inside")
+    else:
+        constants["inside"] = "true"
+    stamp = timestamp_sql("timestamp") if windowed else "NULL::TIMESTAMP"
+    if windowed:
+        dated_day = "CAST(__ts AS DATE)"
+    else:
+        dated_day = day_sql("timestamp") if dated else "NULL::DATE"
+    lines = (
+        f"SELECT *, {dated_day} AS __day, {all_input} AS __all_in, {fresh} AS __fresh "
+        f"FROM (SELECT *, {stamp} AS __ts FROM ({union}))"
+    )
     with progress_polling(con, progress):
         con.execute(
-            f"CREATE TEMP TABLE g AS SELECT *{absent} FROM (SELECT {dims}, count(*) AS requests, "
-            "max(timestamp) AS last_ts, "
-            f"sum({fresh}) AS fresh_tokens, sum(cache_read_tokens) AS read_tokens, "
-            "sum(cache_write_tokens) AS write_tokens, sum(output_tokens) AS out_tokens, "
-            f"sum({all_input}) AS all_input_tokens, "
-            f"coalesce(sum(cost_usd), 0)::{MONEY_SQL} AS given_cost "
-            f"FROM ({union}) GROUP BY ALL)"
+            f"CREATE TEMP TABLE g AS SELECT {', '.join(keys)}, {', '.join(sums)} "
+            f"FROM ({lines}) GROUP BY ALL"
         )
+    extra = "".join(f", {value} AS {name}" for name, value in constants.items())
+    con.execute(f"CREATE TEMP VIEW gv AS SELECT *{extra} FROM g")
     if progress is not None:
         progress(1.0)
+    found = Window(options.since, options.until, 0, 0)
+    if outside:
+        row = con.execute(
+            "SELECT coalesce(sum(requests) FILTER (WHERE NOT inside AND NOT undated), 0), "
+            "coalesce(sum(requests) FILTER (WHERE NOT inside AND undated), 0) FROM gv "
+            "WHERE problem IS NULL"
+        ).fetchone()
+        assert row is not None
+        found = Window(options.since, options.until, int(row[0]), int(row[1]))
+    return found
 
 
-# ---------------------------------------------------------------------------- 2. the prices
+def _optional_columns(
+    mapped: set[str], keys: list[str], sums: list[str], constants: dict[str, str]
+) -> None:
+    """Group keys and sums for the fields some file maps (service tier, request id, 1-hour cache
+    writes); constants in ``constants`` for the others."""
+    if "service_tier" in mapped:
+        low = "lower(service_tier)"
+        standard = ", ".join(sql_text(t) for t in STANDARD_TIERS)
+        keys.append(
+            f"CASE WHEN service_tier IS NULL OR {low} IN ({standard}) THEN NULL ELSE {low} END "
+            "AS variant"
+        )
+    else:
+        constants["variant"] = "NULL::VARCHAR"
+    if "request_id" in mapped:  # identical copies of one request group together
+        keys += [
+            "request_id",
+            "CASE WHEN request_id IS NOT NULL THEN hash(input_tokens, output_tokens, "
+            "cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, cost_usd) END "
+            "AS usage_key",
+        ]
+    else:
+        constants |= {"request_id": "NULL::VARCHAR", "usage_key": "NULL::UBIGINT"}
+    if "cache_write_1h_tokens" in mapped:
+        sums += [
+            "sum(cache_write_tokens - cache_write_1h_tokens) AS write_tokens",
+            "sum(cache_write_1h_tokens) AS write_1h_tokens",
+        ]
+    else:
+        sums.append("sum(cache_write_tokens) AS write_tokens")
+        constants["write_1h_tokens"] = "0::HUGEINT"
+
+
+def _input_sql(rules: set[CacheRule]) -> tuple[str, str]:
+    """SQL for a line's fresh (uncached) input and its whole input, by the files' cache rules:
+    plain arithmetic when every file reads alike (no per-line CASE), else by ``__incl``."""
+    with_cache = "input_tokens + cache_read_tokens + cache_write_tokens"
+    without_cache = "input_tokens - cache_read_tokens - cache_write_tokens"
+    if rules == {CacheRule.INCLUDES}:
+        return without_cache, "input_tokens"
+    if rules == {CacheRule.EXCLUDES}:
+        return "input_tokens", with_cache
+    return (
+        f"CASE WHEN __incl THEN {without_cache} ELSE input_tokens END",
+        f"CASE WHEN __incl THEN input_tokens ELSE {with_cache} END",
+    )
+
+
+def _utc(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+
+
+def _window(options: Options) -> tuple[str, bool]:
+    """SQL telling whether a request is inside --since/--until, and whether a window is set."""
+    tests = []
+    if options.since is not None:
+        tests.append(f"__ts >= TIMESTAMP {sql_text(_utc(options.since))}")
+    if options.until is not None:
+        tests.append(f"__ts < TIMESTAMP {sql_text(_utc(options.until))}")
+    if not tests:
+        return "true", False
+    return f"coalesce({' AND '.join(tests)}, false)", True
+
+
+# ------------------------------------------------------------------------ 2. duplicates
+
+
+def deduplicate(con: duckdb.DuckDBPyConnection) -> Duplicates:
+    """Keep one copy of each request id: the first file's (files in the order given); copies
+    within one file are one group already (``usage_key``), reduced to one request."""
+    found = con.execute(
+        "SELECT count(*) FROM gv WHERE problem IS NULL AND request_id IS NOT NULL"
+    ).fetchone()
+    if not found or not found[0]:
+        return Duplicates(0, 0, {})
+    con.execute(
+        "CREATE TEMP TABLE dup AS SELECT request_id, __file, requests, usage_key, row_number() "
+        "OVER (PARTITION BY request_id ORDER BY __file::INTEGER, usage_key) AS copy FROM g "
+        "WHERE problem IS NULL AND request_id IS NOT NULL"
+    )
+    per_file = {
+        int(f): int(n)
+        for f, n in con.execute(
+            "SELECT __file, sum(CASE WHEN copy = 1 THEN requests - 1 ELSE requests END) FROM dup "
+            "GROUP BY 1 HAVING sum(CASE WHEN copy = 1 THEN requests - 1 ELSE requests END) > 0"
+        ).fetchall()
+    }
+    differing = con.execute(
+        "SELECT count(*) FROM (SELECT request_id FROM dup GROUP BY 1 "
+        "HAVING count(DISTINCT usage_key) > 1)"
+    ).fetchone()
+    if not per_file:
+        return Duplicates(0, 0, {})
+    con.execute(
+        "DELETE FROM g USING dup WHERE g.problem IS NULL AND g.request_id = dup.request_id AND "
+        "g.__file = dup.__file AND g.usage_key = dup.usage_key AND dup.copy > 1"
+    )
+    scale = ", ".join(
+        f"{c} = {c} // requests"
+        for c in (
+            "fresh_tokens", "read_tokens", "write_tokens", "write_1h_tokens", "out_tokens",
+            "all_input_tokens",
+        )
+    )  # fmt: skip
+    con.execute(
+        f"UPDATE g SET {scale}, given_cost = (given_cost / requests)::{MONEY_SQL}, requests = 1 "
+        "WHERE problem IS NULL AND request_id IS NOT NULL AND requests > 1"
+    )
+    return Duplicates(sum(per_file.values()), int(differing[0]) if differing else 0, per_file)
+
+
+# ---------------------------------------------------------------------------- 3. the prices
 
 
 def load_prices(
     con: duckdb.DuckDBPyConnection, prices: PriceTable, axes: PriceAxes
-) -> dict[str, ModelPrice | None]:
-    """Table ``prices``: per-token rates of each model name the logs use, per band and period.
+) -> dict[str, Resolution]:
+    """Table ``prices``: per-token rates of each model name the logs use, per band, period and
+    variant (batch, flex, priority; NULL for standard service).
 
     Each distinct name is resolved once, in Python; the result maps it to its price (None: no
-    price known, so its requests are reported as unpriced, never priced as zero).
+    price known, so its requests are reported as unpriced, never priced as zero) and why.
     """
     names = [
         r[0]
         for r in con.execute(
-            "SELECT DISTINCT model FROM g WHERE problem IS NULL AND NOT given "
+            "SELECT DISTINCT model FROM gv WHERE problem IS NULL AND inside AND NOT given "
             "AND model IS NOT NULL ORDER BY 1"
         ).fetchall()
     ]
-    resolved = {name: resolve_log_model(prices, name) for name in names}
+    resolved = {name: resolve(prices, name) for name in names}
+    variants = {
+        r[0] for r in con.execute("SELECT DISTINCT variant FROM gv WHERE NOT given").fetchall()
+    }
     con.execute(
         f"CREATE TEMP TABLE prices (log_model VARCHAR, band INTEGER, period INTEGER, "
-        f"inp {MONEY_SQL}, outp {MONEY_SQL}, readp {MONEY_SQL}, writep {MONEY_SQL})"
+        f"variant VARCHAR, inp {MONEY_SQL}, outp {MONEY_SQL}, readp {MONEY_SQL}, "
+        f"writep {MONEY_SQL}, write1hp {MONEY_SQL})"
     )
     rows = [
         row
-        for name, now in resolved.items()
-        if now is not None
-        for row in _price_rows(name, now, axes)
+        for name, found in resolved.items()
+        if found.price is not None
+        for row in _price_rows(name, found, axes, variants)
     ]
     if rows:
         con.execute(f"INSERT INTO prices VALUES {', '.join(rows)}")
     return resolved
 
 
-def _price_rows(name: str, now: ModelPrice, axes: PriceAxes) -> list[str]:
-    """SQL value rows of one model's rates in every (band, period)."""
+def _price_rows(
+    name: str, found: Resolution, axes: PriceAxes, variants: set[str | None]
+) -> list[str]:
+    """SQL value rows of one model's rates in every (band, period, variant) it has, of the
+    variants the logs use (None: standard service)."""
+    assert found.price is not None
     rows = []
     for when in range(len(axes.changes) + 1):
-        then = price_in_period(now, axes.changes, when)
-        for number in range(len(axes.thresholds) + 1):
-            # band n: more input than thresholds[n - 1] and no more than the next threshold
-            rates, _ = then.level().for_input(axes.thresholds[number - 1] + 1 if number else 0)
-            read = rates.cache_read_usd_per_mtok or rates.input_usd_per_mtok
-            write = rates.cache_write_usd_per_mtok or rates.input_usd_per_mtok
-            rows.append(
-                f"({sql_text(name)}, {number}, {when}, "
-                f"{per_token_usd(rates.input_usd_per_mtok)}, "
-                f"{per_token_usd(rates.output_usd_per_mtok)}, {per_token_usd(read)}, "
-                f"{per_token_usd(write)})"
-            )
+        then = price_in_period(found.price, axes.changes, when)
+        offered = dict(then.variants)
+        for variant in (None, *VARIANTS):
+            if variant not in variants or (variant is not None and variant not in offered):
+                continue
+            level = then.level(variant)
+            for number in range(len(axes.thresholds) + 1):
+                # band n: more input than thresholds[n - 1] and no more than the next threshold
+                rates, _ = level.for_input(axes.thresholds[number - 1] + 1 if number else 0)
+                read = rates.cache_read_usd_per_mtok or rates.input_usd_per_mtok
+                write = rates.cache_write_usd_per_mtok or rates.input_usd_per_mtok
+                hour = rates.cache_write_1h_usd_per_mtok
+                rows.append(
+                    f"({sql_text(name)}, {number}, {when}, "
+                    f"{'NULL' if variant is None else sql_text(variant)}, "
+                    f"{per_token_usd(rates.input_usd_per_mtok)}, "
+                    f"{per_token_usd(rates.output_usd_per_mtok)}, {per_token_usd(read)}, "
+                    f"{per_token_usd(write)}, "
+                    f"{'NULL' if hour is None else per_token_usd(hour)})"
+                )
     return rows
 
 
-# ------------------------------------------------------------------------ 3. cost per group
+# ------------------------------------------------------------------------ 4. cost per group
 
 
 def cost_requests(con: duckdb.DuckDBPyConnection) -> None:
-    """View ``gc``: the good groups of ``g`` with their cost (given, or tokens × prices)."""
-    status_cases = " ".join(
-        f"WHEN lower(g.status) IN ({', '.join(sql_text(v) for v in values)}) THEN {sql_text(name)}"
-        for name, values in STATUS_SYNONYMS.items()
+    """View ``gc``: the good groups of ``g`` with their cost (given, or tokens × prices).
+
+    A group is unpriced when its model, variant or 1-hour write price is unknown and it has
+    tokens to price; a failed request with no usage costs $0 whatever its model. Statuses are
+    normalised once per distinct value (the view is read many times).
+    """
+    columns = {r[0] for r in con.execute("DESCRIBE g").fetchall()}
+    hour = "write_1h_tokens" in columns
+    no_rate = (
+        "(inp IS NULL OR (write_1h_tokens > 0 AND write1hp IS NULL))" if hour else "inp IS NULL"
+    )
+    missing = f"(NOT given AND (all_input_tokens + out_tokens) > 0 AND {no_rate})"
+    hour_cost = "+ coalesce(write_1h_tokens * write1hp, 0) " if hour else ""
+    variant = "AND g.variant IS NOT DISTINCT FROM prices.variant" if "variant" in columns else ""
+    statuses = con.execute(
+        f"SELECT status, {normal_status('status')} FROM (SELECT DISTINCT status FROM g "
+        "WHERE status IS NOT NULL)"
+    ).fetchall()
+    status = (
+        "CASE g.status "
+        + " ".join(f"WHEN {sql_text(raw)} THEN {sql_text(norm)}" for raw, norm in statuses)
+        + " ELSE 'ok' END"
+        if statuses
+        else "'ok'"
     )
     con.execute(
         "CREATE TEMP VIEW gc AS SELECT g.* EXCLUDE (status, outcome), "
-        f"CASE WHEN g.status IS NULL THEN 'ok' {status_cases} ELSE lower(g.status) END AS status, "
+        f"{status} AS status, "
         "lower(g.outcome) AS outcome, coalesce(last_ts, '') AS last_seen, "
         "CASE WHEN given THEN 0 ELSE requests END AS priced_requests, "
         "CASE WHEN given THEN requests ELSE 0 END AS given_requests, "
-        "CASE WHEN given THEN given_cost ELSE coalesce(fresh_tokens * inp + read_tokens * readp "
-        f"+ write_tokens * writep + out_tokens * outp, 0) END::{MONEY_SQL} AS cost, "
-        "(NOT given AND log_model IS NULL) AS unpriced, out_tokens AS all_output_tokens, "
-        "CASE WHEN NOT given AND log_model IS NULL THEN requests ELSE 0 END AS unpriced_requests "
-        "FROM g LEFT JOIN prices ON g.model = prices.log_model AND g.band = prices.band "
-        "AND g.period = prices.period "
-        "WHERE problem IS NULL"
+        f"CASE WHEN given THEN given_cost WHEN {missing} THEN 0 ELSE coalesce(fresh_tokens * inp "
+        f"+ read_tokens * readp + write_tokens * writep {hour_cost}"
+        f"+ out_tokens * outp, 0) END::{MONEY_SQL} AS cost, "
+        f"{missing} AS unpriced, out_tokens AS all_output_tokens, inp AS inp_rate, "
+        "write1hp AS write1h_rate, "
+        f"CASE WHEN {missing} THEN requests ELSE 0 END AS unpriced_requests "
+        "FROM gv g LEFT JOIN prices ON g.model = prices.log_model AND g.band = prices.band "
+        f"AND g.period = prices.period {variant} "
+        "WHERE problem IS NULL AND inside"
     )
 
 
-# ------------------------------------------------------------------------------ 4. tickets
+# ------------------------------------------------------------------------------ 5. tickets
 
 
 def ticket_table(
@@ -284,221 +480,34 @@ def ticket_table(
     con.execute(
         "CREATE TEMP TABLE tk AS SELECT ticket_id, sum(cost) AS cost, sum(requests) AS requests, "
         f"{attrs}, bool_or(unpriced) AS unpriced, sum(unpriced_requests) AS unpriced_requests, "
-        "false AS resolved FROM gc GROUP BY ticket_id"
+        "bool_and(unpriced) AS only_unpriced, false AS resolved FROM gc GROUP BY ticket_id"
     )
-    for d in TICKET_DIMENSIONS:
+    many = con.execute(
+        "SELECT "
+        + ", ".join(f"count(*) FILTER (WHERE many_{d})" for d in TICKET_DIMENSIONS)
+        + " FROM tk"
+    ).fetchone()
+    for d, count in zip(TICKET_DIMENSIONS, many or (), strict=True):
+        if not count:  # no ticket with two values: nothing to look up
+            continue
         con.execute(
             # latest first; on a tie (or no timestamps) the alphabetically last value, so that
             # the answer never depends on the order DuckDB happened to read the rows in
             f"UPDATE tk SET {d} = latest.value FROM (SELECT ticket_id, "
-            f"arg_max({d}, last_seen || chr(1) || {d}) "
-            f"AS value FROM gc WHERE {d} IS NOT NULL AND ticket_id IN (SELECT ticket_id FROM tk "
-            f"WHERE many_{d}) GROUP BY ticket_id) latest WHERE tk.ticket_id = latest.ticket_id"
+            f"arg_max({d}, coalesce(last_ts, '') || chr(1) || {d}) AS value FROM gv "
+            f"WHERE problem IS NULL AND inside AND {d} IS NOT NULL AND ticket_id IN "
+            f"(SELECT ticket_id FROM tk WHERE many_{d}) GROUP BY ticket_id) latest "
+            "WHERE tk.ticket_id = latest.ticket_id"
         )
     if options.outcomes_file is not None:
         con.execute(
             "UPDATE tk SET outcome = o.outcome FROM outcomes o WHERE tk.ticket_id = o.ticket_id"
         )
     resolved_list = ", ".join(sql_text(o) for o in options.resolved_outcomes)
-    con.execute(f"UPDATE tk SET resolved = coalesce(outcome IN ({resolved_list}), false)")
-    return outcome_source, orphans
-
-
-# ------------------------------------------------------------------------------ 5. readers
-
-
-class Totals(NamedTuple):
-    tickets: int
-    resolved: int
-    cost: Decimal
-    requests: int
-    without_outcome: int
-    unpriced_tickets: int
-    multi_valued: dict[str, int]  # tickets whose requests carry more than one intent, tenant, ...
-
-
-def ticket_totals(con: duckdb.DuckDBPyConnection) -> Totals:
-    many = ", ".join(f"count(*) FILTER (WHERE many_{d})" for d in TICKET_DIMENSIONS)
-    total = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE resolved), coalesce(sum(cost), 0), "
-        "coalesce(sum(requests), 0), count(*) FILTER (WHERE outcome IS NULL), "
-        f"count(*) FILTER (WHERE unpriced), {many} FROM tk"
-    ).fetchone()
-    assert total is not None
-    return Totals(
-        tickets=int(total[0]),
-        resolved=int(total[1]),
-        cost=Decimal(total[2]),
-        requests=int(total[3]),
-        without_outcome=int(total[4]),
-        unpriced_tickets=int(total[5]),
-        multi_valued={d: int(n) for d, n in zip(TICKET_DIMENSIONS, total[6:], strict=True)},
-    )
-
-
-def given_totals(con: duckdb.DuckDBPyConnection) -> tuple[Decimal, int]:
-    """Cost and number of the requests whose log gave their cost (``cost_usd``)."""
-    row = con.execute(
-        "SELECT coalesce(sum(cost) FILTER (WHERE given), 0), coalesce(sum(given_requests), 0) "
-        "FROM gc"
-    ).fetchone()
-    assert row is not None
-    return Decimal(row[0]), int(row[1])
-
-
-def _request_table(con: duckdb.DuckDBPyConnection) -> str:
-    """Requests with their ticket's properties: built only for per-request breakdowns."""
-    ticket_columns = ", ".join(f"tk.{d}" for d in TICKET_DIMENSIONS)
+    # a ticket none of whose requests has a price cost an unknown amount: it is not counted as
+    # resolved at $0 (it would lower the cost per resolved ticket), and is named in the report
     con.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS gx AS SELECT gc.ticket_id, gc.model, gc.endpoint, "
-        f"gc.status, gc.requests, gc.cost, gc.unpriced_requests, {ticket_columns}, "
-        "tk.resolved FROM gc "
-        "JOIN tk USING (ticket_id)"
+        f"UPDATE tk SET resolved = coalesce(outcome IN ({resolved_list}) AND NOT only_unpriced, "
+        "false)"
     )
-    return "gx"
-
-
-def groups(
-    con: duckdb.DuckDBPyConnection,
-    columns: Sequence[str],
-    total_cost: Decimal,
-    limit: int | None = None,
-) -> list[Group]:
-    """Cost by ``columns``: from tickets when all are ticket-level, else from requests."""
-    select = ", ".join(columns)
-    if all(c in TICKET_DIMENSIONS for c in columns):
-        counts = "count(*), count(*) FILTER (WHERE resolved)"
-        table = "tk"
-    elif list(columns) == ["status"]:  # tickets with such a request; resolution is not asked for
-        counts = "count(DISTINCT ticket_id), 0"
-        table = "gc"
-    else:
-        counts = "count(DISTINCT ticket_id), count(DISTINCT ticket_id) FILTER (WHERE resolved)"
-        table = _request_table(con)
-    query = (
-        f"SELECT {select}, sum(requests), {counts}, sum(cost) AS cost, "
-        f"sum(unpriced_requests) FROM {table} "
-        f"GROUP BY ALL ORDER BY cost DESC, {select}" + (f" LIMIT {limit}" if limit else "")
-    )
-    found = []
-    n = len(columns)
-    for row in con.execute(query).fetchall():
-        group_cost = Decimal(row[n + 3])
-        found.append(
-            Group(
-                values=tuple(None if v is None else str(v) for v in row[:n]),
-                requests=int(row[n]),
-                tickets=int(row[n + 1]),
-                resolved=int(row[n + 2]),
-                cost_usd=group_cost,
-                cost_per_resolved_usd=per_resolved(group_cost, int(row[n + 2])),
-                share=money.divide(group_cost, total_cost) if total_cost else Decimal(0),
-                unpriced=int(row[n + 4]),
-            )
-        )
-    return found
-
-
-def percentiles(con: duckdb.DuckDBPyConnection) -> dict[str, Decimal]:
-    """Nearest-rank p50, p95, p99 and the maximum of cost per ticket."""
-    row = con.execute("SELECT quantile_disc(cost, [0.5, 0.95, 0.99]), max(cost) FROM tk").fetchone()
-    assert row is not None
-    p50, p95, p99 = row[0]
-    return {"p50": Decimal(p50), "p95": Decimal(p95), "p99": Decimal(p99), "max": Decimal(row[1])}
-
-
-def top_tickets(con: duckdb.DuckDBPyConnection, top: int) -> list[TicketRow]:
-    return [
-        TicketRow(str(r[0]), r[1], r[2], r[3], int(r[4]), Decimal(r[5]))
-        for r in con.execute(
-            "SELECT ticket_id, tenant, intent, outcome, requests, cost FROM tk "
-            f"ORDER BY cost DESC, ticket_id LIMIT {int(top)}"
-        ).fetchall()
-    ]
-
-
-def versions(by_version: Sequence[Group]) -> list[VersionRow]:
-    """Prompt versions in natural order, each against the previous one that resolved tickets."""
-    rows = []
-    previous: Decimal | None = None
-    for group in sorted(by_version, key=lambda g: natural_key(g.values[0])):
-        current = group.cost_per_resolved_usd
-        change = ratio = None
-        if previous is not None and current is not None:
-            change = money.subtract(current, previous)
-            ratio = money.divide(change, previous) if previous else None
-        rows.append(VersionRow(group, change, ratio))
-        if current is not None:
-            previous = current
-    return rows
-
-
-def unpriced(con: duckdb.DuckDBPyConnection) -> list[Unpriced]:
-    return [
-        Unpriced(r[0], int(r[1]), int(r[2]), int(r[3]))
-        for r in con.execute(
-            "SELECT model, sum(priced_requests), sum(all_input_tokens), sum(all_output_tokens) "
-            "FROM gc WHERE unpriced GROUP BY model ORDER BY 2 DESC, 1"
-        ).fetchall()
-    ]
-
-
-def priced_models(
-    con: duckdb.DuckDBPyConnection, resolved: dict[str, ModelPrice | None]
-) -> list[PricedModel]:
-    """Every model name priced from the tables, with the price used and its request count."""
-    used = dict(
-        con.execute(
-            "SELECT model, sum(priced_requests) FROM gc WHERE NOT unpriced AND priced_requests > 0 "
-            "GROUP BY model"
-        ).fetchall()
-    )
-    return [
-        PricedModel(name, price, int(used[name]))
-        for name, price in resolved.items()
-        if price is not None and name in used
-    ]
-
-
-def long_context(
-    con: duckdb.DuckDBPyConnection, resolved: dict[str, ModelPrice | None], axes: PriceAxes
-) -> list[tuple[str, int, int]]:
-    """(model, its tier threshold passed, requests) for requests priced at a long-context tier."""
-    reached: dict[tuple[str, int], int] = {}
-    for model, number, count in con.execute(
-        "SELECT model, band, sum(priced_requests) FROM gc WHERE band > 0 AND NOT unpriced "
-        "AND priced_requests > 0 GROUP BY 1, 2"
-    ).fetchall():
-        found = resolved.get(str(model))
-        tier = found.level().for_input(axes.thresholds[int(number) - 1] + 1)[1] if found else None
-        if tier is not None:  # the band passes one of this model's own thresholds
-            key = (str(model), tier.above_input_tokens)
-            reached[key] = reached.get(key, 0) + int(count)
-    return [(m, t, n) for (m, t), n in sorted(reached.items())]
-
-
-def earlier_prices(
-    con: duckdb.DuckDBPyConnection, resolved: dict[str, ModelPrice | None], axes: PriceAxes
-) -> list[tuple[str, str | None, int]]:
-    """(model, in force from, requests) for requests dated before a recorded price change."""
-    earlier: list[tuple[str, str | None, int]] = []
-    for model, when, count in con.execute(
-        f"SELECT model, period, sum(priced_requests) FROM gc WHERE period < {len(axes.changes)} "
-        "AND NOT unpriced AND priced_requests > 0 GROUP BY 1, 2 ORDER BY 1, 2"
-    ).fetchall():
-        latest = resolved.get(str(model))
-        if latest is None:
-            continue
-        past = price_in_period(latest, axes.changes, int(when))
-        if past is not latest:  # this model's price did change since then
-            since = past.effective_from.isoformat() if past.effective_from else None
-            earlier.append((str(model), since, int(count)))
-    return earlier
-
-
-def natural_key(text: str | None) -> tuple[int, list[tuple[int, int | str]]]:
-    """Sort key: numbers inside names compare as numbers (v9 < v10); None sorts last."""
-    if text is None:
-        return (1, [])
-    parts = re.findall(r"\d+|\D+", text)
-    return (0, [(0, int(p)) if p.isdigit() else (1, p) for p in parts])
+    return outcome_source, orphans

@@ -3,7 +3,8 @@ every line that was skipped, all as plain values (Decimal amounts in USD)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -45,6 +46,8 @@ class Unpriced(NamedTuple):
     requests: int
     input_tokens: int
     output_tokens: int
+    reason: str = "no price for this model in the data"
+    variant: str | None = None  # the service tier or Batch the requests asked for
 
 
 class PricedModel(NamedTuple):
@@ -65,6 +68,26 @@ class FileStat(NamedTuple):
     format: str
     requests: int
     skipped: int
+    preset: str = "ticketcost"  # the log format it was read as
+    recognised: bool = False  # from its content (False: --preset or the config chose it)
+    duplicates: int = 0  # requests also found earlier (same request id), counted once
+
+
+class Duplicates(NamedTuple):
+    """Requests seen more than once (same request or span id), each counted once."""
+
+    requests: int  # copies left out
+    differing: int  # request ids whose copies disagree on usage (the first file's is kept)
+    per_file: dict[int, int]  # file index -> copies left out of it
+
+
+class Window(NamedTuple):
+    """The --since/--until window and what it left out."""
+
+    since: dt.datetime | None
+    until: dt.datetime | None
+    outside: int  # requests dated outside the window
+    undated: int  # requests with no readable timestamp (left out when a window is set)
 
 
 @dataclass
@@ -86,6 +109,7 @@ class Attribution:
     groups: dict[tuple[str, ...], list[Group]]
     unpriced: list[Unpriced]
     unpriced_tickets: int
+    unpriced_only_tickets: tuple[int, list[str]]  # not counted as resolved: how many, first few
     priced_models: list[PricedModel]
     skipped: int
     skipped_reasons: list[tuple[str, int]]
@@ -96,7 +120,10 @@ class Attribution:
     outcome_source: str
     tickets_without_outcome: int
     outcomes_without_requests: int
-    fields: FieldMap
+    fields: list[FieldMap]  # each file's mapping, in the order of ``files``
+    duplicates: Duplicates = field(default_factory=lambda: Duplicates(0, 0, {}))
+    window: Window = field(default_factory=lambda: Window(None, None, 0, 0))
+    undated: int = 0  # requests with no readable date, priced at today's prices
 
     @property
     def cost_per_resolved_usd(self) -> Decimal | None:

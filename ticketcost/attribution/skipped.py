@@ -8,14 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from ticketcost.attribution.results import BadLine, FileStat
-from ticketcost.attribution.sources import (
-    LogSource,
-    Options,
-    SourceSql,
-    csv_layout,
-    locate_bad_lines,
-)
+from ticketcost.attribution.lines import csv_layout, locate_bad_lines
+from ticketcost.attribution.results import BadLine, Duplicates, FileStat, Window
+from ticketcost.attribution.scans import Plan, SourceSql
+from ticketcost.attribution.sources import LogSource, Options
 from ticketcost.errors import TicketcostError
 
 if TYPE_CHECKING:
@@ -34,28 +30,31 @@ def skipped_lines(
     built: Sequence[SourceSql],
     rejects: Sequence[BadLine],
     examples: int,
+    duplicates: Duplicates,
+    plans: Sequence[Plan],
 ) -> Skipped:
     """Every skipped line counted by reason and by file; the first few located."""
     reasons = [
         (str(r[0]), int(r[1]))
         for r in con.execute(
-            "SELECT problem, sum(requests) FROM g WHERE problem IS NOT NULL GROUP BY 1 "
+            "SELECT problem, sum(requests) FROM gv WHERE problem IS NOT NULL GROUP BY 1 "
             "ORDER BY 2 DESC, 1"
         ).fetchall()
     ]
-    per_file = {
-        int(r[0]): (int(r[1]), int(r[2]))
+    per_file = {  # requests used (inside the window), skipped lines, records read
+        int(r[0]): (int(r[1]), int(r[2]), int(r[3]) + duplicates.per_file.get(int(r[0]), 0))
         for r in con.execute(
-            "SELECT __file, coalesce(sum(requests) FILTER (WHERE problem IS NULL), 0), "
-            "coalesce(sum(requests) FILTER (WHERE problem IS NOT NULL), 0) FROM g GROUP BY 1"
+            "SELECT __file, coalesce(sum(requests) FILTER (WHERE problem IS NULL AND inside), 0), "
+            "coalesce(sum(requests) FILTER (WHERE problem IS NOT NULL), 0), "
+            "coalesce(sum(requests), 0) FROM gv GROUP BY 1"
         ).fetchall()
     }
     unread = []  # CSV files whose rest could not be parsed
     for index, b in enumerate(built):
         file_rejects = [r for r in rejects if r.file == str(b.source.path)]
         if b.source.format == "csv" and any("quote" in r.reason for r in file_rejects):
-            good, bad = per_file.get(index, (0, 0))
-            found = _unread_after_quote(b.source.path, good + bad + len(file_rejects))
+            read = per_file.get(index, (0, 0, 0))[2]
+            found = _unread_after_quote(b.source.path, read + len(file_rejects))
             if found is not None:
                 unread.append((index, found))
     reasons = merge_counts(
@@ -70,10 +69,21 @@ def skipped_lines(
         bad_lines = bad_lines[:examples]
     files = []
     for index, b in enumerate(built):
-        good, bad = per_file.get(index, (0, 0))
+        good, bad, _ = per_file.get(index, (0, 0, 0))
         bad += sum(1 for r in rejects if r.file == str(b.source.path))
         bad += sum(n for i, (_, n) in unread if i == index)
-        files.append(FileStat(str(b.source.path), b.source.format, good, bad))
+        plan = plans[index]
+        files.append(
+            FileStat(
+                str(b.source.path),
+                b.source.format,
+                good,
+                bad,
+                plan.found.preset.value,
+                plan.fields.detected,
+                duplicates.per_file.get(index, 0),
+            )
+        )
     return Skipped(lines, reasons, bad_lines, files)
 
 
@@ -97,7 +107,11 @@ def _unread_after_quote(path: Path, records_read: int) -> tuple[BadLine, int] | 
 
 
 def refuse_unusable(
-    options: Options, sources: Sequence[LogSource], requests: int, skipped: Skipped
+    options: Options,
+    sources: Sequence[LogSource],
+    requests: int,
+    skipped: Skipped,
+    window: Window | None = None,
 ) -> None:
     """--strict refuses any bad line; no usable request at all is an error either way."""
     if options.strict and skipped.lines:
@@ -107,6 +121,12 @@ def refuse_unusable(
             f"{skipped.lines:,} bad line{'s' if skipped.lines != 1 else ''} in the logs "
             f"(`strict`); first: {where}",
             hints=("strict",),
+        )
+    if requests == 0 and window is not None and (window.outside or window.undated):
+        raise TicketcostError(
+            f"no request in the window (`since`/`until`): {window.outside:,} dated outside it, "
+            f"{window.undated:,} with no readable timestamp",
+            hints=("since", "until"),
         )
     if requests == 0:
         reasons = skipped.reasons

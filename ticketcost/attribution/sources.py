@@ -5,19 +5,18 @@ file."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import io
 import os
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from ticketcost.attribution.fields import FieldMap, Preset, build_field_map, log_format_of
-from ticketcost.attribution.results import BadLine
-from ticketcost.attribution.sql import Columns, ident, json_path, numbered, sql_text, typed_select
+from ticketcost.attribution.fields import FieldChoice, Preset, log_format_of
+from ticketcost.attribution.formats import field_map, forced
+from ticketcost.attribution.sql import sql_text
 from ticketcost.errors import TicketcostError
 
 if TYPE_CHECKING:
@@ -110,13 +109,15 @@ def find_sources(
 
 @dataclass(frozen=True)
 class Options:
-    fields: FieldMap
+    fields: FieldChoice = field(default_factory=FieldChoice)
     by: tuple[tuple[str, ...], ...] = ()
     top: int = 10
     resolved_outcomes: tuple[str, ...] = ("resolved",)
     outcomes_file: Path | None = None
     strict: bool = False
     examples: int = 5
+    since: dt.datetime | None = None  # requests at or after this instant (UTC)
+    until: dt.datetime | None = None  # requests before this instant (UTC)
 
 
 def build_options(
@@ -130,45 +131,74 @@ def build_options(
     resolved_outcomes: Sequence[str] = (),
     outcomes_file: Path | None = None,
     strict: bool = False,
+    since: str | dt.datetime | None = None,
+    until: str | dt.datetime | None = None,
 ) -> Options:
     """Options from what the caller gives, falling back to a config's ``logs:`` section.
 
     Given values win over ``settings``; field overrides are layered on the config's. ``by`` holds
-    comma-separated dimension lists (``"intent,tenant"``); none means by intent.
+    comma-separated dimension lists (``"intent,tenant"``); none means by intent. ``since`` and
+    ``until`` are ISO dates or date-times (no offset: UTC).
     """
-    overrides: dict[str, Sequence[str]] = dict(settings.fields.overrides()) if settings else {}
-    overrides |= dict(field_overrides or {})
+    overrides: dict[str, tuple[str, ...]] = (
+        {k: tuple(v) for k, v in settings.fields.overrides().items()} if settings else {}
+    )
+    overrides |= {k: tuple(v) for k, v in (field_overrides or {}).items()}
     chosen_preset = preset or (settings.preset if settings else None)
     includes = input_includes_cache
     if includes is None and settings is not None:
         includes = settings.input_includes_cache
+    choice = FieldChoice(chosen_preset, overrides, includes)
+    field_map(forced(chosen_preset or Preset.TICKETCOST), choice)  # refuse a bad override now
     specs = tuple(tuple(p.strip() for p in spec.split(",") if p.strip()) for spec in by)
     outcomes = resolved_outcomes or (settings.resolved_outcomes if settings else ["resolved"])
+    start, end = instant(since, "since"), instant(until, "until")
+    if start is not None and end is not None and start >= end:
+        raise TicketcostError(
+            f"`since` {start.isoformat()} is not before `until` {end.isoformat()}; the window "
+            "is empty",
+            hints=("since", "until"),
+        )
     return Options(
-        fields=build_field_map(chosen_preset or Preset.TICKETCOST, overrides, includes),
+        fields=choice,
         by=tuple(s for s in specs if s) or (("intent",),),
         top=top,
         resolved_outcomes=tuple(o.strip().lower() for o in outcomes),
         outcomes_file=outcomes_file,
         strict=strict,
+        since=start,
+        until=end,
     )
 
 
-class SourceSql(NamedTuple):
-    source: LogSource
-    select: str  # typed rows of this file (columns as typed_select)
-    locate: str | None  # the same rows in file order with their line number, for bad lines
-    unit: str
+def instant(value: str | dt.datetime | None, param: str) -> dt.datetime | None:
+    """An ISO date or date-time as an aware UTC datetime (no offset given: UTC)."""
+    if value is None or isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise TicketcostError(
+                f"`{param}` {value}: not a date or date-time; write 2026-11-01 or "
+                "2026-11-01T09:30:00Z",
+                param=param,
+            ) from None
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
 
 
-def _is_tsv(path: Path) -> bool:
+def is_tsv(path: Path) -> bool:
     return path.name.lower().removesuffix(".gz").endswith(".tsv")
 
 
 MAX_HEADER_BYTES = 1 << 20
 
 
-def _opener(path: Path) -> Any:
+def opener(path: Path) -> Any:
     return gzip.open if path.name.lower().endswith(".gz") else open
 
 
@@ -176,7 +206,7 @@ def check_encoding(path: Path) -> None:
     """Refuse text that is not UTF-8 at all (UTF-16 or UTF-32, with or without a byte-order mark)
     before a scan mistakes it for garbage; a UTF-8 byte-order mark is fine."""
     try:
-        with _opener(path)(path, "rb") as handle:
+        with opener(path)(path, "rb") as handle:
             start = handle.read(4096)
     except (OSError, EOFError) as exc:
         raise TicketcostError(f"{path}: cannot read ({exc})") from None
@@ -190,7 +220,7 @@ def check_encoding(path: Path) -> None:
 def read_header(path: Path) -> list[str]:
     """The CSV header's column names (the first line only, at most 1 MiB of it)."""
     try:
-        with _opener(path)(path, "rb") as handle:
+        with opener(path)(path, "rb") as handle:
             raw = handle.readline(MAX_HEADER_BYTES + 1)
     except (OSError, EOFError) as exc:
         raise TicketcostError(f"{path}: cannot read the CSV header ({exc})") from None
@@ -203,7 +233,7 @@ def read_header(path: Path) -> list[str]:
         line = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TicketcostError(f"{path}:1: the CSV header is not UTF-8 text") from None
-    delimiter = "\t" if _is_tsv(path) else ","
+    delimiter = "\t" if is_tsv(path) else ","
     try:
         header = next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
     except csv.Error as exc:
@@ -213,245 +243,6 @@ def read_header(path: Path) -> list[str]:
             f"{path}: the CSV file is empty; its first line must name the columns"
         )
     return [h.strip() for h in header]
-
-
-class CsvLayout(NamedTuple):
-    """Where a CSV file's records start, as Python's csv module reads it."""
-
-    starts: list[int]  # the physical line each data record starts on (the header excluded)
-    lines: int  # physical lines in the file
-    unclosed_at: int | None  # the line of a quote that is never closed (the rest is one field)
-
-    def line_of(self, record: int) -> int:
-        """The physical line of data record ``record`` (1-based), as the engine counts records."""
-        return self.starts[record - 1] if 0 < record <= len(self.starts) else record + 1
-
-
-def csv_layout(path: Path, records: int | None = None) -> CsvLayout:
-    """Where the file's records start (read only when something in it went wrong): a quoted field
-    may span lines and blank lines are not records, so record N is not always line N + 1. With
-    ``records``, stop once that many data records are placed."""
-    stat = path.stat()
-    key = (path, stat.st_size, stat.st_mtime_ns)
-    known = _LAYOUTS.get(key)
-    if known is not None and (
-        known[1] or (records is not None and len(known[0].starts) >= records)
-    ):
-        return known[0]
-    layout = _layout(path, records)
-    _LAYOUTS.clear()  # one file's layout at a time is all a run needs
-    _LAYOUTS[key] = (layout, records is None)
-    return layout
-
-
-_LAYOUTS: dict[tuple[Path, int, int], tuple[CsvLayout, bool]] = {}  # layout, whole file read
-
-
-def _layout(path: Path, records: int | None) -> CsvLayout:
-    """RFC 4180 quoting, read by parity: a line that leaves an odd number of quote characters
-    open continues the record on the next line (an escaped quote is two, so parity holds)."""
-    starts: list[int] = []
-    number = 0
-    inside = False  # within a quoted field that spans lines
-    opened = 0  # where that field's record starts
-    with _opener(path)(path, "rb") as handle:
-        for number, line in enumerate(handle, 1):
-            if not inside:
-                if not line.strip(b"\r\n"):
-                    continue  # a blank line is not a record
-                starts.append(number)
-                opened = number
-                if records is not None and len(starts) > records + 1:  # + the header
-                    break
-            if line.count(b'"') % 2:
-                inside = not inside
-    return CsvLayout(starts[1:], number, opened if inside else None)
-
-
-def source_sql(
-    con: duckdb.DuckDBPyConnection, src: LogSource, fields: FieldMap, index: int
-) -> SourceSql:
-    """SQL for one log file; ``index`` tags its rows (cheaper to group by than the file name)."""
-    path = sql_text(str(src.read_path))
-    tag = str(index)
-    tops = list(dict.fromkeys(p[0] for paths in fields.paths.values() for p in paths))
-    if src.format == "jsonl":
-        declared = ", ".join(f"{sql_text(t)}: 'VARCHAR'" for t in tops)
-        scan = (
-            f"read_json({path}, format='newline_delimited', columns={{{declared}}}, "
-            "ignore_errors=true)"
-        )
-        columns = Columns(fields, ident)
-        select = typed_select(columns, fields, "NULL::BIGINT", tag, scan)
-        raw_lines = (
-            f"read_csv({path}, columns={{'raw': 'VARCHAR'}}, header=false, delim='\\x01', "
-            "quote='', escape='', auto_detect=false)"
-        )
-        # One parse of each line for all the top-level keys (a list), then index into it.
-        paths = ", ".join(json_path([top]) for top in tops)
-        raw_columns = Columns(fields, lambda top: f"__v[{tops.index(top) + 1}]")
-        # A blank line has no verdict (NULL) but keeps its place in the numbering.
-        valid = "CASE WHEN coalesce(trim(raw), '') <> '' THEN json_valid(raw) END"
-        checked = typed_select(
-            raw_columns,
-            fields,
-            "NULL::BIGINT",
-            tag,
-            f"(SELECT *, CASE WHEN __valid THEN json_extract_string(raw, [{paths}]) END AS __v "
-            f"FROM (SELECT raw, {valid} AS __valid FROM {raw_lines}))",
-            "__valid",
-            values=True,
-        )
-        locate = numbered(checked)
-        return SourceSql(src, select, locate, "line")
-    if src.format == "csv":
-        header = read_header(src.path)
-        present = set(header)
-        declared = ", ".join(f"{sql_text(h)}: 'VARCHAR'" for h in header)
-        delim = "\\t" if _is_tsv(src.path) else ","
-        scan = (
-            f"read_csv({path}, header=true, auto_detect=false, columns={{{declared}}}, "
-            f"delim='{delim}', quote='\"', escape='\"', store_rejects=true)"
-        )
-        columns = Columns(fields, lambda top: ident(top) if top in present else None)
-        _require_ticket_id(columns, src, header)
-        select = typed_select(columns, fields, "NULL::BIGINT", tag, scan)
-        plain_scan = scan.replace(", store_rejects=true", ", ignore_errors=true")
-        locate = numbered(
-            typed_select(columns, fields, "NULL::BIGINT", tag, plain_scan, values=True)
-        )
-        return SourceSql(src, select, locate, "row")
-    # parquet
-    described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})").fetchall()
-    types = {str(row[0]): str(row[1]) for row in described}
-
-    def parquet_column(top: str) -> str | None:
-        kind = types.get(top)
-        if kind is None:
-            return None
-        if kind.startswith(("STRUCT", "MAP")) or kind.endswith("[]"):
-            return f"to_json({ident(top)})::VARCHAR"
-        return f"CAST({ident(top)} AS VARCHAR)"
-
-    columns = Columns(fields, parquet_column)
-    _require_ticket_id(columns, src, list(types))
-    scan = f"read_parquet({path}, file_row_number=true)"
-    select = typed_select(columns, fields, "file_row_number + 1", tag, scan)
-    with_values = typed_select(columns, fields, "file_row_number + 1", tag, scan, values=True)
-    locate = (
-        f"SELECT __line, problem FROM ({with_values}) WHERE problem IS NOT NULL ORDER BY __line"
-    )
-    return SourceSql(src, select, locate, "row")
-
-
-def _require_ticket_id(columns: Columns, src: LogSource, names: Sequence[str]) -> None:
-    if columns.sql["ticket_id"] == "NULL::VARCHAR":
-        shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
-        raise TicketcostError(
-            f"{src.path}: no column for ticket_id (columns: {shown}); map yours with "
-            "`field` ticket_id=COLUMN or a logs.fields entry in the config",
-            hints=("field",),
-        )
-
-
-def csv_rejects(con: duckdb.DuckDBPyConnection, sources: Sequence[LogSource]) -> list[BadLine]:
-    if not any(s.format == "csv" for s in sources):
-        return []
-    names = {str(s.read_path): str(s.path) for s in sources}
-    try:
-        rows = con.execute(
-            "SELECT DISTINCT s.file_path, e.line, e.error_type FROM reject_errors e JOIN "
-            "reject_scans s USING (scan_id, file_id) ORDER BY s.file_path, e.line"
-        ).fetchall()
-    except Exception:
-        return []
-    return [
-        BadLine(names.get(str(path), str(path)), int(line), f"CSV: {str(kind).lower()}")
-        for path, line, kind in rows
-    ]
-
-
-def locate_bad_lines(
-    con: duckdb.DuckDBPyConnection,
-    built: Sequence[SourceSql],
-    rejects: Sequence[BadLine],
-    limit: int,
-) -> list[BadLine]:
-    """The first ``limit`` bad lines with their line numbers: files in the order given, lines in
-    file order within each."""
-    con.execute("SET preserve_insertion_order = true")
-    found: list[BadLine] = []
-    for b in built:
-        wanted = limit - len(found)
-        if wanted <= 0:
-            break
-        path = str(b.source.path)
-        file_rejects = [r for r in rejects if r.file == path]
-        in_file: list[BadLine] = []  # lines that are not UTF-8 are added by _located
-        located = _located(con, b, wanted, in_file)
-        if b.source.format == "csv":
-            in_file += _csv_lines(b.source.path, file_rejects, located)
-        else:
-            in_file += [BadLine(path, int(n), str(reason), b.unit) for n, reason in located]
-        found += sorted(in_file, key=lambda r: r.line or 0)[:wanted]
-    return found
-
-
-def _csv_lines(
-    path: Path, rejects: Sequence[BadLine], located: Sequence[tuple[Any, Any]]
-) -> list[BadLine]:
-    """Rejected and located CSV records at their physical lines.
-
-    The engine numbers records (a reject on "line" N is data record N - 1, the header being line
-    1) and the locating query numbers the records it could read; a quoted field spanning lines
-    shifts both from the file's own line numbers, so they are mapped through the file's layout.
-    """
-    rejected = sorted((r.line or 1) - 1 for r in rejects)
-    records = []
-    for number, reason in located:
-        record = int(number)
-        for skipped in rejected:  # the n-th record read is past the rejected ones before it
-            if skipped <= record:
-                record += 1
-        records.append((record, reason))
-    line_of = csv_layout(path, max([*rejected, *(r for r, _ in records), 0])).line_of
-    lines = [r._replace(line=line_of((r.line or 1) - 1)) for r in rejects]
-    lines += [BadLine(str(path), line_of(record), str(why), "line") for record, why in records]
-    return lines
-
-
-def _located(
-    con: duckdb.DuckDBPyConnection, b: SourceSql, wanted: int, found: list[BadLine]
-) -> list[tuple[Any, Any]]:
-    """(line ordinal, reason) of the first ``wanted`` bad lines the locating query finds.
-
-    A JSON Lines file with a line that is not valid UTF-8 stops DuckDB's line reader; those lines
-    are then found here (appended to ``found``) and the query runs on a copy of the file in which
-    they are blank, so every other line keeps its number.
-    """
-    import duckdb
-
-    assert b.locate is not None
-    try:
-        return con.execute(f"{b.locate} LIMIT {wanted}").fetchall()
-    except duckdb.Error as exc:
-        if b.source.format != "jsonl" or "unicode" not in str(exc).lower():
-            raise
-    path = b.source.path
-    copy = Path(tempfile.mkdtemp(prefix="ticketcost-utf8-")) / "lines.jsonl"
-    try:
-        with _opener(path)(path, "rb") as source, open(copy, "wb") as target:
-            for number, raw in enumerate(source, 1):
-                try:
-                    raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    found.append(BadLine(str(path), number, f"not UTF-8 text ({exc.reason})"))
-                    raw = b"\n"
-                target.write(raw)
-        query = b.locate.replace(sql_text(str(b.source.read_path)), sql_text(str(copy)))
-        return con.execute(f"{query} LIMIT {wanted}").fetchall()
-    finally:
-        shutil.rmtree(copy.parent, ignore_errors=True)
 
 
 def load_outcomes(
@@ -505,3 +296,59 @@ def load_outcomes(
         "SELECT count(*) FROM outcomes WHERE ticket_id NOT IN (SELECT ticket_id FROM gc)"
     ).fetchone()
     return str(path), int(orphan[0]) if orphan else 0
+
+
+SAMPLE_RECORDS = 50
+SAMPLE_BYTES = 8 << 20
+
+
+def sample_json(path: Path) -> tuple[str, list[dict[str, Any]]]:
+    """The shape of a JSON log (``lines``: one value a line; ``array``: one JSON array;
+    ``document``: one JSON value over many lines) and its first few objects, for recognition."""
+    import json
+
+    try:
+        with opener(path)(path, "rb") as handle:
+            head = handle.read(1 << 16)  # enough for most logs' first records
+            if head.count(b"\n") <= SAMPLE_RECORDS:
+                head += handle.read(SAMPLE_BYTES - len(head))
+    except (OSError, EOFError) as exc:
+        raise TicketcostError(f"{path}: cannot read ({exc})") from None
+    text = head.decode("utf-8-sig", errors="replace")
+    start = text.lstrip()
+    decoder = json.JSONDecoder()
+    if start.startswith("["):
+        return "array", _array_items(decoder, start)
+    records: list[dict[str, Any]] = []
+    for line in text.splitlines()[: SAMPLE_RECORDS * 4]:
+        try:
+            value = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            records.append(value)
+        if len(records) >= SAMPLE_RECORDS:
+            break
+    if not records and start.startswith("{"):
+        try:
+            value, _ = decoder.raw_decode(start)
+        except ValueError:
+            return "lines", []
+        return "document", [value] if isinstance(value, dict) else []
+    return "lines", records
+
+
+def _array_items(decoder: Any, text: str) -> list[dict[str, Any]]:
+    """The first objects of a JSON array, read one at a time from its start."""
+    items: list[dict[str, Any]] = []
+    position = 1
+    while len(items) < SAMPLE_RECORDS:
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except ValueError:
+            break
+        if isinstance(value, dict):
+            items.append(value)
+    return items

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ticketcost.attribution.fields import TEXT_FIELDS, TOKEN_FIELDS, FieldMap
+from ticketcost.attribution.fields import (
+    TEXT_FIELDS,
+    TOKEN_FIELDS,
+    Alternative,
+    CacheRule,
+    FieldMap,
+    Path,
+)
 from ticketcost.io.bounds import MAX_TOKENS
 
 TOKEN_SCALE = 18  # decimal places of a per-token price and of every cost in SQL
@@ -15,18 +22,16 @@ GIVEN_SQL = "DECIMAL(18,12)"  # cost_usd as read: 12 decimal places, below 1,000
 TICKET_DIMENSIONS = ("tenant", "intent", "queue", "prompt_version", "outcome")
 STATUS_SYNONYMS = {
     "ok": (
-        "ok",
-        "success",
-        "succeeded",
-        "completed",
-        "status_code_ok",
-        "status_code_unset",
-        "unset",
+        "ok", "success", "succeeded", "completed", "status_code_ok", "status_code_unset", "unset",
+        "0", "1", "default", "debug", "warning",
     ),
-    "error": ("error", "failure", "failed", "status_code_error"),
+    "error": (
+        "error", "failure", "failed", "status_code_error", "2", "errored", "expired", "canceled",
+        "cancelled",
+    ),
     "retry": ("retry", "retried"),
     "fallback": ("fallback",),
-}
+}  # fmt: skip
 MALFORMED = "malformed line (not a JSON object, or none of the mapped fields)"
 
 
@@ -48,16 +53,12 @@ class Columns:
     def __init__(self, fields: FieldMap, column_sql: Callable[[str], str | None]) -> None:
         # column_sql(top-level name) -> an expression, or None when the source has no such column
         self.sql: dict[str, str] = {}
-        for name, paths in fields.paths.items():
-            options = []
-            for path in paths:
-                column = column_sql(path[0])
-                if column is None:
-                    continue
-                if len(path) == 1:
-                    options.append(column)
-                else:
-                    options.append(f"try(json_extract_string({column}, {json_path(path[1:])}))")
+        for name, alternatives in fields.paths.items():
+            options = [
+                found
+                for alternative in alternatives
+                if (found := _alternative(alternative, column_sql, name in TEXT_FIELDS)) is not None
+            ]
             self.sql[name] = (
                 "NULL::VARCHAR"
                 if not options
@@ -65,6 +66,55 @@ class Columns:
                 if len(options) == 1
                 else f"coalesce({', '.join(options)})"
             )
+
+
+def _path_sql(path: Path, column_sql: Callable[[str], str | None]) -> str | None:
+    if path[0].startswith("="):
+        return sql_text(path[0][1:])
+    column = column_sql(path[0])
+    if column is None or len(path) == 1:
+        return column
+    return f"try(json_extract_string({column}, {json_path(path[1:])}))"
+
+
+def _alternative(
+    alternative: Alternative, column_sql: Callable[[str], str | None], text: bool
+) -> str | None:
+    """One alternative as SQL: a path (an empty text is absent, so the next one is tried), or a
+    sum of paths (NULL when none is present; a part that is not a count passes through as is,
+    so the line is refused for it)."""
+    parts = [p for p in (_path_sql(path, column_sql) for path in alternative) if p is not None]
+    if not parts:
+        return None
+    if len(alternative) == 1:
+        return f"nullif({parts[0]}, '')" if text and len(parts) == 1 else parts[0]
+    absent = " AND ".join(f"{p} IS NULL" for p in parts)
+    bad = " ".join(
+        f"WHEN {p} IS NOT NULL AND TRY_CAST({p} AS UBIGINT) IS NULL THEN {p}" for p in parts
+    )
+    total = " + ".join(f"coalesce(TRY_CAST({p} AS HUGEINT), 0)" for p in parts)
+    return f"CASE WHEN {absent} THEN NULL {bad} ELSE CAST({total} AS VARCHAR) END"
+
+
+def normal_status(column: str) -> str:
+    """A status as ok, error, retry or fallback: synonyms, HTTP codes (below 400 ok), OTel status
+    codes (0 and 1 ok, 2 error), Langfuse levels (ERROR error, others ok), provider error types
+    (``rate_limit_error``), and a status object with no code (unset: ok). Anything else is kept
+    as written, lower-cased."""
+    low = f"lower(trim({column}))"
+    cases = " ".join(
+        f"WHEN {low} IN ({', '.join(sql_text(v) for v in values)}) THEN {sql_text(name)}"
+        for name, values in STATUS_SYNONYMS.items()
+    )
+    return (
+        f"CASE WHEN {column} IS NULL THEN 'ok' {cases} "
+        f"WHEN length({low}) = 3 AND TRY_CAST({low} AS INTEGER) BETWEEN 100 AND 399 THEN 'ok' "
+        f"WHEN length({low}) = 3 AND TRY_CAST({low} AS INTEGER) BETWEEN 400 AND 599 THEN 'error' "
+        f"WHEN {low} LIKE '%error%' THEN 'error' WHEN {low} LIKE '{{%' THEN 'ok' ELSE {low} END"
+    )
+
+
+FAILED = ("error", "retry", "fallback")
 
 
 def _token_checks(name: str) -> tuple[str, list[tuple[str, ...]]]:
@@ -88,18 +138,34 @@ def _token_checks(name: str) -> tuple[str, list[tuple[str, ...]]]:
 
 _COST_CHECKS: list[tuple[str, ...]] = [
     (
-        "cost_usd < 0 OR TRY_CAST(raw_cost_usd AS DOUBLE) < 0",
+        "TRY_CAST(raw_cost_usd AS DOUBLE) < 0",
         "cost_usd is negative",
         "raw_cost_usd",
     ),
     (
-        "raw_cost_usd IS NOT NULL AND cost_usd IS NULL AND TRY_CAST(raw_cost_usd AS DOUBLE) "
-        "IS NOT NULL",
+        f"raw_cost_usd IS NOT NULL AND TRY_CAST(raw_cost_usd AS {GIVEN_SQL}) IS NULL AND "
+        "TRY_CAST(raw_cost_usd AS DOUBLE) IS NOT NULL",
         "cost_usd is 1,000,000 or more",
         "raw_cost_usd",
     ),
-    ("raw_cost_usd IS NOT NULL AND cost_usd IS NULL", "cost_usd is not a number", "raw_cost_usd"),
+    (
+        f"raw_cost_usd IS NOT NULL AND TRY_CAST(raw_cost_usd AS {GIVEN_SQL}) IS NULL",
+        "cost_usd is not a number",
+        "raw_cost_usd",
+    ),
 ]
+
+
+def includes_cache_sql(fields: FieldMap) -> str:
+    """Whether a line's input_tokens counts its cache reads and writes, as SQL."""
+    if fields.cache_rule is CacheRule.INCLUDES:
+        return "true"
+    if fields.cache_rule is CacheRule.EXCLUDES:
+        return "false"
+    # Anthropic's usage leaves cache reads and writes out of input_tokens; a Messages response
+    # says so with "type": "message", a gateway with its provider name
+    low = "lower(provider)"
+    return f"NOT coalesce({low} = 'message' OR {low} LIKE '%anthropic%', false)"
 
 
 def typed_select(
@@ -120,19 +186,29 @@ def typed_select(
     Kept lean, as it runs on every line: values are not trimmed, status and outcome are
     normalised later on the grouped table, given costs are parsed as DECIMAL(18,12) (a 64-bit
     decimal: parsing text into a 128-bit one costs twice the whole scan), and the reason for a
-    bad line is worked out only for lines that fail one cheap combined test.
+    bad line is worked out only for lines that fail one cheap combined test. A line with no
+    usage is a failed request at $0 when its status says it failed, else a skipped line.
     """
     raw = columns.sql
     inner = [f"{line} AS __line", f"{file} AS __file", f"{valid} AS __valid"]
     for name in TEXT_FIELDS:
-        inner.append(f"nullif({raw[name]}, '') AS {name}")
+        inner.append(f"{raw[name]} AS {name}")
     for name in (*TOKEN_FIELDS, "cost_usd"):
         inner.append(f"{raw[name]} AS raw_{name}")
-    cast = [f"TRY_CAST(raw_{n} AS UBIGINT) AS u_{n}" for n in TOKEN_FIELDS]
-    cast.append(f"TRY_CAST(raw_cost_usd AS {GIVEN_SQL}) AS cost_usd")
-
-    def number(name: str) -> str:
-        return f"TRY_CAST(raw_{name} AS DOUBLE)"
+    cast = [
+        f"TRY_CAST(raw_{n} AS UBIGINT) AS u_{n}"
+        for n in TOKEN_FIELDS
+        if fields.paths.get(n)  # an unmapped count is NULL: no cast per line
+    ]
+    cast += [f"NULL::UBIGINT AS u_{n}" for n in TOKEN_FIELDS if not fields.paths.get(n)]
+    given = f"TRY_CAST(raw_cost_usd AS {GIVEN_SQL})"
+    if fields.zero_cost_is_unknown:  # a gateway's $0 for tokens it could not price
+        given = (
+            f"CASE WHEN {given} = 0 AND coalesce(TRY_CAST(raw_input_tokens AS UBIGINT), 0) + "
+            f"coalesce(TRY_CAST(raw_output_tokens AS UBIGINT), 0) > 0 THEN NULL ELSE {given} END"
+        )
+    cast.append(f"{given} AS cost_usd")
+    cast.append(f"{includes_cache_sql(fields)} AS __incl")
 
     all_missing = " AND ".join(
         [f"{n} IS NULL" for n in TEXT_FIELDS]
@@ -144,22 +220,35 @@ def typed_select(
         (all_missing, MALFORMED),
         ("ticket_id IS NULL", "no ticket_id"),
     ]
+    mapped = {name for name, alternatives in fields.paths.items() if alternatives}
     for name in TOKEN_FIELDS:
+        if name not in mapped:  # NULL on every line: nothing to check
+            continue
         test, checks = _token_checks(name)
         cheap.append(test)
         detail += checks
-    cheap.append("(raw_cost_usd IS NOT NULL AND (cost_usd IS NULL OR cost_usd < 0))")
+    if fields.zero_cost_is_unknown:
+        cheap.append("(raw_cost_usd IS NOT NULL AND TRY_CAST(raw_cost_usd AS DOUBLE) < 0)")
+    else:
+        cheap.append("(raw_cost_usd IS NOT NULL AND (cost_usd IS NULL OR cost_usd < 0))")
     detail += _COST_CHECKS
+    failed = f"{normal_status('status')} IN ({', '.join(sql_text(f) for f in FAILED)})"
     neither = "raw_input_tokens IS NULL AND raw_output_tokens IS NULL AND raw_cost_usd IS NULL"
-    cheap.append(f"({neither})")
-    detail.append((neither, "no input_tokens, output_tokens or cost_usd"))
-    if fields.input_includes_cache:
-        over = (
-            "coalesce(u_cache_read_tokens, 0) + coalesce(u_cache_write_tokens, 0) > "
-            "coalesce(u_input_tokens, 0)"
-        )
+    cheap.append(f"({neither} AND NOT {failed})")
+    detail.append((f"{neither} AND NOT {failed}", "no input_tokens, output_tokens or cost_usd"))
+    over = (
+        "coalesce(u_cache_read_tokens, 0) + coalesce(u_cache_write_tokens, 0) > "
+        "coalesce(u_input_tokens, 0)"
+    )
+    if fields.cache_rule is CacheRule.BY_PROVIDER:
+        over = f"__incl AND {over}"
+    if fields.cache_rule is not CacheRule.EXCLUDES:
         cheap.append(f"({over})")
         detail.append((over, "cache_read_tokens + cache_write_tokens exceed input_tokens"))
+    if "cache_write_1h_tokens" in mapped:
+        hour = "coalesce(u_cache_write_1h_tokens, 0) > coalesce(u_cache_write_tokens, 0)"
+        cheap.append(f"(u_cache_write_1h_tokens IS NOT NULL AND {hour})")
+        detail.append((hour, "cache_write_1h_tokens exceed cache_write_tokens"))
 
     def said(entry: tuple[str, ...]) -> str:
         if values and len(entry) == 3:  # the offending value, cut short, for the examples
@@ -172,9 +261,40 @@ def typed_select(
         f"least(coalesce(u_{n}, 0), {MAX_TOKENS})::BIGINT AS {n}" for n in TOKEN_FIELDS
     )
     return (
-        f"SELECT __line, __file, __valid, {', '.join(TEXT_FIELDS)}, {tokens}, cost_usd, "
+        f"SELECT __line, __file, __valid, {', '.join(TEXT_FIELDS)}, {tokens}, __incl, cost_usd, "
         f"CASE WHEN {' OR '.join(cheap)} THEN {reason} END AS problem FROM "
         f"(SELECT *, {', '.join(cast)} FROM (SELECT {', '.join(inner)} FROM {source}))"
+    )
+
+
+def day_sql(column: str) -> str:
+    """A log timestamp's UTC day as a DATE; ISO text in UTC (``...Z``, the usual case) is read
+    from its first ten characters, anything else by :func:`timestamp_sql`."""
+    return (
+        f"CASE WHEN suffix({column}, 'Z') THEN TRY_CAST(left({column}, 10) AS DATE) "
+        f"ELSE CAST({timestamp_sql(column)} AS DATE) END"
+    )
+
+
+def timestamp_sql(column: str) -> str:
+    """A log timestamp as a UTC TIMESTAMP: ISO 8601 text (an offset is applied; none is UTC), or
+    epoch seconds, milliseconds, microseconds or nanoseconds (told apart by size; OTLP's
+    startTimeUnixNano is nanoseconds). Text with no offset skips the slower zone-aware parse."""
+    whole = f"TRY_CAST({column} AS HUGEINT)"
+    micros = (
+        f"CASE WHEN {whole} < 100000000000 THEN {whole} * 1000000 "
+        f"WHEN {whole} < 100000000000000 THEN {whole} * 1000 "
+        f"WHEN {whole} < 100000000000000000 THEN {whole} ELSE {whole} // 1000 END"
+    )
+    seconds = f"TRY_CAST({column} AS DECIMAL(20,6))"
+    clock = f"substr({column}, 12)"
+    return (
+        f"CASE WHEN contains({clock}, '+') OR contains({clock}, '-') "
+        f"THEN TRY_CAST(TRY_CAST({column} AS TIMESTAMPTZ) AS TIMESTAMP) "
+        f"WHEN contains({column}, '-') OR contains({column}, ':') "
+        f"THEN TRY_CAST({column} AS TIMESTAMP) "
+        f"WHEN {whole} IS NOT NULL THEN make_timestamp(CAST({micros} AS BIGINT)) "
+        f"WHEN {seconds} IS NOT NULL THEN make_timestamp(CAST({seconds} * 1000000 AS BIGINT)) END"
     )
 
 

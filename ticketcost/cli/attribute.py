@@ -32,15 +32,23 @@ ATTRIBUTE_EPILOG = """\
 Examples:
   ticketcost attribute requests.jsonl                     # cost per resolved ticket, by intent
   ticketcost attribute logs/*.jsonl --by intent,tenant --by model --top 20
-  ticketcost attribute spans.jsonl --preset otel --outcomes outcomes.csv
-  ticketcost attribute spend_logs.csv --preset litellm --field ticket_id=end_user
+  ticketcost attribute otlp-traces.jsonl --outcomes outcomes.csv
+  ticketcost attribute spend_logs.csv --field ticket_id=end_user
+  ticketcost attribute observations.jsonl traces.jsonl --by day --since 2026-11-01
   ticketcost attribute requests.parquet --strict --format json > attribution.json
+\b
+Formats, recognised from each file's content (force one with --preset): ticketcost (the fields
+below), otlp (OTLP/JSON), otel (span lines: GenAI, OpenLLMetry, OpenInference), clickhouse
+(otel_traces rows), litellm (spend logs), helicone (exports), langfuse (observations, joined with
+a traces export given beside them), responses (OpenAI, Anthropic and Gemini responses and Batch
+results). Each line is billed by its own rules: cache semantics, 1-hour cache writes, service
+tier and Batch. See docs/log-formats.md.
 \b
 Fields (rename with --field FIELD=PATH or logs.fields in the config): ticket_id, timestamp,
 tenant, intent, queue, endpoint, prompt_version, model, status (ok, error, retry, fallback),
-outcome (resolved, escalated, deflected, abandoned), input_tokens (cache reads and writes
-included, as OpenAI, OpenTelemetry and LiteLLM count them), output_tokens, cache_read_tokens,
-cache_write_tokens, cost_usd (used as given when present).
+outcome (resolved, escalated, deflected, abandoned), provider, service_tier, request_id,
+input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens,
+cost_usd (used as given when present).
 """
 
 
@@ -58,8 +66,8 @@ ByOption = Annotated[
         "--by",
         metavar="DIMS",
         help="Break cost per resolved ticket down by intent, tenant, model, prompt_version, "
-        "outcome, endpoint, queue or status; comma-separate to combine. Repeatable. "
-        "Default: intent.",
+        "outcome, endpoint, queue, status, day, week or month; comma-separate to combine. "
+        "Repeatable. Default: intent.",
     ),
 ]
 TopOption = Annotated[
@@ -68,9 +76,8 @@ TopOption = Annotated[
 PresetOption = Annotated[
     Preset | None,
     typer.Option(
-        help="Built-in field mapping: ticketcost (the field names above), otel "
-        "(OpenTelemetry GenAI span attributes), litellm (LiteLLM spend logs). Default: "
-        "ticketcost, or logs.preset in the config."
+        help="Read every file as this format (see below). Default: recognised from each "
+        "file's content, or logs.preset in the config."
     ),
 ]
 FieldOption = Annotated[
@@ -79,15 +86,15 @@ FieldOption = Annotated[
         "--field",
         metavar="FIELD=PATH",
         help="Where a field is: a column or key, outer/inner for a nested key, a,b to try "
-        "a then b. Repeatable.",
+        "a then b, a+b to sum. Repeatable.",
     ),
 ]
 IncludesCacheOption = Annotated[
     bool | None,
     typer.Option(
         "--input-includes-cache/--input-excludes-cache",
-        help="Whether input_tokens counts cache reads and writes (OpenAI, OTel, LiteLLM: "
-        "includes; Anthropic's own usage: excludes). Default: includes.",
+        help="Override: whether input_tokens counts cache reads and writes, for every line. "
+        "Default: each format's and provider's own rule.",
     ),
 ]
 OutcomesOption = Annotated[
@@ -119,6 +126,17 @@ GlobOption = Annotated[
         "every file it matches. Without it a name is literal, even with * or [ in it.",
     ),
 ]
+SinceOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="WHEN",
+        help="Only requests at or after this date or date-time (ISO 8601; no offset: UTC).",
+    ),
+]
+UntilOption = Annotated[
+    str | None,
+    typer.Option(metavar="WHEN", help="Only requests before this date or date-time."),
+]
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Exit 2 on the first bad line instead of skipping.")
 ]
@@ -143,6 +161,8 @@ def attribute(
     resolved: ResolvedOption = None,
     input_format: InputFormatOption = None,
     glob: GlobOption = False,
+    since: SinceOption = None,
+    until: UntilOption = None,
     strict: StrictOption = False,
     config: LogsConfigOption = None,
     pricing: PricingOption = None,
@@ -182,6 +202,8 @@ def attribute(
         resolved_outcomes=resolved or (),
         outcomes_file=outcomes,
         strict=strict,
+        since=since,
+        until=until,
     )
     sources = find_sources(logfiles, input_format.value if input_format else None, glob)
     result = run_attribute(

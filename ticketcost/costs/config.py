@@ -200,7 +200,7 @@ class LogFieldPaths(_Strict):
 class Logs(_Strict):
     """How ``ticketcost attribute`` reads request logs (all optional; flags win)."""
 
-    preset: Preset = Preset.TICKETCOST
+    preset: Preset | None = None  # None: each file's format is recognised from its content
     fields: LogFieldPaths = LogFieldPaths()
     input_includes_cache: bool | None = None
     resolved_outcomes: list[Annotated[str, Field(min_length=1)]] = Field(

@@ -99,6 +99,11 @@ class PriceTable:
     def providers(self) -> list[str]:
         return sorted({m.provider for m in self._models.values()})
 
+    def find(self, name: str) -> ModelPrice | None:
+        """The model an id or alias names, or None."""
+        model_id = self._index.get(name.strip().lower())
+        return None if model_id is None else self._models[model_id]
+
     def get(self, name: str) -> ModelPrice:
         key = name.strip().lower()
         model_id = self._index.get(key)

@@ -237,6 +237,7 @@ def _accounting_tables(result: Attribution) -> list[Table]:
             (Column("requests", "Requests", Kind.COUNT), lambda u: u.requests),
             (Column("input_tokens", "Input tok", Kind.COUNT), lambda u: u.input_tokens),
             (Column("output_tokens", "Output tok", Kind.COUNT), lambda u: u.output_tokens),
+            (Column("reason", "Why"), lambda u: u.reason),
         ]
         title = "Unpriced requests (not in any cost above; add prices with --pricing FILE)"
         tables.append(table_of(title, fields, result.unpriced))
@@ -254,9 +255,15 @@ def _accounting_tables(result: Attribution) -> list[Table]:
             (Column("format", "Format"), lambda f: f.format),
             (Column("requests", "Requests", Kind.COUNT), lambda f: f.requests),
             (Column("skipped", "Skipped", Kind.COUNT), lambda f: f.skipped),
+            (Column("duplicates", "Duplicates", Kind.COUNT), lambda f: f.duplicates),
+            (Column("read_as", "Read as"), _read_as),
         ]
         tables.append(table_of("Files", files, result.files))
     return tables
+
+
+def _read_as(f: FileStat) -> str:
+    return f"{f.preset} ({'recognised' if f.recognised else 'chosen'})"
 
 
 def _payload(result: Attribution) -> dict[str, Any]:
@@ -275,7 +282,12 @@ def _payload(result: Attribution) -> dict[str, Any]:
             "unpriced_requests": result.unpriced_requests,
             "tickets_with_unpriced_requests": result.unpriced_tickets,
             "tickets_without_outcome": result.tickets_without_outcome,
+            "tickets_with_only_unpriced_requests": result.unpriced_only_tickets[0],
+            "duplicate_requests": result.duplicates.requests,
+            "requests_outside_window": result.window.outside,
+            "requests_without_timestamp": result.undated + result.window.undated,
         },
+        "window": {"since": result.window.since, "until": result.window.until},
         "cost_per_ticket_percentiles_usd": result.percentiles,
         "groups": [
             {"by": list(spec), "rows": [_group_record(spec, g) for g in groups]}
@@ -311,8 +323,16 @@ def _payload(result: Attribution) -> dict[str, Any]:
             "first": [b._asdict() for b in result.bad_lines],
         },
         "files": [f._asdict() for f in result.files],
-        "fields": result.fields.describe(),
-        "input_tokens_include_cache": result.fields.input_includes_cache,
+        "fields": [
+            {
+                "file": f.path,
+                "preset": m.preset.value,
+                "recognised": m.detected,
+                "input_tokens_include_cache": m.cache_rule.value,
+                "paths": m.describe(),
+            }
+            for f, m in zip(result.files, result.fields, strict=True)
+        ],
         "outcome_source": result.outcome_source,
         "tickets_with_several_values": result.multi_valued,
     }
@@ -321,7 +341,9 @@ def _payload(result: Attribution) -> dict[str, Any]:
 def _notes(result: Attribution) -> list[str]:
     notes = []
     for bad in result.bad_lines:
-        where = f"{bad.file}:{bad.line}" if bad.unit == "line" else f"{bad.file} row {bad.line}"
+        where = (
+            f"{bad.file}:{bad.line}" if bad.unit == "line" else f"{bad.file} {bad.unit} {bad.line}"
+        )
         notes.append(f"Skipped {where}: {bad.reason}")
     if result.skipped > len(result.bad_lines):
         notes.append(
@@ -360,10 +382,55 @@ def _notes(result: Attribution) -> list[str]:
             f"{result.outcomes_without_requests:,} tickets in the outcomes file have no request "
             "in the logs"
         )
+    notes += _counting_notes(result)
     notes.append(f"Outcomes from {result.outcome_source}.")
-    cache = "includes" if result.fields.input_includes_cache else "excludes"
-    notes.append(
-        f"Field mapping: {result.fields.preset} (input_tokens {cache} cache reads and writes; "
-        "see --format json for every path)"
-    )
+    for f, m in zip(result.files, result.fields, strict=True):
+        how = "recognised from its content" if m.detected else "as chosen"
+        notes.append(
+            f"{f.path} read as {m.preset.value} ({how}); input_tokens "
+            f"{_CACHE_WORDS[m.cache_rule.value]} (see --format json for every path)"
+        )
+    return notes
+
+
+_CACHE_WORDS = {
+    "includes": "includes cache reads and writes",
+    "excludes": "excludes cache reads and writes",
+    "by provider": "read per line: Anthropic's excludes cache reads and writes, others include",
+}
+
+
+def _counting_notes(result: Attribution) -> list[str]:
+    """What was counted once, left out of the window, or left out of the resolved count."""
+    notes = []
+    dup = result.duplicates
+    if dup.requests:
+        notes.append(
+            f"{dup.requests:,} requests appear more than once (same request or span id, in one "
+            "file or across files) and are counted once, from the first file given"
+            + (
+                f"; {dup.differing:,} of them with different usage in the copies"
+                if dup.differing
+                else ""
+            )
+        )
+    window = result.window
+    if window.since or window.until:
+        span = " to ".join(w.isoformat() for w in (window.since, window.until) if w is not None)
+        notes.append(
+            f"Window {span} (UTC): {window.outside:,} requests dated outside it and "
+            f"{window.undated:,} with no readable timestamp are left out"
+        )
+    if result.undated:
+        notes.append(
+            f"{result.undated:,} priced requests have no readable timestamp: priced at today's "
+            "prices (a recorded price change could not be applied to them)"
+        )
+    count, names = result.unpriced_only_tickets
+    if count:
+        shown = ", ".join(names) + (", ..." if count > len(names) else "")
+        notes.append(
+            f"{count:,} tickets have only unpriced requests: their cost is unknown, so they are "
+            f"not counted as resolved ({shown})"
+        )
     return notes

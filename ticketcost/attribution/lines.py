@@ -1,0 +1,173 @@
+"""Where the skipped lines are: the first few bad lines of each file located at their line
+numbers (a second, ordered pass that stops early), CSV rejects, and how a CSV file's records map
+to its physical lines."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ticketcost.attribution.results import BadLine
+from ticketcost.attribution.sources import LogSource, opener
+from ticketcost.attribution.sql import sql_text
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from ticketcost.attribution.scans import SourceSql
+
+
+class CsvLayout(NamedTuple):
+    """Where a CSV file's records start, as Python's csv module reads it."""
+
+    starts: list[int]  # the physical line each data record starts on (the header excluded)
+    lines: int  # physical lines in the file
+    unclosed_at: int | None  # the line of a quote that is never closed (the rest is one field)
+
+    def line_of(self, record: int) -> int:
+        """The physical line of data record ``record`` (1-based), as the engine counts records."""
+        return self.starts[record - 1] if 0 < record <= len(self.starts) else record + 1
+
+
+def csv_layout(path: Path, records: int | None = None) -> CsvLayout:
+    """Where the file's records start (read only when something in it went wrong): a quoted field
+    may span lines and blank lines are not records, so record N is not always line N + 1. With
+    ``records``, stop once that many data records are placed."""
+    stat = path.stat()
+    key = (path, stat.st_size, stat.st_mtime_ns)
+    known = _LAYOUTS.get(key)
+    if known is not None and (
+        known[1] or (records is not None and len(known[0].starts) >= records)
+    ):
+        return known[0]
+    layout = _layout(path, records)
+    _LAYOUTS.clear()  # one file's layout at a time is all a run needs
+    _LAYOUTS[key] = (layout, records is None)
+    return layout
+
+
+_LAYOUTS: dict[tuple[Path, int, int], tuple[CsvLayout, bool]] = {}  # layout, whole file read
+
+
+def _layout(path: Path, records: int | None) -> CsvLayout:
+    """RFC 4180 quoting, read by parity: a line that leaves an odd number of quote characters
+    open continues the record on the next line (an escaped quote is two, so parity holds)."""
+    starts: list[int] = []
+    number = 0
+    inside = False  # within a quoted field that spans lines
+    opened = 0  # where that field's record starts
+    with opener(path)(path, "rb") as handle:
+        for number, line in enumerate(handle, 1):
+            if not inside:
+                if not line.strip(b"\r\n"):
+                    continue  # a blank line is not a record
+                starts.append(number)
+                opened = number
+                if records is not None and len(starts) > records + 1:  # + the header
+                    break
+            if line.count(b'"') % 2:
+                inside = not inside
+    return CsvLayout(starts[1:], number, opened if inside else None)
+
+
+def csv_rejects(con: duckdb.DuckDBPyConnection, sources: Sequence[LogSource]) -> list[BadLine]:
+    if not any(s.format == "csv" for s in sources):
+        return []
+    names = {str(s.read_path): str(s.path) for s in sources}
+    try:
+        rows = con.execute(
+            "SELECT DISTINCT s.file_path, e.line, e.error_type FROM reject_errors e JOIN "
+            "reject_scans s USING (scan_id, file_id) ORDER BY s.file_path, e.line"
+        ).fetchall()
+    except Exception:
+        return []
+    return [
+        BadLine(names.get(str(path), str(path)), int(line), f"CSV: {str(kind).lower()}")
+        for path, line, kind in rows
+    ]
+
+
+def locate_bad_lines(
+    con: duckdb.DuckDBPyConnection,
+    built: Sequence[SourceSql],
+    rejects: Sequence[BadLine],
+    limit: int,
+) -> list[BadLine]:
+    """The first ``limit`` bad lines with their line numbers: files in the order given, lines in
+    file order within each."""
+    con.execute("SET preserve_insertion_order = true")
+    found: list[BadLine] = []
+    for b in built:
+        wanted = limit - len(found)
+        if wanted <= 0:
+            break
+        path = str(b.source.path)
+        file_rejects = [r for r in rejects if r.file == path]
+        in_file: list[BadLine] = []  # lines that are not UTF-8 are added by _located
+        located = _located(con, b, wanted, in_file)
+        if b.source.format == "csv":
+            in_file += _csv_lines(b.source.path, file_rejects, located)
+        else:
+            in_file += [BadLine(path, int(n), str(reason), b.unit) for n, reason in located]
+        found += sorted(in_file, key=lambda r: r.line or 0)[:wanted]
+    return found
+
+
+def _csv_lines(
+    path: Path, rejects: Sequence[BadLine], located: Sequence[tuple[Any, Any]]
+) -> list[BadLine]:
+    """Rejected and located CSV records at their physical lines.
+
+    The engine numbers records (a reject on "line" N is data record N - 1, the header being line
+    1) and the locating query numbers the records it could read; a quoted field spanning lines
+    shifts both from the file's own line numbers, so they are mapped through the file's layout.
+    """
+    rejected = sorted((r.line or 1) - 1 for r in rejects)
+    records = []
+    for number, reason in located:
+        record = int(number)
+        for skipped in rejected:  # the n-th record read is past the rejected ones before it
+            if skipped <= record:
+                record += 1
+        records.append((record, reason))
+    line_of = csv_layout(path, max([*rejected, *(r for r, _ in records), 0])).line_of
+    lines = [r._replace(line=line_of((r.line or 1) - 1)) for r in rejects]
+    lines += [BadLine(str(path), line_of(record), str(why), "line") for record, why in records]
+    return lines
+
+
+def _located(
+    con: duckdb.DuckDBPyConnection, b: SourceSql, wanted: int, found: list[BadLine]
+) -> list[tuple[Any, Any]]:
+    """(line ordinal, reason) of the first ``wanted`` bad lines the locating query finds.
+
+    A JSON Lines file with a line that is not valid UTF-8 stops DuckDB's line reader; those lines
+    are then found here (appended to ``found``) and the query runs on a copy of the file in which
+    they are blank, so every other line keeps its number.
+    """
+    import duckdb
+
+    assert b.locate is not None
+    try:
+        return con.execute(f"{b.locate} LIMIT {wanted}").fetchall()
+    except duckdb.Error as exc:
+        if b.source.format != "jsonl" or "unicode" not in str(exc).lower():
+            raise
+    path = b.source.path
+    copy = Path(tempfile.mkdtemp(prefix="ticketcost-utf8-")) / "lines.jsonl"
+    try:
+        with opener(path)(path, "rb") as source, open(copy, "wb") as target:
+            for number, raw in enumerate(source, 1):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    found.append(BadLine(str(path), number, f"not UTF-8 text ({exc.reason})"))
+                    raw = b"\n"
+                target.write(raw)
+        query = b.locate.replace(sql_text(str(b.source.read_path)), sql_text(str(copy)))
+        return con.execute(f"{query} LIMIT {wanted}").fetchall()
+    finally:
+        shutil.rmtree(copy.parent, ignore_errors=True)

@@ -1,0 +1,282 @@
+"""Readers of the attribution tables: totals, groups, percentiles, the most expensive tickets,
+prices used, unpriced requests with the reason, and notes (long-context tiers, earlier prices),
+each turned into plain values of :class:`~ticketcost.attribution.results.Attribution`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, NamedTuple
+
+from ticketcost import money
+from ticketcost.attribution.prices import Resolution, price_in_period
+from ticketcost.attribution.results import (
+    Group,
+    PricedModel,
+    TicketRow,
+    Unpriced,
+    VersionRow,
+    per_resolved,
+)
+from ticketcost.attribution.sql import TICKET_DIMENSIONS
+from ticketcost.pricing.model import ModelPrice
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+class Totals(NamedTuple):
+    tickets: int
+    resolved: int
+    cost: Decimal
+    requests: int
+    without_outcome: int
+    unpriced_tickets: int
+    multi_valued: dict[str, int]  # tickets whose requests carry more than one intent, tenant, ...
+
+
+def ticket_totals(con: duckdb.DuckDBPyConnection) -> Totals:
+    many = ", ".join(f"count(*) FILTER (WHERE many_{d})" for d in TICKET_DIMENSIONS)
+    total = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE resolved), coalesce(sum(cost), 0), "
+        "coalesce(sum(requests), 0), count(*) FILTER (WHERE outcome IS NULL), "
+        f"count(*) FILTER (WHERE unpriced), {many} FROM tk"
+    ).fetchone()
+    assert total is not None
+    return Totals(
+        tickets=int(total[0]),
+        resolved=int(total[1]),
+        cost=Decimal(total[2]),
+        requests=int(total[3]),
+        without_outcome=int(total[4]),
+        unpriced_tickets=int(total[5]),
+        multi_valued={d: int(n) for d, n in zip(TICKET_DIMENSIONS, total[6:], strict=True)},
+    )
+
+
+def given_totals(con: duckdb.DuckDBPyConnection) -> tuple[Decimal, int]:
+    """Cost and number of the requests whose log gave their cost (``cost_usd``)."""
+    row = con.execute(
+        "SELECT coalesce(sum(cost) FILTER (WHERE given), 0), coalesce(sum(given_requests), 0) "
+        "FROM gc"
+    ).fetchone()
+    assert row is not None
+    return Decimal(row[0]), int(row[1])
+
+
+def _request_table(con: duckdb.DuckDBPyConnection) -> str:
+    """Requests with their ticket's properties: built only for per-request breakdowns."""
+    ticket_columns = ", ".join(f"tk.{d}" for d in TICKET_DIMENSIONS)
+    con.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS gx AS SELECT gc.ticket_id, gc.model, gc.endpoint, "
+        f"gc.status, gc.requests, gc.cost, gc.unpriced_requests, {ticket_columns}, "
+        "tk.resolved, gc.day FROM gc JOIN tk USING (ticket_id)"
+    )
+    return "gx"
+
+
+_TIME_SQL = {
+    "day": "day",
+    "week": "strftime(date_trunc('week', day::DATE), '%Y-%m-%d') AS week",
+    "month": "strftime(day::DATE, '%Y-%m') AS month",
+}
+
+
+def groups(
+    con: duckdb.DuckDBPyConnection,
+    columns: Sequence[str],
+    total_cost: Decimal,
+    limit: int | None = None,
+) -> list[Group]:
+    """Cost by ``columns``: from tickets when all are ticket-level, else from requests. Groups
+    by time (day, week starting Monday, month) come in time order, the others by cost."""
+    select = ", ".join(_TIME_SQL.get(c, c) for c in columns)
+    timed = any(c in _TIME_SQL for c in columns)
+    if all(c in TICKET_DIMENSIONS for c in columns):
+        counts = "count(*), count(*) FILTER (WHERE resolved)"
+        table = "tk"
+    elif list(columns) == ["status"]:  # tickets with such a request; resolution is not asked for
+        counts = "count(DISTINCT ticket_id), 0"
+        table = "gc"
+    else:
+        counts = "count(DISTINCT ticket_id), count(DISTINCT ticket_id) FILTER (WHERE resolved)"
+        table = _request_table(con)
+    query = (
+        f"SELECT {select}, sum(requests), {counts}, sum(cost) AS cost, "
+        f"sum(unpriced_requests) FROM {table} "
+        "GROUP BY ALL ORDER BY "
+        + (", ".join(f"{c} NULLS LAST" for c in columns) if timed else f"cost DESC, {select}")
+        + (f" LIMIT {limit}" if limit else "")
+    )
+    found = []
+    n = len(columns)
+    for row in con.execute(query).fetchall():
+        group_cost = Decimal(row[n + 3])
+        found.append(
+            Group(
+                values=tuple(None if v is None else str(v) for v in row[:n]),
+                requests=int(row[n]),
+                tickets=int(row[n + 1]),
+                resolved=int(row[n + 2]),
+                cost_usd=group_cost,
+                cost_per_resolved_usd=per_resolved(group_cost, int(row[n + 2])),
+                share=money.divide(group_cost, total_cost) if total_cost else Decimal(0),
+                unpriced=int(row[n + 4]),
+            )
+        )
+    return found
+
+
+def percentiles(con: duckdb.DuckDBPyConnection) -> dict[str, Decimal]:
+    """Nearest-rank p50, p95, p99 and the maximum of cost per ticket."""
+    row = con.execute("SELECT quantile_disc(cost, [0.5, 0.95, 0.99]), max(cost) FROM tk").fetchone()
+    assert row is not None
+    p50, p95, p99 = row[0]
+    return {"p50": Decimal(p50), "p95": Decimal(p95), "p99": Decimal(p99), "max": Decimal(row[1])}
+
+
+def top_tickets(con: duckdb.DuckDBPyConnection, top: int) -> list[TicketRow]:
+    return [
+        TicketRow(str(r[0]), r[1], r[2], r[3], int(r[4]), Decimal(r[5]))
+        for r in con.execute(
+            "SELECT ticket_id, tenant, intent, outcome, requests, cost FROM tk "
+            f"ORDER BY cost DESC, ticket_id LIMIT {int(top)}"
+        ).fetchall()
+    ]
+
+
+def versions(by_version: Sequence[Group]) -> list[VersionRow]:
+    """Prompt versions in natural order, each against the previous one that resolved tickets."""
+    rows = []
+    previous: Decimal | None = None
+    for group in sorted(by_version, key=lambda g: natural_key(g.values[0])):
+        current = group.cost_per_resolved_usd
+        change = ratio = None
+        if previous is not None and current is not None:
+            change = money.subtract(current, previous)
+            ratio = money.divide(change, previous) if previous else None
+        rows.append(VersionRow(group, change, ratio))
+        if current is not None:
+            previous = current
+    return rows
+
+
+def unpriced(con: duckdb.DuckDBPyConnection, resolved: dict[str, Resolution]) -> list[Unpriced]:
+    """Requests with tokens and no price, by model and variant, with the reason."""
+    found = []
+    for model, variant, hour, requests, inp, out in con.execute(
+        "SELECT model, variant, bool_or(write_1h_tokens > 0 AND write1h_rate IS NULL AND "
+        "inp_rate IS NOT NULL), sum(priced_requests), sum(all_input_tokens), "
+        "sum(all_output_tokens) FROM gc "
+        "WHERE unpriced GROUP BY ALL ORDER BY 4 DESC, 1, 2"
+    ).fetchall():
+        found.append(
+            Unpriced(
+                model,
+                int(requests),
+                int(inp),
+                int(out),
+                _why(model, variant, hour, resolved),
+                variant,
+            )
+        )
+    return found
+
+
+def _why(
+    model: str | None, variant: str | None, hour: bool, resolved: dict[str, Resolution]
+) -> str:
+    if model is None:
+        return "no model named"
+    resolution = resolved.get(model)
+    if resolution is None or resolution.price is None:
+        return (resolution.reason if resolution else None) or "no price for this model in the data"
+    price = resolution.price
+    if hour:
+        return f"no 1-hour cache-write price for {price.id}{f' ({variant})' if variant else ''}"
+    offered = dict(price.variants)
+    if variant is not None and variant not in offered:
+        known = ", ".join(offered) or "none"
+        return f"no {variant} price for {price.id} (variants in the data: {known})"
+    return "no price for this model in the data"
+
+
+def unpriced_only_tickets(con: duckdb.DuckDBPyConnection, top: int) -> tuple[int, list[str]]:
+    """Tickets none of whose requests could be priced (left out of the resolved count)."""
+    row = con.execute("SELECT count(*) FROM tk WHERE only_unpriced").fetchone()
+    names = [
+        str(r[0])
+        for r in con.execute(
+            f"SELECT ticket_id FROM tk WHERE only_unpriced ORDER BY ticket_id LIMIT {int(top)}"
+        ).fetchall()
+    ]
+    return (int(row[0]) if row else 0), names
+
+
+def undated(con: duckdb.DuckDBPyConnection) -> int:
+    """Priced requests with no readable date (priced at today's prices)."""
+    row = con.execute("SELECT coalesce(sum(priced_requests), 0) FROM gc WHERE undated").fetchone()
+    return int(row[0]) if row else 0
+
+
+def priced_models(
+    con: duckdb.DuckDBPyConnection, resolved: dict[str, ModelPrice | None]
+) -> list[PricedModel]:
+    """Every model name priced from the tables, with the price used and its request count."""
+    used = dict(
+        con.execute(
+            "SELECT model, sum(priced_requests) FROM gc WHERE NOT unpriced AND priced_requests > 0 "
+            "GROUP BY model"
+        ).fetchall()
+    )
+    return [
+        PricedModel(name, price, int(used[name]))
+        for name, price in resolved.items()
+        if price is not None and name in used
+    ]
+
+
+def long_context(
+    con: duckdb.DuckDBPyConnection, resolved: dict[str, ModelPrice | None], thresholds: list[int]
+) -> list[tuple[str, int, int]]:
+    """(model, its tier threshold passed, requests) for requests priced at a long-context tier."""
+    reached: dict[tuple[str, int], int] = {}
+    for model, number, count in con.execute(
+        "SELECT model, band, sum(priced_requests) FROM gc WHERE band > 0 AND NOT unpriced "
+        "AND priced_requests > 0 GROUP BY 1, 2"
+    ).fetchall():
+        found = resolved.get(str(model))
+        tier = found.level().for_input(thresholds[int(number) - 1] + 1)[1] if found else None
+        if tier is not None:  # the band passes one of this model's own thresholds
+            key = (str(model), tier.above_input_tokens)
+            reached[key] = reached.get(key, 0) + int(count)
+    return [(m, t, n) for (m, t), n in sorted(reached.items())]
+
+
+def earlier_prices(
+    con: duckdb.DuckDBPyConnection, resolved: dict[str, ModelPrice | None], changes: list[dt.date]
+) -> list[tuple[str, str | None, int]]:
+    """(model, in force from, requests) for requests dated before a recorded price change."""
+    earlier: list[tuple[str, str | None, int]] = []
+    for model, when, count in con.execute(
+        f"SELECT model, period, sum(priced_requests) FROM gc WHERE period < {len(changes)} "
+        "AND NOT unpriced AND priced_requests > 0 GROUP BY 1, 2 ORDER BY 1, 2"
+    ).fetchall():
+        latest = resolved.get(str(model))
+        if latest is None:
+            continue
+        past = price_in_period(latest, changes, int(when))
+        if past is not latest:  # this model's price did change since then
+            since = past.effective_from.isoformat() if past.effective_from else None
+            earlier.append((str(model), since, int(count)))
+    return earlier
+
+
+def natural_key(text: str | None) -> tuple[int, list[tuple[int, int | str]]]:
+    """Sort key: numbers inside names compare as numbers (v9 < v10); None sorts last."""
+    if text is None:
+        return (1, [])
+    parts = re.findall(r"\d+|\D+", text)
+    return (0, [(0, int(p)) if p.isdigit() else (1, p) for p in parts])

@@ -1,0 +1,268 @@
+"""Each log file as SQL: its format recognised from its first records, and the typed select that
+reads it (JSON Lines, JSON arrays, OTLP span batches, Langfuse observations joined with their
+traces, CSV, Parquet), with an ordered twin that finds bad lines with their numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from ticketcost.attribution.fields import FieldChoice, FieldMap, Preset
+from ticketcost.attribution.formats import Recognised, field_map, forced, recognise
+from ticketcost.attribution.sources import LogSource, is_tsv, read_header, sample_json
+from ticketcost.attribution.sql import Columns, ident, json_path, numbered, sql_text, typed_select
+from ticketcost.errors import TicketcostError
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+class SourceSql(NamedTuple):
+    source: LogSource
+    select: str  # typed rows of this file (columns as typed_select)
+    locate: str | None  # the same rows in file order with their line number, for bad lines
+    unit: str  # what a bad "line" is: line, row, record, span
+    fields: FieldMap
+
+
+class Plan(NamedTuple):
+    """How a file is read: its format, the mapping, and how its JSON is laid out."""
+
+    source: LogSource
+    found: Recognised
+    fields: FieldMap
+    layout: str  # lines, array or document (JSON); lines for CSV and Parquet
+
+
+def top_names(fields: FieldMap) -> list[str]:
+    return list(
+        dict.fromkeys(
+            path[0]
+            for alternatives in fields.paths.values()
+            for alternative in alternatives
+            for path in alternative
+            if not path[0].startswith("=")
+        )
+    )
+
+
+def plan_source(con: duckdb.DuckDBPyConnection, src: LogSource, choice: FieldChoice) -> Plan:
+    """The file's format from its first records (``choice.preset`` forces the mapping)."""
+    layout = "lines"
+    if src.format == "csv":
+        records = [dict.fromkeys(read_header(src.path))]
+    elif src.format == "parquet":
+        literal = sql_text(str(src.read_path))
+        names = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal})").fetchall()
+        records = [dict.fromkeys(str(row[0]) for row in names)]
+    else:
+        layout, records = sample_json(src.path)
+    found = recognise(records)
+    detected = found is not None and choice.preset is None
+    if choice.preset is not None:
+        chosen = forced(choice.preset)
+        if (
+            found is not None
+            and found.shape != "records"
+            and found.preset
+            in (choice.preset, Preset.OTLP if choice.preset is Preset.OTEL else None)
+        ):
+            chosen = found  # an OTLP batch or a Langfuse traces file stays what it is
+        elif found is not None and found.preset is choice.preset:
+            chosen = found
+        found = chosen
+    if found is None:
+        found = Recognised(Preset.TICKETCOST)
+    seen = {k for r in records for k in r} if src.format == "jsonl" else None
+    return Plan(src, found, field_map(found, choice, detected, seen), layout)
+
+
+def _records_sql(
+    src: LogSource,
+    fields: FieldMap,
+    tag: str,
+    tops: list[str],
+    layout: str,
+    traces: Sequence[LogSource],
+) -> SourceSql:
+    """A JSON array (``/spend/logs``, an API export) or a JSON file joined with Langfuse traces:
+    records numbered in file order (bad ones are located by record, not line)."""
+    path = sql_text(str(src.read_path))
+    own = [t for t in tops if t != "trace"]
+    if traces:
+        own += [t for t in ("traceId", "trace_id") if t not in own]
+    declared = ", ".join(f"{sql_text(t)}: 'VARCHAR'" for t in own)
+    shape = "array" if layout == "array" else "newline_delimited"
+    relation = (
+        f"(SELECT row_number() OVER () AS __rn, * FROM read_json({path}, format='{shape}', "
+        f"columns={{{declared}}}, ignore_errors=true))"
+    )
+    if traces:
+        names = ", ".join(sql_text(str(t.read_path)) for t in traces)
+        joined = (
+            "(SELECT json_extract_string(json, '$.id') AS __tid, any_value(json::VARCHAR) AS trace "
+            f"FROM read_json_objects([{names}], format='auto') GROUP BY 1)"
+        )
+        relation = (
+            f"(SELECT o.*, t.trace FROM {relation} o LEFT JOIN {joined} t "
+            'ON t.__tid = coalesce(o."traceId", o."trace_id"))'
+        )
+        present = set(own) | {"trace"}
+    else:
+        present = set(own)
+    columns = Columns(fields, lambda top: ident(top) if top in present else None)
+    select = typed_select(columns, fields, "__rn", tag, relation)
+    checked = typed_select(columns, fields, "__rn", tag, relation, values=True)
+    locate = f"SELECT __line, problem FROM ({checked}) WHERE problem IS NOT NULL ORDER BY __line"
+    return SourceSql(src, select, locate, "record", fields)
+
+
+def _otlp_sql(src: LogSource, fields: FieldMap, tag: str, layout: str) -> SourceSql:
+    """OTLP/JSON (the collector's file exporter, one ExportTraceServiceRequest a line; or one
+    OTLP/HTTP request body): every span of every resource and scope, its KeyValue attribute list
+    as an object (``anyValue`` of any kind: strings, int64 as string or number, doubles, bools,
+    bytes; arrays and kvlists as their JSON), numbered in file order."""
+    path = sql_text(str(src.read_path))
+    shape = "newline_delimited" if layout == "lines" else "unstructured"
+
+    def attributes(owner: str) -> str:
+        value = "json_extract(a, '$.value')"
+        return (
+            f"to_json(map_from_entries(list_transform(coalesce(json_extract({owner}, "
+            "'$.attributes[*]'), []), lambda a: {'k': json_extract_string(a, '$.key'), "
+            f"'v': coalesce(json_extract_string({value}, '$.stringValue'), "
+            f"json_extract_string({value}, '$.intValue'), "
+            f"json_extract_string({value}, '$.doubleValue'), "
+            f"json_extract_string({value}, '$.boolValue'), "
+            f"json_extract_string({value}, '$.bytesValue'), {value}::VARCHAR)}})))::VARCHAR"
+        )
+
+    relation = (
+        "(SELECT row_number() OVER () AS __rn, "
+        f"{attributes('span')} AS attributes, "
+        f"json_object('attributes', json({attributes('resource')}))::VARCHAR AS resource, "
+        "json_extract(span, '$.status')::VARCHAR AS status, "
+        "json_extract_string(span, '$.startTimeUnixNano') AS startTimeUnixNano, "
+        "json_extract_string(span, '$.spanId') AS spanId, "
+        "json_extract_string(span, '$.traceId') AS traceId, "
+        "json_extract_string(span, '$.name') AS name FROM ("
+        "SELECT resource, unnest(coalesce(json_extract(scope, '$.spans[*]'), [])) AS span FROM ("
+        "SELECT json_extract(rs, '$.resource') AS resource, "
+        "unnest(coalesce(json_extract(rs, '$.scopeSpans[*]'), [])) AS scope FROM ("
+        "SELECT unnest(coalesce(json_extract(json, '$.resourceSpans[*]'), [])) AS rs "
+        f"FROM read_json_objects({path}, format='{shape}')))))"
+    )
+    produced = {
+        "attributes",
+        "resource",
+        "status",
+        "startTimeUnixNano",
+        "spanId",
+        "traceId",
+        "name",
+    }
+    columns = Columns(fields, lambda top: ident(top) if top in produced else None)
+    select = typed_select(columns, fields, "__rn", tag, relation)
+    checked = typed_select(columns, fields, "__rn", tag, relation, values=True)
+    locate = f"SELECT __line, problem FROM ({checked}) WHERE problem IS NOT NULL ORDER BY __line"
+    return SourceSql(src, select, locate, "span", fields)
+
+
+def source_sql(
+    con: duckdb.DuckDBPyConnection,
+    src: LogSource,
+    fields: FieldMap,
+    index: int,
+    layout: str = "lines",
+    found: Recognised | None = None,
+    traces: Sequence[LogSource] = (),
+) -> SourceSql:
+    """SQL for one log file; ``index`` tags its rows (cheaper to group by than the file name).
+
+    ``layout`` is how a JSON file holds its records (lines, array, document); ``found`` the
+    format recognised; ``traces`` the Langfuse traces files an observations file is joined with.
+    """
+    path = sql_text(str(src.read_path))
+    tag = str(index)
+    tops = top_names(fields)
+    if found is not None and found.shape == "otlp":
+        return _otlp_sql(src, fields, tag, layout)
+    if src.format == "jsonl" and (layout != "lines" or traces):
+        return _records_sql(src, fields, tag, tops, layout, traces)
+    if src.format == "jsonl":
+        declared = ", ".join(f"{sql_text(t)}: 'VARCHAR'" for t in tops)
+        scan = (
+            f"read_json({path}, format='newline_delimited', columns={{{declared}}}, "
+            "ignore_errors=true)"
+        )
+        columns = Columns(fields, ident)
+        select = typed_select(columns, fields, "NULL::BIGINT", tag, scan)
+        raw_lines = (
+            f"read_csv({path}, columns={{'raw': 'VARCHAR'}}, header=false, delim='\\x01', "
+            "quote='', escape='', auto_detect=false)"
+        )
+        # One parse of each line for all the top-level keys (a list), then index into it.
+        paths = ", ".join(json_path([top]) for top in tops)
+        raw_columns = Columns(fields, lambda top: f"__v[{tops.index(top) + 1}]")
+        # A blank line has no verdict (NULL) but keeps its place in the numbering.
+        valid = "CASE WHEN coalesce(trim(raw), '') <> '' THEN json_valid(raw) END"
+        checked = typed_select(
+            raw_columns,
+            fields,
+            "NULL::BIGINT",
+            tag,
+            f"(SELECT *, CASE WHEN __valid THEN json_extract_string(raw, [{paths}]) END AS __v "
+            f"FROM (SELECT raw, {valid} AS __valid FROM {raw_lines}))",
+            "__valid",
+            values=True,
+        )
+        locate = numbered(checked)
+        return SourceSql(src, select, locate, "line", fields)
+    if src.format == "csv":
+        header = read_header(src.path)
+        present = set(header)
+        declared = ", ".join(f"{sql_text(h)}: 'VARCHAR'" for h in header)
+        delim = "\\t" if is_tsv(src.path) else ","
+        scan = (
+            f"read_csv({path}, header=true, auto_detect=false, columns={{{declared}}}, "
+            f"delim='{delim}', quote='\"', escape='\"', store_rejects=true)"
+        )
+        columns = Columns(fields, lambda top: ident(top) if top in present else None)
+        _require_ticket_id(columns, src, header)
+        select = typed_select(columns, fields, "NULL::BIGINT", tag, scan)
+        plain_scan = scan.replace(", store_rejects=true", ", ignore_errors=true")
+        locate = numbered(
+            typed_select(columns, fields, "NULL::BIGINT", tag, plain_scan, values=True)
+        )
+        return SourceSql(src, select, locate, "row", fields)
+    # parquet
+    described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})").fetchall()
+    types = {str(row[0]): str(row[1]) for row in described}
+
+    def parquet_column(top: str) -> str | None:
+        kind = types.get(top)
+        if kind is None:
+            return None
+        if kind.startswith(("STRUCT", "MAP")) or kind.endswith("[]"):
+            return f"to_json({ident(top)})::VARCHAR"
+        return f"CAST({ident(top)} AS VARCHAR)"
+
+    columns = Columns(fields, parquet_column)
+    _require_ticket_id(columns, src, list(types))
+    scan = f"read_parquet({path}, file_row_number=true)"
+    select = typed_select(columns, fields, "file_row_number + 1", tag, scan)
+    with_values = typed_select(columns, fields, "file_row_number + 1", tag, scan, values=True)
+    locate = (
+        f"SELECT __line, problem FROM ({with_values}) WHERE problem IS NOT NULL ORDER BY __line"
+    )
+    return SourceSql(src, select, locate, "row", fields)
+
+
+def _require_ticket_id(columns: Columns, src: LogSource, names: Sequence[str]) -> None:
+    if columns.sql["ticket_id"] == "NULL::VARCHAR":
+        shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+        raise TicketcostError(
+            f"{src.path}: no column for ticket_id (columns: {shown}); map yours with "
+            "`field` ticket_id=COLUMN or a logs.fields entry in the config",
+            hints=("field",),
+        )
