@@ -33,6 +33,11 @@ _BEDROCK = re.compile(
 )
 
 
+# Anthropic models billed alike on every Bedrock endpoint (regional endpoints cost 10% more from
+# Claude Sonnet 4.5 and Haiku 4.5 on; those prices are rows of pricing/bedrock.yaml)
+SAME_ON_BEDROCK = ("claude-3", "claude-sonnet-4-2025", "claude-opus-4-2025", "claude-opus-4-1")
+
+
 class Resolution(NamedTuple):
     """A log's model name resolved: its price, or None and why there is none."""
 
@@ -52,8 +57,9 @@ def resolve(table: PriceTable, name: str) -> Resolution:
 
     A dated snapshot is priced only when the data lists it (as a model or an alias): its price
     can differ from its base model's (gpt-4o-2024-05-13 lists at twice gpt-4o's input price).
-    A Bedrock regional or cross-region id of a model whose Bedrock price there differs from the
-    provider's is priced only from a Bedrock row of the data.
+    A Bedrock regional id (in-region, or a us./eu./jp./au./apac. profile) of a model billed
+    above the provider's price there is priced only from a Bedrock row of the data; the global
+    profile bills the provider's own price.
     """
     rest = name.strip()
     while True:
@@ -74,13 +80,13 @@ def resolve(table: PriceTable, name: str) -> Resolution:
         model = table.find(base)
         if model is not None:
             geo = bedrock.group("geo")
-            if geo == "global" or not _bedrock_rows(table, base):
+            if geo == "global" or base.lower().startswith(SAME_ON_BEDROCK):
                 return Resolution(model)
             where = f"the {geo}. cross-region profile" if geo else "an in-region endpoint"
             return Resolution(
                 None,
-                f"Bedrock bills {model.id} through {where} above {model.provider_name}'s price, "
-                "and that price is not in the data",
+                f"Bedrock bills {model.id} through {where} 10% above {model.provider_name}'s "
+                "price, and that price is not in the data (pricing/bedrock.yaml)",
             )
     stripped = _DATE_SUFFIX.sub("", rest.replace("@", "-"))
     base_model = table.find(stripped) if stripped != rest else None
@@ -91,15 +97,6 @@ def resolve(table: PriceTable, name: str) -> Resolution:
             "from its base model's)",
         )
     return Resolution(None, "no price for this model in the data")
-
-
-def _bedrock_rows(table: PriceTable, base: str) -> bool:
-    """Whether the data prices ``base`` on Bedrock apart (a regional price of its own)."""
-    wanted = f".{base.lower()}"
-    return any(
-        m.provider == "bedrock" and any(wanted in n.lower() for n in (m.id, *m.aliases))
-        for m in table
-    )
 
 
 def per_token_usd(usd_per_mtok: Decimal) -> str:
