@@ -42,7 +42,9 @@ TOKEN_FIELDS = (
     "cache_write_tokens",
     "cache_write_1h_tokens",
 )
-FIELDS = (*TEXT_FIELDS, *TOKEN_FIELDS, "cost_usd")
+# ``error``: present (an error object, an error type) means the request failed, whatever its
+# status says; it is read into the status
+FIELDS = (*TEXT_FIELDS, "error", *TOKEN_FIELDS, "cost_usd")
 
 # The dimensions a report can be grouped by (``--by``): the time buckets are of the request's
 # own timestamp.

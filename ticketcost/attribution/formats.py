@@ -32,7 +32,11 @@ TICKETCOST: dict[str, tuple[str, ...]] = {
 # GenAI semantic conventions (gen_ai.*), the older OpenLLMetry names (gen_ai.usage.prompt_tokens,
 # ...) and OpenInference (llm.*), most recent first. All count cached tokens inside input.
 OTEL_KEYS: dict[str, tuple[str, ...]] = {
-    "ticket_id": ("gen_ai.conversation.id", "session.id", "ticket_id", "ticket.id"),
+    "ticket_id": (
+        "gen_ai.conversation.id", "session.id", "ticket_id", "ticket.id",
+        "traceloop.association.properties.ticket_id",
+        "traceloop.association.properties.session_id",
+    ),
     "model": ("gen_ai.response.model", "gen_ai.request.model", "llm.model_name"),
     "input_tokens": (
         "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt",
@@ -67,6 +71,7 @@ def otel(attributes: str, resource: str, span: Mapping[str, tuple[str, ...]]) ->
     }
     paths["tenant"] += (f"{attributes}tenant.id", f"{resource}tenant", f"{resource}tenant.id")
     paths["status"] = (*span["status"], f"{attributes}otel.status_code")
+    paths["error"] = (f"{attributes}error.type",)  # set only when the operation failed
     paths["timestamp"] = span["timestamp"]
     paths["request_id"] = span["request_id"]
     return paths
@@ -195,11 +200,9 @@ def responses(prefixes: Sequence[str], batch: bool) -> dict[str, tuple[str, ...]
         "timestamp": ("timestamp", "created_at", *at("created", "created_at", "createTime")),
         **{name: (name, f"metadata/{name}", *at(f"metadata/{name}")) for name in _SUPPORT},
         "model": (*at("model", "modelVersion"), "model"),
-        # an error body or an errored batch result first: it failed whatever else it says
-        "status": (
-            "error/type", *at("error/type"), "result/type", "response/status_code", "status",
-            "status_code", *at("status"),
-        ),
+        "status": ("result/type", "response/status_code", "status", "status_code", *at("status")),
+        # an error body, a failed Batch line or an errored batch result: it failed
+        "error": ("error", *at("error"), "result/error"),
         "provider": ("provider", *at("type", "object")),
         "service_tier": (
             ("=batch",) if batch else (*at("service_tier"), *usage("service_tier"))

@@ -47,6 +47,9 @@ def json_path(keys: Sequence[str]) -> str:
     return sql_text("$" + "".join("." + '"' + k.replace('"', '\\"') + '"' for k in keys))
 
 
+NUMBERS = (*TOKEN_FIELDS, "cost_usd")
+
+
 class Columns:
     """How each field reads from one source: SQL text giving the field as VARCHAR (or NULL)."""
 
@@ -57,7 +60,7 @@ class Columns:
             options = [
                 found
                 for alternative in alternatives
-                if (found := _alternative(alternative, column_sql, name in TEXT_FIELDS)) is not None
+                if (found := _alternative(alternative, column_sql, name not in NUMBERS)) is not None
             ]
             self.sql[name] = (
                 "NULL::VARCHAR"
@@ -115,6 +118,10 @@ def normal_status(column: str) -> str:
 
 
 FAILED = ("error", "retry", "fallback")
+FAILED_SQL = f"{normal_status('status')} IN ({', '.join(sql_text(f) for f in FAILED)})"
+NO_USAGE = "raw_input_tokens IS NULL AND raw_output_tokens IS NULL AND raw_cost_usd IS NULL"
+# a span or record of another kind (an HTTP or database span, a Langfuse SPAN or EVENT)
+NOT_A_CALL = "not a model call (no model, usage or cost)"
 
 
 def _token_checks(name: str) -> tuple[str, list[tuple[str, ...]]]:
@@ -168,6 +175,53 @@ def includes_cache_sql(fields: FieldMap) -> str:
     return f"NOT coalesce({low} = 'message' OR {low} LIKE '%anthropic%', false)"
 
 
+def _checks(fields: FieldMap) -> tuple[list[str], list[tuple[str, ...]]]:
+    """The cheap combined test that a line is bad, and each reason it can be, in order (a reason
+    may carry the column whose value it quotes)."""
+    all_missing = " AND ".join(
+        [f"{n} IS NULL" for n in TEXT_FIELDS]
+        + [f"raw_{n} IS NULL" for n in (*TOKEN_FIELDS, "cost_usd")]
+    )
+    cheap = ["ticket_id IS NULL"]
+    detail: list[tuple[str, ...]] = [
+        ("NOT __valid", "malformed JSON"),
+        (all_missing, MALFORMED),
+        (f"model IS NULL AND {NO_USAGE} AND NOT {FAILED_SQL}", NOT_A_CALL),
+        ("ticket_id IS NULL", "no ticket_id"),
+    ]
+    mapped = {name for name, alternatives in fields.paths.items() if alternatives}
+    for name in TOKEN_FIELDS:
+        if name not in mapped:  # NULL on every line: nothing to check
+            continue
+        test, checks = _token_checks(name)
+        cheap.append(test)
+        detail += checks
+    if fields.zero_cost_is_unknown:
+        cheap.append("(raw_cost_usd IS NOT NULL AND TRY_CAST(raw_cost_usd AS DOUBLE) < 0)")
+    else:
+        cheap.append("(raw_cost_usd IS NOT NULL AND (cost_usd IS NULL OR cost_usd < 0))")
+    detail += _COST_CHECKS
+    cheap.append(f"({NO_USAGE} AND NOT {FAILED_SQL})")
+    detail.append(
+        (f"{NO_USAGE} AND NOT {FAILED_SQL}", "no input_tokens, output_tokens or cost_usd")
+    )
+    over = (
+        "coalesce(u_cache_read_tokens, 0) + coalesce(u_cache_write_tokens, 0) > "
+        "coalesce(u_input_tokens, 0)"
+    )
+    if fields.cache_rule is CacheRule.BY_PROVIDER:
+        over = f"__incl AND {over}"
+    if fields.cache_rule is not CacheRule.EXCLUDES:
+        cheap.append(f"({over})")
+        detail.append((over, "cache_read_tokens + cache_write_tokens exceed input_tokens"))
+    if "cache_write_1h_tokens" in mapped:
+        hour = "coalesce(u_cache_write_1h_tokens, 0) > coalesce(u_cache_write_tokens, 0)"
+        cheap.append(f"(u_cache_write_1h_tokens IS NOT NULL AND {hour})")
+        detail.append((hour, "cache_write_1h_tokens exceed cache_write_tokens"))
+
+    return cheap, detail
+
+
 def typed_select(
     columns: Columns,
     fields: FieldMap,
@@ -192,7 +246,10 @@ def typed_select(
     raw = columns.sql
     inner = [f"{line} AS __line", f"{file} AS __file", f"{valid} AS __valid"]
     for name in TEXT_FIELDS:
-        inner.append(f"{raw[name]} AS {name}")
+        value = raw[name]
+        if name == "status" and fields.paths.get("error"):  # an error object: it failed
+            value = f"CASE WHEN {raw['error']} IS NOT NULL THEN 'error' ELSE {value} END"
+        inner.append(f"{value} AS {name}")
     for name in (*TOKEN_FIELDS, "cost_usd"):
         inner.append(f"{raw[name]} AS raw_{name}")
     cast = [
@@ -210,45 +267,7 @@ def typed_select(
     cast.append(f"{given} AS cost_usd")
     cast.append(f"{includes_cache_sql(fields)} AS __incl")
 
-    all_missing = " AND ".join(
-        [f"{n} IS NULL" for n in TEXT_FIELDS]
-        + [f"raw_{n} IS NULL" for n in (*TOKEN_FIELDS, "cost_usd")]
-    )
-    cheap = ["ticket_id IS NULL"]
-    detail: list[tuple[str, ...]] = [
-        ("NOT __valid", "malformed JSON"),
-        (all_missing, MALFORMED),
-        ("ticket_id IS NULL", "no ticket_id"),
-    ]
-    mapped = {name for name, alternatives in fields.paths.items() if alternatives}
-    for name in TOKEN_FIELDS:
-        if name not in mapped:  # NULL on every line: nothing to check
-            continue
-        test, checks = _token_checks(name)
-        cheap.append(test)
-        detail += checks
-    if fields.zero_cost_is_unknown:
-        cheap.append("(raw_cost_usd IS NOT NULL AND TRY_CAST(raw_cost_usd AS DOUBLE) < 0)")
-    else:
-        cheap.append("(raw_cost_usd IS NOT NULL AND (cost_usd IS NULL OR cost_usd < 0))")
-    detail += _COST_CHECKS
-    failed = f"{normal_status('status')} IN ({', '.join(sql_text(f) for f in FAILED)})"
-    neither = "raw_input_tokens IS NULL AND raw_output_tokens IS NULL AND raw_cost_usd IS NULL"
-    cheap.append(f"({neither} AND NOT {failed})")
-    detail.append((f"{neither} AND NOT {failed}", "no input_tokens, output_tokens or cost_usd"))
-    over = (
-        "coalesce(u_cache_read_tokens, 0) + coalesce(u_cache_write_tokens, 0) > "
-        "coalesce(u_input_tokens, 0)"
-    )
-    if fields.cache_rule is CacheRule.BY_PROVIDER:
-        over = f"__incl AND {over}"
-    if fields.cache_rule is not CacheRule.EXCLUDES:
-        cheap.append(f"({over})")
-        detail.append((over, "cache_read_tokens + cache_write_tokens exceed input_tokens"))
-    if "cache_write_1h_tokens" in mapped:
-        hour = "coalesce(u_cache_write_1h_tokens, 0) > coalesce(u_cache_write_tokens, 0)"
-        cheap.append(f"(u_cache_write_1h_tokens IS NOT NULL AND {hour})")
-        detail.append((hour, "cache_write_1h_tokens exceed cache_write_tokens"))
+    cheap, detail = _checks(fields)
 
     def said(entry: tuple[str, ...]) -> str:
         if values and len(entry) == 3:  # the offending value, cut short, for the examples
