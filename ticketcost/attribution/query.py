@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ticketcost.attribution import readers
 from ticketcost.attribution.connection import progress_polling
-from ticketcost.attribution.fields import TIME_DIMENSIONS, CacheRule
+from ticketcost.attribution.fields import TIME_DIMENSIONS, CacheRule, Preset
 from ticketcost.attribution.lines import csv_rejects
 from ticketcost.attribution.prices import Resolution, per_token_usd, price_in_period, resolve
 from ticketcost.attribution.results import Attribution, Duplicates, Window
@@ -51,6 +51,10 @@ _GROUP_KEYS = (
     "__file", "problem", "ticket_id", "tenant", "intent", "queue", "endpoint",
     "prompt_version", "model", "status", "outcome",
 )  # fmt: skip
+LANGFUSE_HINT = (
+    "Langfuse observations name a trace, not a session: give the traces export beside them "
+    "(its sessionId is the ticket), or `field` ticket_id=traceId"
+)
 # Service tiers billed at the standard rates (OpenAI's default and scale, Anthropic's standard)
 STANDARD_TIERS = ("default", "standard", "auto", "scale", "on_demand", "standard_only")
 
@@ -98,7 +102,9 @@ def run(
     outcome_source, orphan_outcomes = ticket_table(con, options, outcomes_read_path)
     totals = readers.ticket_totals(con)
     skipped = skipped_lines(con, built, rejects, options.examples, duplicates, plans)
-    refuse_unusable(options, sources, totals.requests, skipped, window)
+    lone = any(p.found.preset is Preset.LANGFUSE for p in plans) and not traces
+    hint = LANGFUSE_HINT if lone else None
+    refuse_unusable(options, sources, totals.requests, skipped, window, hint)
     given_cost, given_requests = readers.given_totals(con)
     by = {spec: readers.groups(con, list(spec), totals.cost) for spec in options.by}
     priced = {name: r.price for name, r in resolved_prices.items()}
@@ -321,12 +327,14 @@ def deduplicate(con: duckdb.DuckDBPyConnection) -> Duplicates:
         "DELETE FROM g USING dup WHERE g.problem IS NULL AND g.request_id = dup.request_id AND "
         "g.__file = dup.__file AND g.usage_key = dup.usage_key AND dup.copy > 1"
     )
+    columns = {r[0] for r in con.execute("DESCRIBE g").fetchall()}
     scale = ", ".join(
         f"{c} = {c} // requests"
         for c in (
             "fresh_tokens", "read_tokens", "write_tokens", "write_1h_tokens", "out_tokens",
             "all_input_tokens",
         )
+        if c in columns
     )  # fmt: skip
     con.execute(
         f"UPDATE g SET {scale}, given_cost = (given_cost / requests)::{MONEY_SQL}, requests = 1 "

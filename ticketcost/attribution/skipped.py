@@ -112,6 +112,7 @@ def refuse_unusable(
     requests: int,
     skipped: Skipped,
     window: Window | None = None,
+    hint: str | None = None,
 ) -> None:
     """--strict refuses any bad line; no usable request at all is an error either way."""
     if options.strict and skipped.lines:
@@ -130,11 +131,11 @@ def refuse_unusable(
         )
     if requests == 0:
         reasons = skipped.reasons
-        hint = f"; {skipped.lines:,} lines skipped, first: {reasons[0][0]}" if reasons else ""
+        found = f"; {skipped.lines:,} lines skipped, first: {reasons[0][0]}" if reasons else ""
         names_of = ", ".join(str(s.path) for s in sources)
+        advice = f"; {hint}" if hint else " (check the field mapping: `preset`, `field`)"
         raise TicketcostError(
-            f"{names_of}: no usable request{hint} (check the field mapping: `preset`, `field`)",
-            hints=("preset", "field"),
+            f"{names_of}: no usable request{found}{advice}", hints=("preset", "field")
         )
 
 

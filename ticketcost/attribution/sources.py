@@ -180,7 +180,7 @@ def instant(value: str | dt.datetime | None, param: str) -> dt.datetime | None:
             parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             raise TicketcostError(
-                f"`{param}` {value}: not a date or date-time; write 2026-11-01 or "
+                f"{param} {value}: not a date or date-time; write 2026-11-01 or "
                 "2026-11-01T09:30:00Z",
                 param=param,
             ) from None

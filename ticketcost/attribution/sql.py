@@ -312,8 +312,9 @@ def timestamp_sql(column: str) -> str:
         f"THEN TRY_CAST(TRY_CAST({column} AS TIMESTAMPTZ) AS TIMESTAMP) "
         f"WHEN contains({column}, '-') OR contains({column}, ':') "
         f"THEN TRY_CAST({column} AS TIMESTAMP) "
-        f"WHEN {whole} IS NOT NULL THEN make_timestamp(CAST({micros} AS BIGINT)) "
-        f"WHEN {seconds} IS NOT NULL THEN make_timestamp(CAST({seconds} * 1000000 AS BIGINT)) END"
+        f"WHEN contains({column}, '.') "  # fractional epoch seconds
+        f"THEN make_timestamp(CAST({seconds} * 1000000 AS BIGINT)) "
+        f"WHEN {whole} IS NOT NULL THEN make_timestamp(CAST({micros} AS BIGINT)) END"
     )
 
 
