@@ -237,3 +237,10 @@ def test_groups_by_week_and_month_in_time_order(tmp_path: Path) -> None:
 def test_formats_are_recognised_from_a_record(record: dict, preset: str) -> None:
     found = recognise_record(record)
     assert found is not None and found.preset.value == preset
+
+
+def test_every_log_field_can_be_set_in_the_config() -> None:
+    from ticketcost.attribution.fields import FIELDS
+    from ticketcost.costs.config import LogFieldPaths
+
+    assert list(LogFieldPaths.model_fields) == list(FIELDS)

@@ -67,9 +67,8 @@ def test_otlp_file_exporter_lines() -> None:
     assert result.requests == 4 and result.resolved == 1
     statuses = {g.values[0]: (g.requests, g.cost_usd) for g in result.statuses}
     assert statuses == {"ok": (2, D("0.00639")), "error": (2, D("0.00045"))}
-    # the HTTP server span is no model call: counted and named, never priced
-    assert result.skipped_reasons == [("not a model call (no model, usage or cost)", 1)]
-    assert result.bad_lines[0].unit == "span" and result.bad_lines[0].line == 3
+    # the HTTP server span is no model call: counted and passed over, not a bad line
+    assert result.other_records == 1 and result.skipped == 0 and not result.bad_lines
     # the tenant is a resource attribute
     assert {t.ticket_id: t.tenant for t in result.top_tickets} == {"T-1": "acme", "T-2": "globex"}
 
@@ -244,7 +243,7 @@ def test_langfuse_observations_joined_with_their_traces() -> None:
     assert costs(result) == {"T-50": D("0.002945")} and result.tickets == 1
     assert result.resolved == 1 and result.top_tickets[0].tenant == "acme"
     assert result.failed_cost_usd == D("0.00245")
-    assert result.skipped_reasons == [("not a model call (no model, usage or cost)", 1)]
+    assert result.other_records == 1 and result.skipped == 0  # the SPAN observation
     assert [f.path for f in result.files] == [str(LOGS / "langfuse_observations.jsonl")]
 
 

@@ -141,6 +141,7 @@ def run(
         duplicates=duplicates,
         window=window,
         undated=readers.undated(con),
+        other_records=skipped.other,
     )
 
 

@@ -124,6 +124,7 @@ class Attribution:
     duplicates: Duplicates = field(default_factory=lambda: Duplicates(0, 0, {}))
     window: Window = field(default_factory=lambda: Window(None, None, 0, 0))
     undated: int = 0  # requests with no readable date, priced at today's prices
+    other_records: int = 0  # spans or records that are not model calls, passed over
 
     @property
     def cost_per_resolved_usd(self) -> Decimal | None:

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, NamedTuple
 from ticketcost.attribution.fields import FieldChoice, FieldMap, Preset
 from ticketcost.attribution.formats import Recognised, field_map, forced, recognise
 from ticketcost.attribution.sources import LogSource, is_tsv, read_header, sample_json
-from ticketcost.attribution.sql import Columns, ident, json_path, numbered, sql_text, typed_select
+from ticketcost.attribution.sql import (
+    BAD,
+    Columns,
+    ident,
+    json_path,
+    numbered,
+    sql_text,
+    typed_select,
+)
 from ticketcost.errors import TicketcostError
 
 if TYPE_CHECKING:
@@ -113,7 +121,7 @@ def _records_sql(
     columns = Columns(fields, lambda top: ident(top) if top in present else None)
     select = typed_select(columns, fields, "__rn", tag, relation)
     checked = typed_select(columns, fields, "__rn", tag, relation, values=True)
-    locate = f"SELECT __line, problem FROM ({checked}) WHERE problem IS NOT NULL ORDER BY __line"
+    locate = f"SELECT __line, problem FROM ({checked}) WHERE {BAD} ORDER BY __line"
     return SourceSql(src, select, locate, "record", fields)
 
 
@@ -164,7 +172,7 @@ def _otlp_sql(src: LogSource, fields: FieldMap, tag: str, layout: str) -> Source
     columns = Columns(fields, lambda top: ident(top) if top in produced else None)
     select = typed_select(columns, fields, "__rn", tag, relation)
     checked = typed_select(columns, fields, "__rn", tag, relation, values=True)
-    locate = f"SELECT __line, problem FROM ({checked}) WHERE problem IS NOT NULL ORDER BY __line"
+    locate = f"SELECT __line, problem FROM ({checked}) WHERE {BAD} ORDER BY __line"
     return SourceSql(src, select, locate, "span", fields)
 
 
@@ -252,9 +260,7 @@ def source_sql(
     scan = f"read_parquet({path}, file_row_number=true)"
     select = typed_select(columns, fields, "file_row_number + 1", tag, scan)
     with_values = typed_select(columns, fields, "file_row_number + 1", tag, scan, values=True)
-    locate = (
-        f"SELECT __line, problem FROM ({with_values}) WHERE problem IS NOT NULL ORDER BY __line"
-    )
+    locate = f"SELECT __line, problem FROM ({with_values}) WHERE {BAD} ORDER BY __line"
     return SourceSql(src, select, locate, "row", fields)
 
 

@@ -12,6 +12,7 @@ from ticketcost.attribution.lines import csv_layout, locate_bad_lines
 from ticketcost.attribution.results import BadLine, Duplicates, FileStat, Window
 from ticketcost.attribution.scans import Plan, SourceSql
 from ticketcost.attribution.sources import LogSource, Options
+from ticketcost.attribution.sql import BAD, NOT_A_CALL, sql_text
 from ticketcost.errors import TicketcostError
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 class Skipped(NamedTuple):
     lines: int
+    other: int  # records that are not model calls (other spans, Langfuse SPANs): passed over
     reasons: list[tuple[str, int]]  # reason, lines; most frequent first
     bad_lines: list[BadLine]  # the first few, with file and line number
     files: list[FileStat]
@@ -37,15 +39,14 @@ def skipped_lines(
     reasons = [
         (str(r[0]), int(r[1]))
         for r in con.execute(
-            "SELECT problem, sum(requests) FROM gv WHERE problem IS NOT NULL GROUP BY 1 "
-            "ORDER BY 2 DESC, 1"
+            f"SELECT problem, sum(requests) FROM gv WHERE {BAD} GROUP BY 1 ORDER BY 2 DESC, 1"
         ).fetchall()
     ]
     per_file = {  # requests used (inside the window), skipped lines, records read
         int(r[0]): (int(r[1]), int(r[2]), int(r[3]) + duplicates.per_file.get(int(r[0]), 0))
         for r in con.execute(
             "SELECT __file, coalesce(sum(requests) FILTER (WHERE problem IS NULL AND inside), 0), "
-            "coalesce(sum(requests) FILTER (WHERE problem IS NOT NULL), 0), "
+            f"coalesce(sum(requests) FILTER (WHERE {BAD}), 0), "
             "coalesce(sum(requests), 0) FROM gv GROUP BY 1"
         ).fetchall()
     }
@@ -84,7 +85,10 @@ def skipped_lines(
                 duplicates.per_file.get(index, 0),
             )
         )
-    return Skipped(lines, reasons, bad_lines, files)
+    other = con.execute(
+        f"SELECT coalesce(sum(requests), 0) FROM gv WHERE problem = {sql_text(NOT_A_CALL)}"
+    ).fetchone()
+    return Skipped(lines, int(other[0]) if other else 0, reasons, bad_lines, files)
 
 
 UNCLOSED = "CSV: a quote is never closed, so the rest of the file could not be read"

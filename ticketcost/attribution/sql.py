@@ -120,8 +120,10 @@ def normal_status(column: str) -> str:
 FAILED = ("error", "retry", "fallback")
 FAILED_SQL = f"{normal_status('status')} IN ({', '.join(sql_text(f) for f in FAILED)})"
 NO_USAGE = "raw_input_tokens IS NULL AND raw_output_tokens IS NULL AND raw_cost_usd IS NULL"
-# a span or record of another kind (an HTTP or database span, a Langfuse SPAN or EVENT)
+# a span or record of another kind (an HTTP or database span, a Langfuse SPAN or EVENT): passed
+# over and counted, neither priced nor a bad line
 NOT_A_CALL = "not a model call (no model, usage or cost)"
+BAD = f"problem IS NOT NULL AND problem <> {sql_text(NOT_A_CALL)}"
 
 
 def _token_checks(name: str) -> tuple[str, list[tuple[str, ...]]]:
@@ -324,5 +326,5 @@ def numbered(checked: str) -> str:
     return (
         "SELECT rn AS __line, problem FROM (SELECT row_number() OVER () AS rn, problem FROM "
         f"(SELECT CASE WHEN __valid IS NOT NULL THEN problem END AS problem FROM ({checked}))) "
-        "WHERE problem IS NOT NULL"
+        f"WHERE {BAD}"
     )

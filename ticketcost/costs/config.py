@@ -174,7 +174,8 @@ FieldPaths = str | list[str] | None
 
 
 class LogFieldPaths(_Strict):
-    """Where each log field is found: a name, outer/inner for a nested key, or a list to try."""
+    """Where each log field is found: a name, outer/inner for a nested key, a+b for a sum, or a
+    list to try in order."""
 
     ticket_id: FieldPaths = None
     timestamp: FieldPaths = None
@@ -186,10 +187,15 @@ class LogFieldPaths(_Strict):
     model: FieldPaths = None
     status: FieldPaths = None
     outcome: FieldPaths = None
+    provider: FieldPaths = None
+    service_tier: FieldPaths = None
+    request_id: FieldPaths = None
+    error: FieldPaths = None
     input_tokens: FieldPaths = None
     output_tokens: FieldPaths = None
     cache_read_tokens: FieldPaths = None
     cache_write_tokens: FieldPaths = None
+    cache_write_1h_tokens: FieldPaths = None
     cost_usd: FieldPaths = None
 
     def overrides(self) -> dict[str, list[str]]:

@@ -286,6 +286,7 @@ def _payload(result: Attribution) -> dict[str, Any]:
             "duplicate_requests": result.duplicates.requests,
             "requests_outside_window": result.window.outside,
             "requests_without_timestamp": result.undated + result.window.undated,
+            "records_not_model_calls": result.other_records,
         },
         "window": {"since": result.window.since, "until": result.window.until},
         "cost_per_ticket_percentiles_usd": result.percentiles,
@@ -381,6 +382,12 @@ def _notes(result: Attribution) -> list[str]:
         notes.append(
             f"{result.outcomes_without_requests:,} tickets in the outcomes file have no request "
             "in the logs"
+        )
+    if result.other_records:
+        notes.append(
+            f"{result.other_records:,} spans or records are not model calls (no model, usage or "
+            "cost: HTTP or database spans, Langfuse SPAN and EVENT observations) and were passed "
+            "over"
         )
     notes += _counting_notes(result)
     notes.append(f"Outcomes from {result.outcome_source}.")
