@@ -2,7 +2,8 @@
 
 The command line is imported inside :func:`main`, so that Ctrl-C while it loads still ends with one
 line and exit code 130 rather than a traceback. Once a run is interrupted, further interrupts (a
-second Ctrl-C, or the one DuckDB re-posts after it stops a query) are ignored so the exit is clean.
+second Ctrl-C, or the one DuckDB re-posts after it stops a query) are ignored so the exit is clean;
+so is a Ctrl-C once the run has finished.
 """
 
 from __future__ import annotations
@@ -28,7 +29,16 @@ def main() -> None:
         if exc.code == INTERRUPTED:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             _exit_now(INTERRUPTED)
+        _finished()
         raise
+    _finished()
+
+
+def _finished() -> None:
+    """The run is over and its output written: a Ctrl-C now changes nothing, so it is ignored
+    (the interpreter's shutdown restores the default handler, under which a late SIGINT would end
+    the process with no message and no exit code of ours)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _exit_now(code: int) -> None:

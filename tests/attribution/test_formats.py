@@ -209,6 +209,13 @@ def test_openai_batch_output_is_billed_at_batch_rates() -> None:
     # custom_id is the ticket; batch gpt-4o-mini: 20,000 * 0.075 + 1,000 * 0.30 = 1,800 µ$
     # and 10,000 * 0.075 = 750 µ$ -> $0.00255; T-21 expired: a failed request at $0
     assert costs(result) == {"T-20": D("0.00255"), "T-21": D("0")}
+    # the price shown is the one used: the Batch rates
+    (used,) = result.priced_models
+    assert (used.log_name, used.price.variant, used.price.input_usd_per_mtok) == (
+        "gpt-4o-mini",
+        "batch",
+        D("0.075"),
+    )
     assert {g.values[0]: g.requests for g in result.statuses} == {"ok": 2, "error": 1}
 
 

@@ -224,18 +224,19 @@ def undated(con: duckdb.DuckDBPyConnection) -> int:
 def priced_models(
     con: duckdb.DuckDBPyConnection, resolved: dict[str, ModelPrice | None]
 ) -> list[PricedModel]:
-    """Every model name priced from the tables, with the price used and its request count."""
-    used = dict(
-        con.execute(
-            "SELECT model, sum(priced_requests) FROM gc WHERE NOT unpriced AND priced_requests > 0 "
-            "GROUP BY model"
-        ).fetchall()
-    )
-    return [
-        PricedModel(name, price, int(used[name]))
-        for name, price in resolved.items()
-        if price is not None and name in used
-    ]
+    """Every model name priced from the tables, with the price used (its service tier or Batch
+    rates when the requests asked for one), the requests, and whether 1-hour writes were priced."""
+    found = []
+    for model, variant, count, hour in con.execute(
+        "SELECT model, variant, sum(priced_requests), bool_or(write_1h_tokens > 0) FROM gc "
+        "WHERE NOT unpriced AND priced_requests > 0 GROUP BY ALL ORDER BY 1, 2 NULLS FIRST"
+    ).fetchall():
+        price = resolved.get(str(model))
+        if price is not None:
+            found.append(
+                PricedModel(str(model), price.with_variant(variant), int(count), bool(hour))
+            )
+    return found
 
 
 def long_context(

@@ -52,8 +52,9 @@ class Unpriced(NamedTuple):
 
 class PricedModel(NamedTuple):
     log_name: str
-    price: ModelPrice
+    price: ModelPrice  # as priced: a variant's rates when ``price.variant`` is set
     requests: int
+    one_hour_writes: bool = False  # some of its cache writes were priced at the 1-hour rate
 
 
 class BadLine(NamedTuple):

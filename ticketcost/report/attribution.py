@@ -208,6 +208,10 @@ def _price_table(result: Attribution) -> Table:
     fields: list[Field[PricedModel]] = [
         (Column("log_model", "Model in logs"), lambda p: p.log_name),
         (Column("priced_as", "Priced as"), lambda p: p.price.id),
+        (
+            Column("tier", "Tier", terminal=any(p.price.variant for p in result.priced_models)),
+            lambda p: p.price.variant or "standard",
+        ),
         (Column("requests", "Requests", Kind.COUNT), lambda p: p.requests),
         (Column("input_usd_per_mtok", "In $/M", Kind.RATE), lambda p: p.price.input_usd_per_mtok),
         (
@@ -221,6 +225,15 @@ def _price_table(result: Attribution) -> Table:
         (
             Column("cache_write_usd_per_mtok", "Write $/M", Kind.RATE),
             lambda p: p.price.cache_write_usd_per_mtok,
+        ),
+        (
+            Column(
+                "cache_write_1h_usd_per_mtok",
+                "1h write $/M",
+                Kind.RATE,
+                terminal=any(p.one_hour_writes for p in result.priced_models),
+            ),
+            lambda p: p.price.cache_write_1h_usd_per_mtok,
         ),
         (Column("verified", "Verified"), lambda p: p.price.verified.isoformat()),
         (Column("source", "Source", terminal=False), lambda p: p.price.source),
