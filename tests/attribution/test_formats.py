@@ -289,3 +289,22 @@ def test_a_preset_forces_the_format() -> None:
     assert "no column for ticket_id" in message
     result = run_logs("litellm_spend_logs.csv", preset=Preset.LITELLM)
     assert costs(result) == LITELLM and not result.files[0].recognised
+
+
+def test_clickhouse_otel_traces_as_parquet_with_map_columns(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "otel_traces.parquet"
+    source = LOGS / "clickhouse_otel_traces.jsonl"
+    # the exporter's table types: SpanAttributes and ResourceAttributes are Map(String, String)
+    duckdb.connect().execute(
+        "COPY (SELECT Timestamp, TraceId, SpanId, SpanName, StatusCode, "
+        "CAST(SpanAttributes AS MAP(VARCHAR, VARCHAR)) AS SpanAttributes, "
+        "CAST(ResourceAttributes AS MAP(VARCHAR, VARCHAR)) AS ResourceAttributes "
+        f"FROM read_json('{source}', columns={{Timestamp: 'VARCHAR', TraceId: 'VARCHAR', "
+        "SpanId: 'VARCHAR', SpanName: 'VARCHAR', StatusCode: 'VARCHAR', "
+        "SpanAttributes: 'MAP(VARCHAR, VARCHAR)', ResourceAttributes: 'MAP(VARCHAR, VARCHAR)'})) "
+        f"TO '{path}' (FORMAT parquet)"
+    )
+    result = run_logs(path)
+    assert result.files[0].preset == "clickhouse" and costs(result) == {"T-5": D("0.0095")}
