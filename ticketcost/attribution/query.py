@@ -301,8 +301,10 @@ def _window(options: Options) -> tuple[str, bool]:
 def deduplicate(con: duckdb.DuckDBPyConnection) -> Duplicates:
     """Keep one copy of each request id: the first file's (files in the order given); copies
     within one file are one group already (``usage_key``), reduced to one request."""
+    if "request_id" not in readers.g_columns(con):
+        return Duplicates(0, 0, {})
     found = con.execute(
-        "SELECT count(*) FROM gv WHERE problem IS NULL AND request_id IS NOT NULL"
+        "SELECT count(*) FROM g WHERE problem IS NULL AND request_id IS NOT NULL"
     ).fetchone()
     if not found or not found[0]:
         return Duplicates(0, 0, {})
@@ -328,7 +330,7 @@ def deduplicate(con: duckdb.DuckDBPyConnection) -> Duplicates:
         "DELETE FROM g USING dup WHERE g.problem IS NULL AND g.request_id = dup.request_id AND "
         "g.__file = dup.__file AND g.usage_key = dup.usage_key AND dup.copy > 1"
     )
-    columns = {r[0] for r in con.execute("DESCRIBE g").fetchall()}
+    columns = readers.g_columns(con)
     scale = ", ".join(
         f"{c} = {c} // requests"
         for c in (
@@ -364,9 +366,11 @@ def load_prices(
         ).fetchall()
     ]
     resolved = {name: resolve(prices, name) for name in names}
-    variants = {
-        r[0] for r in con.execute("SELECT DISTINCT variant FROM gv WHERE NOT given").fetchall()
-    }
+    variants: set[str | None] = {None}
+    if "variant" in readers.g_columns(con):
+        variants = {
+            r[0] for r in con.execute("SELECT DISTINCT variant FROM g WHERE NOT given").fetchall()
+        }
     con.execute(
         f"CREATE TEMP TABLE prices (log_model VARCHAR, band INTEGER, period INTEGER, "
         f"variant VARCHAR, inp {MONEY_SQL}, outp {MONEY_SQL}, readp {MONEY_SQL}, "
@@ -424,7 +428,7 @@ def cost_requests(con: duckdb.DuckDBPyConnection) -> None:
     tokens to price; a failed request with no usage costs $0 whatever its model. Statuses are
     normalised once per distinct value (the view is read many times).
     """
-    columns = {r[0] for r in con.execute("DESCRIBE g").fetchall()}
+    columns = readers.g_columns(con)
     hour = "write_1h_tokens" in columns
     no_rate = (
         "(inp IS NULL OR (write_1h_tokens > 0 AND write1hp IS NULL))" if hour else "inp IS NULL"

@@ -216,9 +216,20 @@ def unpriced_only_tickets(con: duckdb.DuckDBPyConnection, top: int) -> tuple[int
 
 
 def undated(con: duckdb.DuckDBPyConnection) -> int:
-    """Priced requests with no readable date (priced at today's prices)."""
-    row = con.execute("SELECT coalesce(sum(priced_requests), 0) FROM gc WHERE undated").fetchone()
+    """Requests priced from the tables with no readable date (priced at today's prices); 0 when
+    no date was needed (no recorded price change, no time breakdown)."""
+    if "undated" not in g_columns(con):
+        return 0
+    row = con.execute(
+        "SELECT coalesce(sum(requests), 0) FROM g WHERE problem IS NULL AND undated AND NOT given"
+        + (" AND inside" if "inside" in g_columns(con) else "")
+    ).fetchone()
     return int(row[0]) if row else 0
+
+
+def g_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The columns the scan made (the optional ones only when some file maps them)."""
+    return {str(r[0]) for r in con.execute("DESCRIBE g").fetchall()}
 
 
 def priced_models(

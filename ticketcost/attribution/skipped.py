@@ -12,7 +12,7 @@ from ticketcost.attribution.lines import csv_layout, locate_bad_lines
 from ticketcost.attribution.results import BadLine, Duplicates, FileStat, Window
 from ticketcost.attribution.scans import Plan, SourceSql
 from ticketcost.attribution.sources import LogSource, Options
-from ticketcost.attribution.sql import BAD, NOT_A_CALL, sql_text
+from ticketcost.attribution.sql import BAD, NOT_A_CALL
 from ticketcost.errors import TicketcostError
 
 if TYPE_CHECKING:
@@ -36,12 +36,12 @@ def skipped_lines(
     plans: Sequence[Plan],
 ) -> Skipped:
     """Every skipped line counted by reason and by file; the first few located."""
-    reasons = [
-        (str(r[0]), int(r[1]))
-        for r in con.execute(
-            f"SELECT problem, sum(requests) FROM gv WHERE {BAD} GROUP BY 1 ORDER BY 2 DESC, 1"
-        ).fetchall()
-    ]
+    counted = con.execute(
+        "SELECT problem, sum(requests) FROM g WHERE problem IS NOT NULL GROUP BY 1 "
+        "ORDER BY 2 DESC, 1"
+    ).fetchall()
+    reasons = [(str(r[0]), int(r[1])) for r in counted if r[0] != NOT_A_CALL]
+    other = sum(int(r[1]) for r in counted if r[0] == NOT_A_CALL)
     per_file = {  # requests used (inside the window), skipped lines, records read
         int(r[0]): (int(r[1]), int(r[2]), int(r[3]) + duplicates.per_file.get(int(r[0]), 0))
         for r in con.execute(
@@ -85,10 +85,7 @@ def skipped_lines(
                 duplicates.per_file.get(index, 0),
             )
         )
-    other = con.execute(
-        f"SELECT coalesce(sum(requests), 0) FROM gv WHERE problem = {sql_text(NOT_A_CALL)}"
-    ).fetchone()
-    return Skipped(lines, int(other[0]) if other else 0, reasons, bad_lines, files)
+    return Skipped(lines, other, reasons, bad_lines, files)
 
 
 UNCLOSED = "CSV: a quote is never closed, so the rest of the file could not be read"
