@@ -28,7 +28,12 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from ticketcost.attribution.fields import FIELDS
+# the fields this log writes (ticketcost's own format; the optional ones it never uses are left out)
+FIELDS = (
+    "ticket_id", "timestamp", "tenant", "intent", "queue", "endpoint", "prompt_version", "model",
+    "status", "outcome", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
+    "cost_usd",
+)  # fmt: skip
 
 # intent: (weight, queue, model, fallback model, user tokens a turn, assistant tokens a turn)
 INTENTS = {
