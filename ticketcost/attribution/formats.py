@@ -323,11 +323,10 @@ _CACHE_RULES = {
 
 def builtin_paths(found: Recognised) -> dict[str, tuple[str, ...]]:
     preset = found.preset
-    if preset in (Preset.OTEL, Preset.OTLP):
-        resource = "resource/attributes/"
-        return otel(
-            found.attributes if preset is Preset.OTEL else "attributes/", resource, OTEL_SPAN
-        )
+    if preset is Preset.OTLP:  # span and resource attributes as maps (see scans)
+        return otel("attributes/", "resource_attributes/", OTEL_SPAN)
+    if preset is Preset.OTEL:
+        return otel(found.attributes, "resource/attributes/", OTEL_SPAN)
     if preset is Preset.CLICKHOUSE:
         return otel("SpanAttributes/", "ResourceAttributes/", CLICKHOUSE_SPAN)
     if preset is Preset.LITELLM:

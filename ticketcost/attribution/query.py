@@ -210,11 +210,18 @@ def scan(
         f"SELECT *, {dated_day} AS __day, {all_input} AS __all_in, {fresh} AS __fresh "
         f"FROM (SELECT *, {stamp} AS __ts FROM ({union}))"
     )
+    # OTLP batches are read as nested lists of spans: a thread's share of them takes more than
+    # half the memory limit, so they are read on one thread
+    nested = any(b.unit == "span" for b in built)
+    if nested:
+        con.execute("SET threads = 1")
     with progress_polling(con, progress):
         con.execute(
             f"CREATE TEMP TABLE g AS SELECT {', '.join(keys)}, {', '.join(sums)} "
             f"FROM ({lines}) GROUP BY ALL"
         )
+    if nested:
+        con.execute("RESET threads")
     extra = "".join(f", {value} AS {name}" for name, value in constants.items())
     con.execute(f"CREATE TEMP VIEW gv AS SELECT *{extra} FROM g")
     if progress is not None:

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     import duckdb
 
 
+NUMBER = "row_number() OVER ()"
+
+
 class SourceSql(NamedTuple):
     source: LogSource
     select: str  # typed rows of this file (columns as typed_select)
@@ -102,7 +105,7 @@ def _records_sql(
     declared = ", ".join(f"{sql_text(t)}: 'VARCHAR'" for t in own)
     shape = "array" if layout == "array" else "newline_delimited"
     relation = (
-        f"(SELECT row_number() OVER () AS __rn, * FROM read_json({path}, format='{shape}', "
+        f"(SELECT {NUMBER} AS __rn, * FROM read_json({path}, format='{shape}', "
         f"columns={{{declared}}}, ignore_errors=true))"
     )
     if traces:
@@ -119,59 +122,72 @@ def _records_sql(
     else:
         present = set(own)
     columns = Columns(fields, lambda top: ident(top) if top in present else None)
-    select = typed_select(columns, fields, "__rn", tag, relation)
+    # numbering every record holds the whole file in memory: only the locating pass does it
+    select = typed_select(columns, fields, "__rn", tag, relation.replace(NUMBER, "NULL::BIGINT"))
     checked = typed_select(columns, fields, "__rn", tag, relation, values=True)
     locate = f"SELECT __line, problem FROM ({checked}) WHERE {BAD} ORDER BY __line"
     return SourceSql(src, select, locate, "record", fields)
+
+
+# OTLP's anyValue: one of these is set; arrays and kvlists are kept as their JSON
+_ANY = (
+    "STRUCT(stringValue VARCHAR, intValue VARCHAR, doubleValue VARCHAR, boolValue VARCHAR, "
+    "bytesValue VARCHAR, arrayValue JSON, kvlistValue JSON)"
+)
+_KEYVALUES = f'STRUCT("key" VARCHAR, "value" {_ANY})[]'
+_SPAN = (
+    f"STRUCT(traceId VARCHAR, spanId VARCHAR, name VARCHAR, startTimeUnixNano VARCHAR, "
+    f"attributes {_KEYVALUES}, status JSON)"
+)
+_EXPORT = (
+    f"STRUCT(resource STRUCT(attributes {_KEYVALUES}), scopeSpans STRUCT(spans {_SPAN}[])[])[]"
+)
 
 
 def _otlp_sql(src: LogSource, fields: FieldMap, tag: str, layout: str) -> SourceSql:
     """OTLP/JSON (the collector's file exporter, one ExportTraceServiceRequest a line; or one
     OTLP/HTTP request body): every span of every resource and scope, its KeyValue attribute list
     as an object (``anyValue`` of any kind: strings, int64 as string or number, doubles, bools,
-    bytes; arrays and kvlists as their JSON), numbered in file order."""
+    bytes; arrays and kvlists as their JSON), numbered in file order. Read with its schema's
+    types, so a span is never held as JSON text; a line that is no OTLP/JSON is one bad line."""
     path = sql_text(str(src.read_path))
-    shape = "newline_delimited" if layout == "lines" else "unstructured"
+    shape = "newline_delimited" if layout == "lines" else "auto"
 
     def attributes(owner: str) -> str:
-        value = "json_extract(a, '$.value')"
+        value = (
+            "coalesce(a.value.stringValue, a.value.intValue, a.value.doubleValue, "
+            "a.value.boolValue, a.value.bytesValue, a.value.arrayValue::VARCHAR, "
+            "a.value.kvlistValue::VARCHAR)"
+        )
         return (
-            f"to_json(map_from_entries(list_transform(coalesce(json_extract({owner}, "
-            "'$.attributes[*]'), []), lambda a: {'k': json_extract_string(a, '$.key'), "
-            f"'v': coalesce(json_extract_string({value}, '$.stringValue'), "
-            f"json_extract_string({value}, '$.intValue'), "
-            f"json_extract_string({value}, '$.doubleValue'), "
-            f"json_extract_string({value}, '$.boolValue'), "
-            f"json_extract_string({value}, '$.bytesValue'), {value}::VARCHAR)}})))::VARCHAR"
+            f"map_from_entries(list_transform(coalesce({owner}, []), "
+            f"lambda a: {{'k': a.key, 'v': {value}}}))"
         )
 
+    def spread(items: str, parent: str) -> str:  # a NULL parent (a bad line) stays one row
+        return f"unnest(CASE WHEN {parent} IS NULL THEN [NULL] ELSE {items} END)"
+
     relation = (
-        "(SELECT row_number() OVER () AS __rn, "
-        f"{attributes('span')} AS attributes, "
-        f"json_object('attributes', json({attributes('resource')}))::VARCHAR AS resource, "
-        "json_extract(span, '$.status')::VARCHAR AS status, "
-        "json_extract_string(span, '$.startTimeUnixNano') AS startTimeUnixNano, "
-        "json_extract_string(span, '$.spanId') AS spanId, "
-        "json_extract_string(span, '$.traceId') AS traceId, "
-        "json_extract_string(span, '$.name') AS name FROM ("
-        "SELECT resource, unnest(coalesce(json_extract(scope, '$.spans[*]'), [])) AS span FROM ("
-        "SELECT json_extract(rs, '$.resource') AS resource, "
-        "unnest(coalesce(json_extract(rs, '$.scopeSpans[*]'), [])) AS scope FROM ("
-        "SELECT unnest(coalesce(json_extract(json, '$.resourceSpans[*]'), [])) AS rs "
-        f"FROM read_json_objects({path}, format='{shape}')))))"
+        f"(SELECT {NUMBER} AS __rn, span IS NOT NULL AS __ok, "
+        f"{attributes('span.attributes')} AS attributes, "
+        f"{attributes('resource.attributes')} AS resource_attributes, "
+        "span.status::VARCHAR AS status, span.startTimeUnixNano AS "
+        "startTimeUnixNano, span.spanId AS spanId, span.traceId AS traceId, span.name AS name "
+        f"FROM (SELECT resource, {spread('scope.spans', 'scope')} AS span FROM ("
+        f"SELECT rs.resource AS resource, {spread('rs.scopeSpans', 'rs')} AS scope FROM ("
+        "SELECT unnest(coalesce(resourceSpans, [NULL])) AS rs "
+        f"FROM read_json({path}, format='{shape}', columns={{'resourceSpans': '{_EXPORT}'}}, "
+        "ignore_errors=true)))))"
     )
     produced = {
-        "attributes",
-        "resource",
-        "status",
-        "startTimeUnixNano",
-        "spanId",
-        "traceId",
+        "attributes", "resource_attributes", "status", "startTimeUnixNano", "spanId", "traceId",
         "name",
-    }
-    columns = Columns(fields, lambda top: ident(top) if top in produced else None)
-    select = typed_select(columns, fields, "__rn", tag, relation)
-    checked = typed_select(columns, fields, "__rn", tag, relation, values=True)
+    }  # fmt: skip
+    maps = frozenset({"attributes", "resource_attributes"})
+    columns = Columns(fields, lambda top: ident(top) if top in produced else None, maps)
+    quick = relation.replace(NUMBER, "NULL::BIGINT")
+    select = typed_select(columns, fields, "__rn", tag, quick, "__ok")
+    checked = typed_select(columns, fields, "__rn", tag, relation, "__ok", values=True)
     locate = f"SELECT __line, problem FROM ({checked}) WHERE {BAD} ORDER BY __line"
     return SourceSql(src, select, locate, "span", fields)
 

@@ -51,16 +51,36 @@ NUMBERS = (*TOKEN_FIELDS, "cost_usd")
 
 
 class Columns:
-    """How each field reads from one source: SQL text giving the field as VARCHAR (or NULL)."""
+    """How each field reads from one source: SQL text giving the field as VARCHAR (or NULL).
 
-    def __init__(self, fields: FieldMap, column_sql: Callable[[str], str | None]) -> None:
-        # column_sql(top-level name) -> an expression, or None when the source has no such column
+    Nested paths into one column are read with one parse of it: ``prelude`` holds, per column,
+    ``json_extract_string(column, [path, ...])`` (a list), which :func:`typed_select` computes in
+    a layer of its own, and each field indexes into that list. (Thirty separate extractions parse
+    a span's attributes thirty times; with the attributes built from an OTLP KeyValue list, the
+    build itself would run thirty times too.)
+    """
+
+    def __init__(
+        self,
+        fields: FieldMap,
+        column_sql: Callable[[str], str | None],
+        maps: frozenset[str] = frozenset(),
+    ) -> None:
+        # column_sql(top-level name) -> an expression, or None when the source has no such column;
+        # ``maps``: top-level columns that are MAP(VARCHAR, VARCHAR), read by key, not as JSON
         self.sql: dict[str, str] = {}
+        self._maps = maps
+        self._nested: dict[str, list[str]] = {}  # column -> its JSON paths, in order
         for name, alternatives in fields.paths.items():
             options = [
                 found
                 for alternative in alternatives
-                if (found := _alternative(alternative, column_sql, name not in NUMBERS)) is not None
+                if (
+                    found := _alternative(
+                        alternative, self._path_sql(column_sql), name not in NUMBERS
+                    )
+                )
+                is not None
             ]
             self.sql[name] = (
                 "NULL::VARCHAR"
@@ -69,24 +89,43 @@ class Columns:
                 if len(options) == 1
                 else f"coalesce({', '.join(options)})"
             )
+        self.prelude = [
+            f"try(json_extract_string({column}, [{', '.join(paths)}])) AS __x{n}"
+            for n, (column, paths) in enumerate(self._nested.items())
+        ]
 
+    def _path_sql(self, column_sql: Callable[[str], str | None]) -> Callable[[Path], str | None]:
+        def path_sql(path: Path) -> str | None:
+            if path[0].startswith("="):
+                return sql_text(path[0][1:])
+            column = column_sql(path[0])
+            if column is None or len(path) == 1:
+                return column
+            if path[0] in self._maps and len(path) == 2:
+                return f"{column}[{sql_text(path[1])}]"
+            paths = self._nested.setdefault(column, [])
+            text = json_path(path[1:])
+            if text not in paths:
+                paths.append(text)
+            number = list(self._nested).index(column)
+            return f"__x{number}[{paths.index(text) + 1}]"
 
-def _path_sql(path: Path, column_sql: Callable[[str], str | None]) -> str | None:
-    if path[0].startswith("="):
-        return sql_text(path[0][1:])
-    column = column_sql(path[0])
-    if column is None or len(path) == 1:
-        return column
-    return f"try(json_extract_string({column}, {json_path(path[1:])}))"
+        return path_sql
+
+    def wrap(self, source: str) -> str:
+        """``source`` with the nested reads computed once a row."""
+        if not self.prelude:
+            return source
+        return f"(SELECT *, {', '.join(self.prelude)} FROM {source})"
 
 
 def _alternative(
-    alternative: Alternative, column_sql: Callable[[str], str | None], text: bool
+    alternative: Alternative, path_sql: Callable[[Path], str | None], text: bool
 ) -> str | None:
     """One alternative as SQL: a path (an empty text is absent, so the next one is tried), or a
     sum of paths (NULL when none is present; a part that is not a count passes through as is,
     so the line is refused for it)."""
-    parts = [p for p in (_path_sql(path, column_sql) for path in alternative) if p is not None]
+    parts = [p for p in (path_sql(path) for path in alternative) if p is not None]
     if not parts:
         return None
     if len(alternative) == 1:
@@ -284,7 +323,8 @@ def typed_select(
     return (
         f"SELECT __line, __file, __valid, {', '.join(TEXT_FIELDS)}, {tokens}, __incl, cost_usd, "
         f"CASE WHEN {' OR '.join(cheap)} THEN {reason} END AS problem FROM "
-        f"(SELECT *, {', '.join(cast)} FROM (SELECT {', '.join(inner)} FROM {source}))"
+        f"(SELECT *, {', '.join(cast)} FROM (SELECT {', '.join(inner)} FROM "
+        f"{columns.wrap(source)}))"
     )
 
 
