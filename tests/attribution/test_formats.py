@@ -99,6 +99,14 @@ def test_sdk_span_lines_with_a_status_object() -> None:
     assert result.failed_cost_usd == D("0.0015")
 
 
+def test_the_console_exporters_pretty_printed_spans(tmp_path: Path) -> None:
+    # ConsoleSpanExporter writes each span's to_json() (indented over many lines) and a newline
+    spans = (LOGS / "otel_sdk_spans.jsonl").read_text().splitlines()
+    path = tmp_path / "console.json"
+    path.write_text("".join(json.dumps(json.loads(s), indent=4) + "\n" for s in spans))
+    assert costs(run_logs(path)) == {"T-3": D("0.0045")}
+
+
 def test_flattened_span_lines() -> None:
     # gpt-4o: 1,000 * 2.50 + 100 * 10.00 = 3,500 µ$
     assert costs(run_logs("otel_flattened.jsonl")) == {"T-4": D("0.0035")}

@@ -103,7 +103,7 @@ def _records_sql(
     if traces:
         own += [t for t in ("traceId", "trace_id") if t not in own]
     declared = ", ".join(f"{sql_text(t)}: 'VARCHAR'" for t in own)
-    shape = "array" if layout == "array" else "newline_delimited"
+    shape = {"array": "array", "document": "unstructured"}.get(layout, "newline_delimited")
     relation = (
         f"(SELECT {NUMBER} AS __rn, * FROM read_json({path}, format='{shape}', "
         f"columns={{{declared}}}, ignore_errors=true))"
