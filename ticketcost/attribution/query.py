@@ -222,8 +222,7 @@ def scan(
         )
     if nested:
         con.execute("RESET threads")
-    extra = "".join(f", {value} AS {name}" for name, value in constants.items())
-    con.execute(f"CREATE TEMP VIEW gv AS SELECT *{extra} FROM g")
+    group_view(con)
     if progress is not None:
         progress(1.0)
     found = Window(options.since, options.until, 0, 0)
@@ -236,6 +235,21 @@ def scan(
         assert row is not None
         found = Window(options.since, options.until, int(row[0]), int(row[1]))
     return found
+
+
+# The columns of g that the scan makes only when needed, and what the view gv shows without them
+OPTIONAL_COLUMNS = {
+    "endpoint": "NULL::VARCHAR", "queue": "NULL::VARCHAR", "variant": "NULL::VARCHAR",
+    "request_id": "NULL::VARCHAR", "usage_key": "NULL::UBIGINT", "write_1h_tokens": "0::HUGEINT",
+    "undated": "false", "day": "NULL::VARCHAR", "inside": "true",
+}  # fmt: skip
+
+
+def group_view(con: duckdb.DuckDBPyConnection) -> None:
+    """View gv: table g with the optional columns it lacks as constants."""
+    present = readers.g_columns(con)
+    extra = "".join(f", {v} AS {k}" for k, v in OPTIONAL_COLUMNS.items() if k not in present)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW gv AS SELECT *{extra} FROM g")
 
 
 def _optional_columns(
@@ -310,15 +324,18 @@ def deduplicate(con: duckdb.DuckDBPyConnection) -> Duplicates:
     within one file are one group already (``usage_key``), reduced to one request."""
     if "request_id" not in readers.g_columns(con):
         return Duplicates(0, 0, {})
-    found = con.execute(
-        "SELECT count(*) FROM g WHERE problem IS NULL AND request_id IS NOT NULL"
-    ).fetchone()
+    # the ids seen more than once (one pass; usually none, and then nothing more to do)
+    con.execute(
+        "CREATE TEMP TABLE seen_twice AS SELECT request_id FROM g WHERE problem IS NULL AND "
+        "request_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1 OR sum(requests) > 1"
+    )
+    found = con.execute("SELECT count(*) FROM seen_twice").fetchone()
     if not found or not found[0]:
         return Duplicates(0, 0, {})
     con.execute(
         "CREATE TEMP TABLE dup AS SELECT request_id, __file, requests, usage_key, row_number() "
         "OVER (PARTITION BY request_id ORDER BY __file::INTEGER, usage_key) AS copy FROM g "
-        "WHERE problem IS NULL AND request_id IS NOT NULL"
+        "WHERE problem IS NULL AND request_id IN (SELECT request_id FROM seen_twice)"
     )
     per_file = {
         int(f): int(n)
