@@ -108,8 +108,9 @@ def test_the_console_exporters_pretty_printed_spans(tmp_path: Path) -> None:
 
 
 def test_flattened_span_lines() -> None:
-    # gpt-4o: 1,000 * 2.50 + 100 * 10.00 = 3,500 µ$
+    # gpt-4o: 1,000 * 2.50 + 100 * 10.00 = 3,500 µ$; recognised, or with --preset otel
     assert costs(run_logs("otel_flattened.jsonl")) == {"T-4": D("0.0035")}
+    assert costs(run_logs("otel_flattened.jsonl", preset=Preset.OTEL)) == {"T-4": D("0.0035")}
 
 
 def test_clickhouse_otel_traces_rows() -> None:

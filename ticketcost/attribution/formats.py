@@ -66,12 +66,15 @@ OTEL_KEYS: dict[str, tuple[str, ...]] = {
 def otel(attributes: str, resource: str, span: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
     """The OTel mapping with span attributes under ``attributes`` ('' for flattened lines) and
     the span's own fields (timestamp, status, id) at ``span``."""
+    where = ("attributes/", "") if attributes == "*" else (attributes,)  # "*": either
     paths: dict[str, tuple[str, ...]] = {
-        name: tuple(f"{attributes}{key}" for key in keys) for name, keys in OTEL_KEYS.items()
+        name: tuple(f"{w}{key}" for key in keys for w in where) for name, keys in OTEL_KEYS.items()
     }
-    paths["tenant"] += (f"{attributes}tenant.id", f"{resource}tenant", f"{resource}tenant.id")
-    paths["status"] = (*span["status"], f"{attributes}otel.status_code")
-    paths["error"] = (f"{attributes}error.type",)  # set only when the operation failed
+    paths["tenant"] += (
+        *(f"{w}tenant.id" for w in where), f"{resource}tenant", f"{resource}tenant.id",
+    )  # fmt: skip
+    paths["status"] = (*span["status"], *(f"{w}otel.status_code" for w in where))
+    paths["error"] = tuple(f"{w}error.type" for w in where)  # set only when it failed
     paths["timestamp"] = span["timestamp"]
     paths["request_id"] = span["request_id"]
     return paths
@@ -375,4 +378,6 @@ def forced(preset: Preset) -> Recognised:
         return Recognised(preset, prefixes=WRAPPERS)
     if preset is Preset.CLICKHOUSE:
         return Recognised(preset, attributes="SpanAttributes/")
+    if preset is Preset.OTEL:  # under "attributes" or flattened: either
+        return Recognised(preset, attributes="*")
     return Recognised(preset)
