@@ -92,6 +92,23 @@ def test_an_otlp_http_request_body(tmp_path: Path) -> None:
     assert costs(run_logs(body)) == {"T-1": D("0.00189")}
 
 
+def test_bad_otlp_lines_are_counted_by_the_record_they_are(tmp_path: Path) -> None:
+    good = (LOGS / "otlp_file_exporter.jsonl").read_text().splitlines()[0]
+    lines = [
+        good,
+        '{"resourceSpans": [}',
+        '{"resourceSpans": []}',
+        "not json",
+        '{"resourceSpans": 1}',
+    ]
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    result = run_logs(path)
+    # an export with no spans is no bad line; the three others are, each located
+    assert costs(result) == {"T-1": D("0.00189")} and result.skipped == 3
+    assert [(b.unit, b.line) for b in result.bad_lines] == [("record", n) for n in (2, 4, 5)]
+
+
 def test_sdk_span_lines_with_a_status_object() -> None:
     result = run_logs("otel_sdk_spans.jsonl")
     # 1,000 * 1.00 + 100 * 5.00 = 1,500 µ$ (status ERROR) + 2,000 * 1.00 + 200 * 5.00 = 3,000 µ$

@@ -212,7 +212,7 @@ def scan(
     )
     # OTLP batches are read as nested lists of spans: a thread's share of them takes more than
     # half the memory limit, so they are read on one thread
-    nested = any(b.unit == "span" for b in built)
+    nested = any(b.fields.preset is Preset.OTLP for b in built)
     if nested:
         con.execute("SET threads = 1")
     with progress_polling(con, progress):

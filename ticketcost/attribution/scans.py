@@ -148,8 +148,9 @@ def _otlp_sql(src: LogSource, fields: FieldMap, tag: str, layout: str) -> Source
     """OTLP/JSON (the collector's file exporter, one ExportTraceServiceRequest a line; or one
     OTLP/HTTP request body): every span of every resource and scope, its KeyValue attribute list
     as an object (``anyValue`` of any kind: strings, int64 as string or number, doubles, bools,
-    bytes; arrays and kvlists as their JSON), numbered in file order. Read with its schema's
-    types, so a span is never held as JSON text; a line that is no OTLP/JSON is one bad line."""
+    bytes; arrays and kvlists as their JSON), numbered by the export request they came in. Read
+    with its schema's types, so a span is never held as JSON text; a line that is no OTLP/JSON is
+    one bad line."""
     path = sql_text(str(src.read_path))
     shape = "newline_delimited" if layout == "lines" else "auto"
 
@@ -168,16 +169,16 @@ def _otlp_sql(src: LogSource, fields: FieldMap, tag: str, layout: str) -> Source
         return f"unnest(CASE WHEN {parent} IS NULL THEN [NULL] ELSE {items} END)"
 
     relation = (
-        f"(SELECT {NUMBER} AS __rn, span IS NOT NULL AS __ok, "
+        "(SELECT __rn, span IS NOT NULL AS __ok, "
         f"{attributes('span.attributes')} AS attributes, "
         f"{attributes('resource.attributes')} AS resource_attributes, "
         "span.status::VARCHAR AS status, span.startTimeUnixNano AS "
         "startTimeUnixNano, span.spanId AS spanId, span.traceId AS traceId, span.name AS name "
-        f"FROM (SELECT resource, {spread('scope.spans', 'scope')} AS span FROM ("
-        f"SELECT rs.resource AS resource, {spread('rs.scopeSpans', 'rs')} AS scope FROM ("
-        "SELECT unnest(coalesce(resourceSpans, [NULL])) AS rs "
-        f"FROM read_json({path}, format='{shape}', columns={{'resourceSpans': '{_EXPORT}'}}, "
-        "ignore_errors=true)))))"
+        f"FROM (SELECT __rn, resource, {spread('scope.spans', 'scope')} AS span FROM ("
+        f"SELECT __rn, rs.resource AS resource, {spread('rs.scopeSpans', 'rs')} AS scope FROM ("
+        "SELECT __rn, unnest(coalesce(resourceSpans, [NULL])) AS rs "
+        f"FROM (SELECT {NUMBER} AS __rn, resourceSpans FROM read_json({path}, format='{shape}', "
+        f"columns={{'resourceSpans': '{_EXPORT}'}}, ignore_errors=true))))))"
     )
     produced = {
         "attributes", "resource_attributes", "status", "startTimeUnixNano", "spanId", "traceId",
@@ -189,7 +190,8 @@ def _otlp_sql(src: LogSource, fields: FieldMap, tag: str, layout: str) -> Source
     select = typed_select(columns, fields, "__rn", tag, quick, "__ok")
     checked = typed_select(columns, fields, "__rn", tag, relation, "__ok", values=True)
     locate = f"SELECT __line, problem FROM ({checked}) WHERE {BAD} ORDER BY __line"
-    return SourceSql(src, select, locate, "span", fields)
+    # a bad span is located by the export request it came in (the n-th record of the file)
+    return SourceSql(src, select, locate, "record", fields)
 
 
 def source_sql(
