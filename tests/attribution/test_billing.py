@@ -18,7 +18,7 @@ from ticketcost.attribution.formats import recognise_record
 from ticketcost.attribution.prices import resolve
 from ticketcost.attribution.sources import build_options
 from ticketcost.attribution.sql import normal_status, timestamp_sql
-from ticketcost.pricing.table import bundled_prices
+from ticketcost.pricing.table import bundled_prices, price_table
 
 D = Decimal
 HAIKU, SONNET = "claude-haiku-4-5-20251001", "claude-sonnet-4-5-20250929"
@@ -237,6 +237,41 @@ def test_groups_by_week_and_month_in_time_order(tmp_path: Path) -> None:
 def test_formats_are_recognised_from_a_record(record: dict, preset: str) -> None:
     found = recognise_record(record)
     assert found is not None and found.preset.value == preset
+
+
+def test_a_long_context_tier_only_in_a_models_history(tmp_path: Path, price_file: Any) -> None:
+    prices = price_file(
+        "  - id: acme-long\n"
+        "    name: Long\n"
+        "    input_usd_per_mtok: 1\n"
+        "    output_usd_per_mtok: 2\n"
+        "    cache_read_usd_per_mtok: null\n"
+        "    cache_write_usd_per_mtok: null\n"
+        "    effective_from: 2026-06-01\n"
+        "    history:\n"
+        "      - input_usd_per_mtok: 1\n"
+        "        output_usd_per_mtok: 2\n"
+        "        cache_read_usd_per_mtok: null\n"
+        "        cache_write_usd_per_mtok: null\n"
+        "        tiers:\n"
+        "          - above_input_tokens: 123456\n"
+        "            input_usd_per_mtok: 3\n"
+        "            output_usd_per_mtok: 6\n"
+        "            cache_read_usd_per_mtok: null\n"
+        "            cache_write_usd_per_mtok: null\n"
+    )
+    table = price_table([prices])
+    records = [
+        {"ticket_id": "T1", "model": "acme-long", "input_tokens": 150_000, "output_tokens": 1_000,
+         "timestamp": "2026-05-01T00:00:00Z"},
+        {"ticket_id": "T2", "model": "acme-long", "input_tokens": 150_000, "output_tokens": 1_000,
+         "timestamp": "2026-07-01T00:00:00Z"},
+    ]  # fmt: skip
+    path = write(tmp_path / "t.jsonl", records)
+    result = attribute(find_sources([path], None), table, build_options(None))
+    # before 2026-06-01 the 123,456-token tier applies: 150,000 * 3 + 1,000 * 6 = 456,000 µ$;
+    # after, flat: 150,000 * 1 + 1,000 * 2 = 152,000 µ$
+    assert costs(result) == {"T1": D("0.456"), "T2": D("0.152")}
 
 
 def test_every_log_field_can_be_set_in_the_config() -> None:

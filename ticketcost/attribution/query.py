@@ -41,7 +41,7 @@ from ticketcost.attribution.sql import (
     sql_text,
     timestamp_sql,
 )
-from ticketcost.pricing.model import VARIANTS
+from ticketcost.pricing.model import VARIANTS, ModelPrice, PriceLevel
 from ticketcost.pricing.table import PriceTable
 
 if TYPE_CHECKING:
@@ -67,15 +67,22 @@ class PriceAxes(NamedTuple):
 
 
 def price_axes(prices: PriceTable) -> PriceAxes:
-    thresholds = sorted(
-        {t.above_input_tokens for m in prices for t in m.tiers}
-        | {t.above_input_tokens for m in prices for _, v in m.variants for t in v.tiers}
-    )
+    levels = [level for m in prices for level in _levels(m)]
+    thresholds = sorted({t.above_input_tokens for level in levels for t in level.tiers})
     changes = sorted(
         {h.effective_from for m in prices for h in m.history if h.effective_from}
         | {m.effective_from for m in prices if m.history and m.effective_from}
     )
     return PriceAxes(thresholds, changes)
+
+
+def _levels(model: ModelPrice) -> list[PriceLevel]:
+    """Every price level a request to ``model`` can pay: standard and variants, now and in each
+    recorded earlier period (a tier may exist only in the past)."""
+    found = [model.level(), *(level for _, level in model.variants)]
+    for past in model.history:
+        found += [past.standard, *(level for _, level in past.variants)]
+    return found
 
 
 def run(
