@@ -183,6 +183,8 @@ def scan(
     passed = " + ".join(f"({day} >= DATE {sql_text(d.isoformat())})::INTEGER" for d in axes.changes)
     period = f"coalesce({passed}, {len(axes.changes)})" if axes.changes else "0"
     mapped = {name for b in built for name, paths in b.fields.paths.items() if paths}
+    if "request_id" in mapped and not _repeats(con, built, union):
+        mapped.discard("request_id")  # no id seen twice: no group per request needed
     keys = [k for k in _GROUP_KEYS if k not in optional]
     keys += ["cost_usd IS NOT NULL AS given", f"{band} AS band", f"{period} AS period"]
     sums = [
@@ -305,6 +307,19 @@ def _input_sql(rules: set[CacheRule]) -> tuple[str, str]:
         f"CASE WHEN __incl THEN {without_cache} ELSE input_tokens END",
         f"CASE WHEN __incl THEN input_tokens ELSE {with_cache} END",
     )
+
+
+def _repeats(con: duckdb.DuckDBPyConnection, built: Sequence[SourceSql], union: str) -> bool:
+    """Whether some request id may occur more than once: one quick pass that reads only the ids
+    (a fifth of a full scan), so that logs without repeats are not grouped per request. OTLP
+    batches cost as much to read for their ids as in full: they are grouped per span."""
+    if any(b.fields.preset is Preset.OTLP for b in built):
+        return True
+    row = con.execute(
+        f"SELECT count(*) FROM (SELECT request_id FROM ({union}) WHERE request_id IS NOT NULL "
+        "GROUP BY 1 HAVING count(*) > 1)"
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _utc(when: dt.datetime) -> str:
