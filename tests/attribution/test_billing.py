@@ -191,6 +191,20 @@ def test_a_window_and_the_requests_it_leaves_out(tmp_path: Path) -> None:
     assert (result.window.outside, result.window.undated) == (1, 1)
 
 
+def test_a_window_counts_undated_requests_with_no_price_change_recorded(tmp_path: Path) -> None:
+    from ticketcost.pricing.table import PriceTable
+
+    table = PriceTable([bundled_prices().get("gpt-4o-mini")])  # no dated price in it
+    records = [
+        {"ticket_id": "T1", "model": "gpt-4o-mini", "input_tokens": 1000, "output_tokens": 0,
+         "timestamp": "2025-11-02T00:00:00Z"},
+        {"ticket_id": "T1", "model": "gpt-4o-mini", "input_tokens": 1000, "output_tokens": 0},
+    ]  # fmt: skip
+    options = build_options(None, since="2025-11-01")
+    result = attribute(find_sources([write(tmp_path / "t.jsonl", records)], None), table, options)
+    assert (result.requests, result.window.outside, result.window.undated) == (1, 0, 1)
+
+
 def test_window_flags_are_checked() -> None:
     assert "--since yesterday: not a date" in error("attribute", "x.jsonl", "--since", "yesterday")
     message = error("attribute", "x.jsonl", "--since", "2025-12-01", "--until", "2025-11-01")

@@ -178,7 +178,7 @@ def scan(
     # counts the change dates on or before the request's day (no readable date: today's prices).
     windowed = options.since is not None or options.until is not None
     by_time = bool(wanted & set(TIME_DIMENSIONS))
-    dated = bool(axes.changes) or by_time
+    dated = bool(axes.changes) or by_time or windowed
     day = "__day"
     passed = " + ".join(f"({day} >= DATE {sql_text(d.isoformat())})::INTEGER" for d in axes.changes)
     period = f"coalesce({passed}, {len(axes.changes)})" if axes.changes else "0"
@@ -195,21 +195,14 @@ def scan(
     ]  # fmt: skip
     # Columns most logs do not need are made only when a file maps them (or a flag asks); the
     # view gv gives the others as constants: narrower groups keep every later phase fast.
-    constants = {d: "NULL::VARCHAR" for d in optional}
-    _optional_columns(mapped, keys, sums, constants)
+    _optional_columns(mapped, keys, sums)
     if dated:
         keys.append("(__day IS NULL) AS undated")
-    else:
-        constants["undated"] = "false"
     if by_time:
         keys.append(f"strftime({day}, '%Y-%m-%d') AS day")
-    else:
-        constants["day"] = "NULL::VARCHAR"
     inside, outside = _window(options)
     if outside:
         keys.append(f"{inside} AS inside")
-    else:
-        constants["inside"] = "true"
     stamp = timestamp_sql("timestamp") if windowed else "NULL::TIMESTAMP"
     if windowed:
         dated_day = "CAST(__ts AS DATE)"
@@ -261,11 +254,9 @@ def group_view(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TEMP VIEW gv AS SELECT *{extra} FROM g")
 
 
-def _optional_columns(
-    mapped: set[str], keys: list[str], sums: list[str], constants: dict[str, str]
-) -> None:
+def _optional_columns(mapped: set[str], keys: list[str], sums: list[str]) -> None:
     """Group keys and sums for the fields some file maps (service tier, request id, 1-hour cache
-    writes); constants in ``constants`` for the others."""
+    writes); :func:`group_view` stands in for the others."""
     if "service_tier" in mapped:
         low = "lower(service_tier)"
         standard = ", ".join(sql_text(t) for t in STANDARD_TIERS)
@@ -273,8 +264,6 @@ def _optional_columns(
             f"CASE WHEN service_tier IS NULL OR {low} IN ({standard}) THEN NULL ELSE {low} END "
             "AS variant"
         )
-    else:
-        constants["variant"] = "NULL::VARCHAR"
     if "request_id" in mapped:  # identical copies of one request group together
         keys += [
             "request_id",
@@ -282,8 +271,6 @@ def _optional_columns(
             "cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, cost_usd) END "
             "AS usage_key",
         ]
-    else:
-        constants |= {"request_id": "NULL::VARCHAR", "usage_key": "NULL::UBIGINT"}
     if "cache_write_1h_tokens" in mapped:
         sums += [
             "sum(cache_write_tokens - cache_write_1h_tokens) AS write_tokens",
@@ -291,7 +278,6 @@ def _optional_columns(
         ]
     else:
         sums.append("sum(cache_write_tokens) AS write_tokens")
-        constants["write_1h_tokens"] = "0::HUGEINT"
 
 
 def _input_sql(rules: set[CacheRule]) -> tuple[str, str]:
