@@ -280,6 +280,35 @@ def test_langfuse_observations_joined_with_their_traces() -> None:
     assert [f.path for f in result.files] == [str(LOGS / "langfuse_observations.jsonl")]
 
 
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_langfuse_observations_as_csv_or_parquet_join_their_traces(
+    tmp_path: Path, kind: str
+) -> None:
+    import csv
+
+    import duckdb
+
+    source = LOGS / "langfuse_observations.jsonl"
+    path = tmp_path / f"observations.{kind}"
+    if kind == "csv":  # the UI's CSV export: nested fields as JSON text, nulls as empty cells
+        rows = [json.loads(line) for line in source.read_text().splitlines()]
+        names = list(dict.fromkeys(k for r in rows for k in r))
+        with path.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, names)
+            writer.writeheader()
+            for r in rows:
+                writer.writerow(
+                    {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in r.items()}
+                )
+    else:
+        duckdb.connect().execute(
+            f"COPY (SELECT * FROM read_json('{source}')) TO '{path}' (FORMAT parquet)"
+        )
+    # the same two generations as the JSONL export: $0.002945 for T-50
+    result = run_logs(path, "langfuse_traces.jsonl")
+    assert costs(result) == {"T-50": D("0.002945")} and result.resolved == 1
+
+
 def test_langfuse_observations_alone_say_what_is_missing() -> None:
     message = error("attribute", str(LOGS / "langfuse_observations.jsonl"))
     assert "no ticket_id" in message and "traces" in message

@@ -108,19 +108,7 @@ def _records_sql(
         f"(SELECT {NUMBER} AS __rn, * FROM read_json({path}, format='{shape}', "
         f"columns={{{declared}}}, ignore_errors=true))"
     )
-    if traces:
-        names = ", ".join(sql_text(str(t.read_path)) for t in traces)
-        joined = (
-            "(SELECT json_extract_string(json, '$.id') AS __tid, any_value(json::VARCHAR) AS trace "
-            f"FROM read_json_objects([{names}], format='auto') GROUP BY 1)"
-        )
-        relation = (
-            f"(SELECT o.*, t.trace FROM {relation} o LEFT JOIN {joined} t "
-            'ON t.__tid = coalesce(o."traceId", o."trace_id"))'
-        )
-        present = set(own) | {"trace"}
-    else:
-        present = set(own)
+    relation, present = with_traces(relation, set(own), traces)
     columns = Columns(fields, lambda top: ident(top) if top in present else None)
     # numbering every record holds the whole file in memory: only the locating pass does it
     select = typed_select(columns, fields, "__rn", tag, relation.replace(NUMBER, "NULL::BIGINT"))
@@ -142,6 +130,24 @@ _SPAN = (
 _EXPORT = (
     f"STRUCT(resource STRUCT(attributes {_KEYVALUES}), scopeSpans STRUCT(spans {_SPAN}[])[])[]"
 )
+
+
+def with_traces(
+    relation: str, present: set[str], traces: Sequence[LogSource]
+) -> tuple[str, set[str]]:
+    """Langfuse observations joined with their traces (column ``trace``: the trace's JSON), by
+    the observation's trace id; the columns then present."""
+    ids = [ident(c) for c in ("traceId", "trace_id") if c in present]
+    if not traces or not ids:
+        return relation, present
+    names = ", ".join(sql_text(str(t.read_path)) for t in traces)
+    joined = (
+        "(SELECT json_extract_string(json, '$.id') AS __tid, any_value(json::VARCHAR) AS trace "
+        f"FROM read_json_objects([{names}], format='auto') GROUP BY 1)"
+    )
+    key = f"coalesce({', '.join(f'o.{i}' for i in ids)})" if len(ids) > 1 else f"o.{ids[0]}"
+    relation = f"(SELECT o.*, t.trace FROM {relation} o LEFT JOIN {joined} t ON t.__tid = {key})"
+    return relation, present | {"trace"}
 
 
 def _otlp_sql(src: LogSource, fields: FieldMap, tag: str, layout: str) -> SourceSql:
@@ -253,10 +259,12 @@ def source_sql(
             f"read_csv({path}, header=true, auto_detect=false, columns={{{declared}}}, "
             f"delim='{delim}', quote='\"', escape='\"', store_rejects=true)"
         )
+        plain_scan = scan.replace(", store_rejects=true", ", ignore_errors=true")
+        scan, present = with_traces(scan, present, traces)
+        plain_scan, _ = with_traces(plain_scan, present, traces)
         columns = Columns(fields, lambda top: ident(top) if top in present else None)
         _require_ticket_id(columns, src, header)
         select = typed_select(columns, fields, "NULL::BIGINT", tag, scan)
-        plain_scan = scan.replace(", store_rejects=true", ", ignore_errors=true")
         locate = numbered(
             typed_select(columns, fields, "NULL::BIGINT", tag, plain_scan, values=True)
         )
@@ -273,9 +281,11 @@ def source_sql(
             return f"to_json({ident(top)})::VARCHAR"
         return f"CAST({ident(top)} AS VARCHAR)"
 
+    scan, present = with_traces(f"read_parquet({path}, file_row_number=true)", set(types), traces)
+    if "trace" in present:
+        types["trace"] = "VARCHAR"
     columns = Columns(fields, parquet_column)
     _require_ticket_id(columns, src, list(types))
-    scan = f"read_parquet({path}, file_row_number=true)"
     select = typed_select(columns, fields, "file_row_number + 1", tag, scan)
     with_values = typed_select(columns, fields, "file_row_number + 1", tag, scan, values=True)
     locate = f"SELECT __line, problem FROM ({with_values}) WHERE {BAD} ORDER BY __line"
