@@ -136,3 +136,15 @@ def test_readme_logs_config_is_valid(tmp_path):
     logs = load_logs_settings(config)
     assert logs is not None and logs.resolved_outcomes == ["resolved", "deflected"]
     assert logs.fields.overrides()["model"] == ["response_model", "request_model"]
+
+
+def test_readme_not_all_in_example_is_current(tmp_path, monkeypatch):
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    example = re.search(r"```yaml\n(volume: 50000\n.*?)```\n\n```text\n(.*?)```", readme, re.S)
+    assert example is not None
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ticketcost.yaml").write_text(example.group(1))
+    result = CliRunner().invoke(app, ["stack"])
+    assert result.exit_code == 0 and result.stdout.startswith(example.group(2))

@@ -15,12 +15,14 @@ from ticketcost.costs.starter import STARTER_YAML, starter_data
 
 # 1,000 tickets x $0.0026 (gpt-5.4-nano) + $797.40 hosting = $800 a month; 800 resolved
 # -> exactly $1.00 per resolved ticket
-ONE_DOLLAR = (
+ONE_DOLLAR = (  # all-in: every part of the stack given (zeros said out loud)
     "volume: 1000\n"
     "intents:\n"
     "  - {name: all, share: 1, model: gpt-5.4-nano, escalation_rate: 0.2}\n"
+    "human: {hourly_usd: 60, escalation_minutes: 1, review_rate: 0}\n"
+    "observability: {per_ticket_usd: 0}\n"
     "infrastructure:\n"
-    "  - {name: hosting, monthly_usd: 797.4}\n"
+    "  - {name: hosting, monthly_usd: 597.4}\n"
 )
 
 MINIMAL = """\
@@ -147,7 +149,8 @@ def test_config_from_pyproject(here):
 def test_compare_ratios_and_savings(here):
     (here / "ticketcost.yaml").write_text(ONE_DOLLAR)
     data = json.loads(run("compare", "-f", "json").stdout, parse_float=D)
-    # total = 1,000 x $0.0026 + $797.40 = $800; resolved 800 -> $1.00 per resolved ticket
+    # total = 1,000 x $0.0026 + 200 escalations x 1 min x $1/min + $597.40 = $800;
+    # resolved 800 -> $1.00 per resolved ticket
     assert data["ours"]["per_resolved_usd"] == D("1")
     rows = {row["id"]: row for row in data["benchmarks"]}
     assert rows["sierra"]["ratio"] == D("0.6666666666666666666666666666666666666667")
@@ -343,3 +346,59 @@ def test_compare_csv_has_exact_numbers_not_display_text(here):
         "10400",
     )
     assert "figure" not in fully and "$" not in fully["low_usd"]
+
+
+# The smallest config a newcomer writes: no people, no tooling, no infrastructure.
+NOT_ALL_IN = """\
+volume: 50000
+intents:
+  - {name: all, share: 1, model: gpt-5.4-mini, escalation_rate: 0.4}
+"""
+
+
+def test_a_figure_that_is_not_all_in_says_so_and_what_it_leaves_out(here):
+    (here / "ticketcost.yaml").write_text(NOT_ALL_IN)
+    data = json.loads(run("stack", "-f", "json").stdout, parse_float=D)
+    assert data["complete"] is False
+    assert [m["key"] for m in data["missing"]] == [
+        "human_escalations",
+        "human_review",
+        "observability",
+        "infrastructure",
+    ]
+    out = run("stack").stdout
+    assert out.startswith("Not all-in: ") and "(leaves out human time on escalations, " in out
+    assert "Not in the figure: human time on escalations; add human.hourly_usd" in out
+
+
+def test_compare_claims_no_saving_when_escalations_cost_nothing(here):
+    (here / "ticketcost.yaml").write_text(NOT_ALL_IN)
+    data = json.loads(run("compare", "-f", "json").stdout, parse_float=D)
+    assert data["ours"]["complete"] is False
+    rows = {row["id"]: row for row in data["benchmarks"]}
+    # 20,000 escalated tickets cost nothing here: no saving against people is claimed
+    people = rows["human-mid-market"]
+    assert people["saving_per_ticket_usd"] is None and people["saving_per_month_usd"] is None
+    said = "no saving claimed: yours leaves out human time on escalations"
+    assert said in people["differences"]
+    assert "labour only; ours is AI cost, not all-in" in rows["human-entry-level-us"]["differences"]
+    fin = rows["intercom-fin"]["differences"]
+    assert fin == [
+        "it includes what yours leaves out (human time on escalations, human review of AI "
+        "answers, observability (logging, tracing), fixed infrastructure (hosting, licences, "
+        "staff time))"
+    ]
+    out = run("compare").stdout
+    assert "per resolved ticket, not all-in" in out and "no saving claimed" in out
+
+
+def test_zeros_said_out_loud_make_the_figure_all_in(here):
+    (here / "ticketcost.yaml").write_text(
+        NOT_ALL_IN
+        + "human: {hourly_usd: 30, escalation_minutes: 10, review_rate: 0}\n"
+        + "observability: {}\n"
+        + "infrastructure: []\n"
+    )
+    data = json.loads(run("stack", "-f", "json").stdout, parse_float=D)
+    assert data["complete"] is True and data["missing"] == []
+    assert run("stack").stdout.startswith("All-in: ")

@@ -54,6 +54,13 @@ UNIT_DIFFERENCE = {
 INCLUDES_DIFFERENCE = {
     Includes.API_ONLY: "API cost only; ours is all-in",
     Includes.LABOUR_ONLY: "labour only; ours is all-in",
+}
+# the same, when our figure is not all-in (the config leaves parts out)
+PARTIAL_DIFFERENCE = {
+    Includes.API_ONLY: "API cost only; ours is more, though not all-in",
+    Includes.LABOUR_ONLY: "labour only; ours is AI cost, not all-in",
+}
+INCLUDES_DIFFERENCE |= {
     Includes.VENDOR_PRICE: "a vendor's price, margin included",
     Includes.UNDISCLOSED: "what it includes is not disclosed",
 }
@@ -102,9 +109,14 @@ class Benchmark(BaseModel):
     @property
     def differences(self) -> tuple[str, ...]:
         """How this figure differs in kind from ours (all-in, per resolved ticket)."""
+        return self.differences_from(all_in=True)
+
+    def differences_from(self, all_in: bool) -> tuple[str, ...]:
+        """How this figure differs in kind from ours, per resolved ticket, all-in or not."""
         notes = [UNIT_DIFFERENCE[self.unit]] if self.unit in UNIT_DIFFERENCE else []
-        if self.includes in INCLUDES_DIFFERENCE:
-            notes.append(INCLUDES_DIFFERENCE[self.includes])
+        words = INCLUDES_DIFFERENCE if all_in else INCLUDES_DIFFERENCE | PARTIAL_DIFFERENCE
+        if self.includes in words:
+            notes.append(words[self.includes])
         return tuple(notes)
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ticketcost import money
-from ticketcost.costs.benchmarks import Benchmark, Category
+from ticketcost.costs.benchmarks import Benchmark, Category, Includes
+from ticketcost.costs.completeness import ESCALATIONS
 from ticketcost.costs.stack import StackResult
 from ticketcost.errors import TicketcostError
 
@@ -20,6 +21,13 @@ class BenchmarkComparison:
     # high end of its range), and that over the month's AI-resolved tickets.
     saving_per_ticket: tuple[Decimal, Decimal] | None
     saving_per_month: tuple[Decimal, Decimal] | None
+    # what makes the pair unlike beyond the benchmark's own terms: parts of an all-in figure
+    # that the config leaves out and the benchmark includes
+    left_out: tuple[str, ...] = ()
+
+    @property
+    def differences(self) -> tuple[str, ...]:
+        return (*self.benchmark.differences_from(all_in=not self.left_out), *self.left_out)
 
 
 @dataclass(frozen=True)
@@ -37,12 +45,23 @@ def compare(stack: StackResult, benchmarks: Sequence[Benchmark]) -> Comparison:
             "cost per resolved ticket to compare"
         )
     resolved = stack.resolved
+    gaps = stack.gaps
+    missing = ", ".join(g.label for g in gaps)
+    no_escalations = ESCALATIONS in gaps
     rows = []
     for benchmark in benchmarks:
         saving = monthly = None
-        if benchmark.category is Category.HUMAN:
+        left_out: tuple[str, ...] = ()
+        if benchmark.category is Category.HUMAN and no_escalations:
+            # the escalated tickets cost nothing in ours: a saving against people would be false
+            left_out = (f"no saving claimed: yours leaves out {ESCALATIONS.label}",)
+        elif benchmark.category is Category.HUMAN:
             saving = (money.subtract(benchmark.low, ours), money.subtract(benchmark.high, ours))
             monthly = (money.multiply(saving[0], resolved), money.multiply(saving[1], resolved))
+        if gaps and benchmark.includes in (Includes.ALL_IN, Includes.VENDOR_PRICE):
+            left_out += (f"it includes what yours leaves out ({missing})",)
+        elif gaps and benchmark.category is Category.HUMAN and not no_escalations:
+            left_out += (f"yours leaves out {missing}",)
         ratio = money.divide(ours, benchmark.mid) if benchmark.mid else None
-        rows.append(BenchmarkComparison(benchmark, ratio, saving, monthly))
+        rows.append(BenchmarkComparison(benchmark, ratio, saving, monthly, left_out))
     return Comparison(stack, ours, tuple(rows))

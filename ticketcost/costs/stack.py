@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ticketcost import money
 from ticketcost.costs.config import Config, Intent
@@ -29,6 +29,9 @@ from ticketcost.costs.conversation import ConversationCost, price_conversation
 from ticketcost.money import Amount, Phrase
 from ticketcost.pricing.model import ModelPrice
 from ticketcost.pricing.table import PriceTable
+
+if TYPE_CHECKING:
+    from ticketcost.costs.completeness import Gap
 
 CATEGORIES = (
     "model",
@@ -115,6 +118,17 @@ class StackResult:
     @property
     def hidden_monthly(self) -> Decimal:
         return money.add(*(line.monthly_usd for line in self.lines if not line.visible))
+
+    @property
+    def gaps(self) -> tuple[Gap, ...]:
+        """What the config leaves out of an all-in figure (empty: the figure is all-in)."""
+        from ticketcost.costs.completeness import gaps
+
+        return gaps(self)
+
+    @property
+    def complete(self) -> bool:
+        return not self.gaps
 
     def per_ticket(self, monthly: Decimal) -> Decimal:
         return money.divide(monthly, self.volume)

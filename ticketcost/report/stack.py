@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -30,16 +31,33 @@ def _headline(result: StackResult) -> tuple[str, ...]:
     resolved_text = money.format_money(per_resolved) if per_resolved is not None else "n/a"
     visible, hidden = result.visible_monthly, result.hidden_monthly
     share_visible = result.share(visible) or money.ZERO
-    return (
-        f"All-in: {money.format_money(total)} a month = "
+    gaps = result.gaps
+    kind = "All-in" if not gaps else "Not all-in"
+    first = (
+        f"{kind}: {money.format_money(total)} a month = "
         f"{money.format_money(result.per_ticket(total))} per ticket handled, "
-        f"{resolved_text} per resolved ticket",
+        f"{resolved_text} per resolved ticket"
+    )
+    if gaps:
+        first += f" (leaves out {_listed(g.label for g in gaps)})"
+    return (
+        first,
         f"{result.volume:,} tickets a month; resolved by the AI: "
         f"{money.format_amount(result.resolved)}; escalated to people: "
         f"{money.format_amount(result.escalated)}",
         f"Visible API: {money.format_money(visible)} ({share_visible * 100:.1f}%) · hidden: "
         f"{money.format_money(hidden)} ({(1 - share_visible) * 100:.1f}%)",
     )
+
+
+def _listed(items: Iterable[str]) -> str:
+    words = list(items)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _gap_notes(result: StackResult) -> list[str]:
+    """How to make the figure all-in: what to add to the config for each part left out."""
+    return [f"Not in the figure: {g.label}; add {g.add}." for g in result.gaps]
 
 
 def _stack_notes(result: StackResult) -> list[str]:
@@ -55,7 +73,7 @@ def _stack_notes(result: StackResult) -> list[str]:
         for note in cost.conversation.notes:
             notes.append(f"{cost.intent.name}: {note}")
     notes += sources_notes(list({c.model.id: c.model for c in result.intents}.values()))
-    return notes
+    return _gap_notes(result) + notes
 
 
 def stack_payload(result: StackResult) -> dict[str, Any]:
@@ -70,6 +88,8 @@ def stack_payload(result: StackResult) -> dict[str, Any]:
         }
 
     return {
+        "complete": result.complete,
+        "missing": [g._asdict() for g in result.gaps],
         "volume": result.volume,
         "tickets_resolved": result.resolved,
         "tickets_escalated": result.escalated,
@@ -263,11 +283,12 @@ def compare_report(comparison: Comparison) -> Report:
         ),
         (
             Column("differences", "Not like for like"),
-            lambda r: "; ".join(r.benchmark.differences) or None,
+            lambda r: "; ".join(r.differences) or None,
         ),
         (Column("source", "Source", terminal=False), lambda r: _dated(r.benchmark)),
     ]
-    title = f"You: {money.format_money(ours)} per resolved ticket, all-in"
+    kind = "all-in" if result.complete else "not all-in"
+    title = f"You: {money.format_money(ours)} per resolved ticket, {kind}"
     table = table_of(title, fields, comparison.rows)
     chart = BarChart(
         "Cost per ticket (range midpoints)",
@@ -280,6 +301,7 @@ def compare_report(comparison: Comparison) -> Report:
         ),
     )
     notes = [
+        *_gap_notes(result),
         "You ÷ it below 1 means you spend less per ticket. Savings are against human baselines: "
         f"their figure minus yours, times the {money.format_amount(result.resolved)} tickets "
         "the AI resolves a month.",
@@ -293,6 +315,8 @@ def compare_report(comparison: Comparison) -> Report:
     def payload() -> dict[str, Any]:
         return payload_header("compare") | {
             "ours": {
+                "complete": result.complete,
+                "missing": [g._asdict() for g in result.gaps],
                 "per_resolved_usd": ours,
                 "per_ticket_usd": result.per_ticket(result.total_monthly),
                 "monthly_usd": result.total_monthly,
@@ -310,7 +334,7 @@ def compare_report(comparison: Comparison) -> Report:
                     "saving_per_month_usd": list(row.saving_per_month)
                     if row.saving_per_month
                     else None,
-                    "differences": list(row.benchmark.differences),
+                    "differences": list(row.differences),
                 }
                 for row in comparison.rows
             ],
