@@ -402,3 +402,21 @@ def test_zeros_said_out_loud_make_the_figure_all_in(here):
     data = json.loads(run("stack", "-f", "json").stdout, parse_float=D)
     assert data["complete"] is True and data["missing"] == []
     assert run("stack").stdout.startswith("All-in: ")
+
+
+def test_an_intent_may_give_its_resolution_rate(here):
+    (here / "ticketcost.yaml").write_text(
+        NOT_ALL_IN.replace("escalation_rate: 0.4", "resolution_rate: 0.785")
+    )
+    data = json.loads(run("stack", "-f", "json").stdout, parse_float=D)
+    # 50,000 tickets, 78.5% resolved by the AI: 39,250 resolved and 10,750 escalated
+    assert data["intents"][0]["escalation_rate"] == D("0.215")
+    assert data["tickets_resolved"] == D("39250") and data["tickets_escalated"] == D("10750")
+
+
+def test_an_intent_gives_one_rate_not_both(here):
+    (here / "ticketcost.yaml").write_text(
+        NOT_ALL_IN.replace("escalation_rate: 0.4", "escalation_rate: 0.4, resolution_rate: 0.6")
+    )
+    message = error("stack")
+    assert "ticketcost.yaml" in message and "escalation_rate or resolution_rate" in message

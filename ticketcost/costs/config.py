@@ -66,6 +66,23 @@ class Intent(_Strict):
     model: str = Field(min_length=1)
     conversation: Conversation = Conversation()
     escalation_rate: Rate = Decimal(0)
+    # the other way to say it: the share the AI resolves (escalation_rate = 1 - resolution_rate)
+    resolution_rate: Rate | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_rate(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("resolution_rate") is not None:
+            if "escalation_rate" in data:
+                raise ValueError("give escalation_rate or resolution_rate, not both")
+        return data
+
+    @model_validator(mode="after")
+    def _escalation_from_resolution(self) -> Self:
+        if self.resolution_rate is not None:
+            escalated = money.subtract(Decimal(1), self.resolution_rate)
+            object.__setattr__(self, "escalation_rate", escalated)  # frozen: set once, here
+        return self
 
 
 class Embeddings(_Strict):
