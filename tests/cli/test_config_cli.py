@@ -167,6 +167,15 @@ def test_compare_ratios_and_savings(here):
     assert rows["sierra"]["differences"] == []
     assert rows["klarna"]["source_date"] == "2026-05-02"
     assert rows["sierra"]["saving_per_ticket_usd"] is None
+    # priced at your volume: per resolution × 800 resolutions, per conversation × 1,000 tickets
+    assert rows["intercom-fin"]["at_your_volume"] == {
+        "monthly_usd": D("792"),  # 0.99 × 800
+        "count": D("800"),
+        "per": "resolutions",
+    }
+    assert rows["klarna"]["at_your_volume"]["monthly_usd"] == D("190")  # 0.19 × 1,000
+    out = run("compare").stdout
+    assert "$0.99 × 800 resolutions = $792.00 a month" in out
 
 
 def test_compare_table_flags_unlike_rows(here):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ticketcost import money
-from ticketcost.costs.benchmarks import Benchmark, Category, Includes
+from ticketcost.costs.benchmarks import Benchmark, Category, Includes, Unit
 from ticketcost.costs.completeness import ESCALATIONS
 from ticketcost.costs.stack import StackResult
 from ticketcost.errors import TicketcostError
@@ -24,6 +24,9 @@ class BenchmarkComparison:
     # what makes the pair unlike beyond the benchmark's own terms: parts of an all-in figure
     # that the config leaves out and the benchmark includes
     left_out: tuple[str, ...] = ()
+    # the benchmark's figure (range midpoint) times your month: resolutions for a per-resolution
+    # figure, tickets handled for a per-ticket or per-conversation one (None for a per-task one)
+    at_your_volume: tuple[Decimal, Decimal, str] | None = None  # monthly, count, "resolutions"
 
     @property
     def differences(self) -> tuple[str, ...]:
@@ -63,5 +66,19 @@ def compare(stack: StackResult, benchmarks: Sequence[Benchmark]) -> Comparison:
         elif gaps and benchmark.category is Category.HUMAN and not no_escalations:
             left_out += (f"yours leaves out {missing}",)
         ratio = money.divide(ours, benchmark.mid) if benchmark.mid else None
-        rows.append(BenchmarkComparison(benchmark, ratio, saving, monthly, left_out))
+        at_volume = _at_volume(benchmark, resolved, Decimal(stack.volume))
+        rows.append(BenchmarkComparison(benchmark, ratio, saving, monthly, left_out, at_volume))
     return Comparison(stack, ours, tuple(rows))
+
+
+def _at_volume(
+    benchmark: Benchmark, resolved: Decimal, handled: Decimal
+) -> tuple[Decimal, Decimal, str] | None:
+    """What ``benchmark``'s figure would cost a month at your volume, and on what count."""
+    if benchmark.unit is Unit.RESOLUTION:
+        count, what = resolved, "resolutions"
+    elif benchmark.unit in (Unit.TICKET, Unit.CONVERSATION):
+        count, what = handled, f"{benchmark.unit.value}s"
+    else:
+        return None
+    return money.multiply(benchmark.mid, count), count, what

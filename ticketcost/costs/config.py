@@ -72,9 +72,9 @@ class Intent(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _one_rate(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("resolution_rate") is not None:
-            if "escalation_rate" in data:
-                raise ValueError("give escalation_rate or resolution_rate, not both")
+        both = isinstance(data, dict) and "escalation_rate" in data
+        if both and data.get("resolution_rate") is not None:
+            raise ValueError("give escalation_rate or resolution_rate, not both")
         return data
 
     @model_validator(mode="after")

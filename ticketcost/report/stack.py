@@ -10,6 +10,7 @@ from ticketcost import money
 from ticketcost.costs.benchmarks import Benchmark
 from ticketcost.costs.compare import BenchmarkComparison, Comparison
 from ticketcost.costs.stack import CATEGORIES, IntentCost, StackResult
+from ticketcost.money import Phrase
 from ticketcost.report.charts import Bar, BarChart
 from ticketcost.report.estimate import price_record, sources_notes
 from ticketcost.report.model import Column, Field, Kind, Report, payload_header, table_of
@@ -244,10 +245,19 @@ def _dated(benchmark: Benchmark) -> str:
     return f"{benchmark.source} ({date})"
 
 
-def compare_report(comparison: Comparison) -> Report:
-    result = comparison.stack
-    ours = comparison.ours
-    fields: list[Field[BenchmarkComparison]] = [
+def _at_volume(row: BenchmarkComparison) -> Phrase | None:
+    """ "$0.99 × 7,850 resolutions = $7,771.50 a month": the benchmark's price at your volume."""
+    if row.at_your_volume is None:
+        return None
+    monthly, count, what = row.at_your_volume
+    return Phrase(
+        f"{money.format_money(row.benchmark.mid)} × {money.format_amount(count)} {what} = "
+        f"{money.format_money(monthly)} a month"
+    )
+
+
+def _compare_fields() -> list[Field[BenchmarkComparison]]:
+    return [
         (Column("benchmark", "Benchmark"), lambda r: r.benchmark.name),
         (Column("id", "Id", terminal=False), lambda r: r.benchmark.id),
         (Column("category", "Kind"), lambda r: r.benchmark.category.value),
@@ -282,11 +292,63 @@ def compare_report(comparison: Comparison) -> Report:
             lambda r: _end(r.saving_per_month, 1),
         ),
         (
+            Column("at_your_volume", "At your volume", csv=False),
+            lambda r: _at_volume(r),
+        ),
+        (
+            Column("at_your_volume_monthly_usd", "", Kind.MONEY, terminal=False),
+            lambda r: r.at_your_volume[0] if r.at_your_volume else None,
+        ),
+        (
             Column("differences", "Not like for like"),
             lambda r: "; ".join(r.differences) or None,
         ),
         (Column("source", "Source", terminal=False), lambda r: _dated(r.benchmark)),
     ]
+
+
+def _compare_payload(comparison: Comparison) -> dict[str, Any]:
+    result, ours = comparison.stack, comparison.ours
+    return payload_header("compare") | {
+        "ours": {
+            "complete": result.complete,
+            "missing": [g._asdict() for g in result.gaps],
+            "per_resolved_usd": ours,
+            "per_ticket_usd": result.per_ticket(result.total_monthly),
+            "monthly_usd": result.total_monthly,
+            "tickets_resolved": result.resolved,
+            "volume": result.volume,
+        },
+        "benchmarks": [
+            row.benchmark.model_dump(mode="python")
+            | {
+                "mid_usd": row.benchmark.mid,
+                "ratio": row.ratio,
+                "saving_per_ticket_usd": list(row.saving_per_ticket)
+                if row.saving_per_ticket
+                else None,
+                "saving_per_month_usd": list(row.saving_per_month)
+                if row.saving_per_month
+                else None,
+                "differences": list(row.differences),
+                "at_your_volume": None
+                if row.at_your_volume is None
+                else {
+                    "monthly_usd": row.at_your_volume[0],
+                    "count": row.at_your_volume[1],
+                    "per": row.at_your_volume[2],
+                },
+            }
+            for row in comparison.rows
+        ],
+        "stack": stack_payload(result),  # so a saved compare report also serves as a baseline
+    }
+
+
+def compare_report(comparison: Comparison) -> Report:
+    result = comparison.stack
+    ours = comparison.ours
+    fields = _compare_fields()
     kind = "all-in" if result.complete else "not all-in"
     title = f"You: {money.format_money(ours)} per resolved ticket, {kind}"
     table = table_of(title, fields, comparison.rows)
@@ -313,33 +375,7 @@ def compare_report(comparison: Comparison) -> Report:
         )
 
     def payload() -> dict[str, Any]:
-        return payload_header("compare") | {
-            "ours": {
-                "complete": result.complete,
-                "missing": [g._asdict() for g in result.gaps],
-                "per_resolved_usd": ours,
-                "per_ticket_usd": result.per_ticket(result.total_monthly),
-                "monthly_usd": result.total_monthly,
-                "tickets_resolved": result.resolved,
-                "volume": result.volume,
-            },
-            "benchmarks": [
-                row.benchmark.model_dump(mode="python")
-                | {
-                    "mid_usd": row.benchmark.mid,
-                    "ratio": row.ratio,
-                    "saving_per_ticket_usd": list(row.saving_per_ticket)
-                    if row.saving_per_ticket
-                    else None,
-                    "saving_per_month_usd": list(row.saving_per_month)
-                    if row.saving_per_month
-                    else None,
-                    "differences": list(row.differences),
-                }
-                for row in comparison.rows
-            ],
-            "stack": stack_payload(result),  # so a saved compare report also serves as a baseline
-        }
+        return _compare_payload(comparison)
 
     headline = _headline(result)[:1]
     return Report((table,), payload, tuple(notes), (chart,), headline)
