@@ -9,6 +9,7 @@ from decimal import Decimal as D
 import pytest
 from helpers import as_json, error, run
 
+from ticketcost import money
 from ticketcost.costs.starter import STARTER_YAML
 
 
@@ -84,9 +85,26 @@ def test_roi_from_a_config_and_custom_rates(tmp_path):
         "roi", "-c", str(config), "--deflection", "50%", "--human-cost-per-ticket", "3-5"
     )
     (row,) = data["rows"]
-    assert data["ai_monthly_usd"] == stack["total"]["monthly_usd"]
+    # the AI's cost is the stack without people's time on escalated tickets, shown apart
+    escalations = next(li["monthly_usd"] for li in stack["lines"] if li["key"] == "escalations")
+    # ($7,962.96 of people's time on 2,150 escalated tickets; exact, as the tool subtracts)
+    assert data["ai_monthly_usd"] == money.subtract(stack["total"]["monthly_usd"], escalations)
+    assert row["escalation_monthly_usd"] == escalations
     assert data["human_usd_per_ticket"] == 4  # midpoint of $3-$5
     assert row["human_saved_monthly_usd"] == D("20000")  # 10,000 x 50% x $4
+
+
+def test_roi_finds_the_config_and_starts_from_its_resolution_rate(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ticketcost.yaml").write_text(STARTER_YAML)
+    stack = as_json("stack")
+    data = as_json("roi", "--human-cost-per-ticket", "4")
+    (row,) = data["rows"]
+    # the starter resolves 7,850 of 10,000 tickets: 78.5%, saving 7,850 x $4 = $31,400
+    assert row["deflection"] == D("0.785") and row["deflected_tickets"] == D("7850")
+    assert row["human_saved_monthly_usd"] == D("31400")
+    escalations = next(li["monthly_usd"] for li in stack["lines"] if li["key"] == "escalations")
+    assert row["ai_monthly_usd"] == money.subtract(stack["total"]["monthly_usd"], escalations)
 
 
 def test_curve_table_chart_and_payoff_notes():

@@ -122,17 +122,25 @@ def roi(
     ] = None,
     ai_monthly: Annotated[
         str | None,
-        typer.Option(metavar="USD", help="AI stack cost a month (default: the config's all-in)."),
+        typer.Option(
+            metavar="USD",
+            help="AI stack cost a month (default: the config's stack without people's time on "
+            "escalated tickets, which is shown apart).",
+        ),
     ] = None,
     config: Annotated[
-        Path | None, config_option("Take the volume and the all-in AI cost from this config.")
+        Path | None,
+        config_option(
+            "Take the volume, the AI cost and the resolution rate from this config. Default: "
+            "the config in the current directory, if any."
+        ),
     ] = None,
     deflection: Annotated[
         list[str] | None,
         typer.Option(
             metavar="RATE",
             help="Share of tickets the AI takes off people, 0.4 or 40%. Repeatable. "
-            "Default: 40%, 60%, 75%.",
+            "Default: the config's resolution rate, or 40%, 60%, 75% without a config.",
         ),
     ] = None,
     human_cost_per_ticket: HumanOption = None,
@@ -146,6 +154,8 @@ def roi(
     cost per ticket), the AI cost, the net saving and the ROI multiple (saved / AI cost). A range
     for the human cost is priced at its midpoint.
     """
+    from decimal import Decimal
+
     from ticketcost.costs.growth import (
         DEFAULT_DEFLECTION,
         deflection_roi,
@@ -153,30 +163,40 @@ def roi(
         parse_rate,
         parse_usd_range,
     )
+    from ticketcost.io.configfind import find_config
     from ticketcost.report.growth import roi_report
 
     rates = [parse_rate(r, "deflection") for r in deflection] if deflection else None
     (low, high), human_source = human_cost(human_cost_per_ticket)
     human = midpoint(low, high)
     ai_source = "--ai-monthly"
-    if config is not None:
+    escalations = Decimal(0)
+    needed = config is not None or volume is None or ai_monthly is None
+    path = find_config(config, required=config is not None) if needed else None
+    if path is not None:  # the config in the current directory too, like every command
         from ticketcost.costs.config import load_config
-        from ticketcost.costs.growth import all_in_monthly
+        from ticketcost.costs.growth import stack_roi
 
         prices = price_table(pricing)
-        loaded = load_config(config, prices)
-        volume = volume if volume is not None else loaded.config.volume
+        loaded = load_config(path, prices)
+        if volume is not None:
+            at_least("volume", volume, 1, MAX_COUNT)
+        found = stack_roi(loaded.config, prices, volume)
+        volume = found.volume
+        rates = rates or [found.resolution_rate]  # the config's own, unless asked otherwise
         if ai_monthly is None:
-            ai_cost = all_in_monthly(loaded.config, prices, volume)
-            ai_source = f"all-in stack of {loaded.path}"
+            ai_cost, escalations = found.ai_monthly, found.escalation_monthly
+            ai_source = f"the stack of {loaded.path}, without people's time on escalations"
     if volume is None:
-        raise TicketcostError("give --volume and --ai-monthly, or -c CONFIG")
+        raise TicketcostError(
+            "give --volume and --ai-monthly, or -c CONFIG (or run where ticketcost.yaml is)"
+        )
     at_least("volume", volume, 1, MAX_COUNT)
     if ai_monthly is not None:
         ai_cost = parse_usd_range(ai_monthly, "ai_monthly")[0]
-    elif config is None:
+    elif path is None:
         raise TicketcostError("give --ai-monthly (the AI stack's monthly cost), or -c CONFIG")
-    rows = deflection_roi(volume, ai_cost, human, rates or DEFAULT_DEFLECTION)
+    rows = deflection_roi(volume, ai_cost, human, rates or DEFAULT_DEFLECTION, escalations)
     report = roi_report(rows, volume, human, ai_source, human_source, (low, high))
     emit(report, output_format, export)
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from ticketcost import money
 from ticketcost.costs.config import Config
@@ -203,6 +204,9 @@ class RoiRow:
     deflected_tickets: Decimal
     human_saved_monthly: Decimal
     ai_monthly: Decimal
+    # people's time on the tickets the AI hands over: spent with or without the AI, so neither
+    # AI cost nor a saving; shown apart (a config's stack, at its own resolution rate)
+    escalation_monthly: Decimal = money.ZERO
 
     @property
     def net_monthly(self) -> Decimal:
@@ -219,15 +223,42 @@ def deflection_roi(
     ai_monthly: Decimal,
     human_per_ticket: Decimal,
     rates: Sequence[Decimal],
+    escalation_monthly: Decimal = money.ZERO,
 ) -> tuple[RoiRow, ...]:
     """Human cost saved = volume × deflection rate × human cost per ticket; ROI = saved / AI."""
     rows = []
     for rate in rates:
         deflected = money.multiply(Decimal(volume), rate)
-        rows.append(
-            RoiRow(rate, deflected, money.multiply(deflected, human_per_ticket), ai_monthly)
-        )
+        saved = money.multiply(deflected, human_per_ticket)
+        rows.append(RoiRow(rate, deflected, saved, ai_monthly, escalation_monthly))
     return tuple(rows)
+
+
+class StackRoi(NamedTuple):
+    """What a config's stack gives ROI: its volume, the AI's cost without people's time on
+    escalations, that time apart, and the share of tickets the AI resolves."""
+
+    volume: int
+    ai_monthly: Decimal
+    escalation_monthly: Decimal
+    resolution_rate: Decimal
+
+
+def stack_roi(config: Config, prices: PriceTable, volume: int | None = None) -> StackRoi:
+    from ticketcost.costs.stack import compute_stack
+
+    if volume is not None and volume != config.volume:
+        config = config.model_copy(update={"volume": volume})
+    stack = compute_stack(config, prices)
+    escalations = money.add(
+        *(line.monthly_usd for line in stack.lines if line.key == "escalations")
+    )
+    return StackRoi(
+        stack.volume,
+        money.subtract(stack.total_monthly, escalations),
+        escalations,
+        money.divide(stack.resolved, Decimal(stack.volume)),
+    )
 
 
 # ------------------------------------------------------------------------------------- curve

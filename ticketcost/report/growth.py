@@ -118,6 +118,15 @@ def roi_report(
             lambda r: r.human_saved_monthly,
         ),
         (Column("ai_monthly_usd", "AI cost", Kind.MONEY), lambda r: r.ai_monthly),
+        (
+            Column(
+                "escalation_monthly_usd",
+                "People on escalations",
+                Kind.MONEY,
+                terminal=any(r.escalation_monthly for r in rows),
+            ),
+            lambda r: r.escalation_monthly,
+        ),
         (Column("net_monthly_usd", "Net saving", Kind.MONEY), lambda r: r.net_monthly),
         (Column("roi_multiple", "ROI", Kind.RATIO), lambda r: r.multiple),
     ]
@@ -125,7 +134,7 @@ def roi_report(
         "Net saving a month",
         tuple(
             Bar(
-                f"{row.deflection * 100:.0f}% deflected",
+                f"{money.plain(money.multiply(row.deflection, 100))}% deflected",
                 row.net_monthly,
                 money.format_money(row.net_monthly),
             )
@@ -136,6 +145,14 @@ def roi_report(
         "Human cost saved = tickets × deflection rate × human cost per ticket; net = saved − AI "
         "cost; ROI = saved ÷ AI cost.",
         f"AI cost: {ai_source}. Human cost: {human_source}.",
+        *(
+            (
+                "People on escalations: the time people spend on the tickets the AI hands "
+                "over; spent with or without the AI, it is neither AI cost nor saving.",
+            )
+            if any(r.escalation_monthly for r in rows)
+            else ()
+        ),
     )
 
     def payload() -> dict[str, Any]:
@@ -149,6 +166,7 @@ def roi_report(
                     "deflected_tickets": row.deflected_tickets,
                     "human_saved_monthly_usd": row.human_saved_monthly,
                     "ai_monthly_usd": row.ai_monthly,
+                    "escalation_monthly_usd": row.escalation_monthly,
                     "net_monthly_usd": row.net_monthly,
                     "roi_multiple": row.multiple,
                 }
