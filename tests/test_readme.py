@@ -148,3 +148,19 @@ def test_readme_not_all_in_example_is_current(tmp_path, monkeypatch):
     (tmp_path / "ticketcost.yaml").write_text(example.group(1))
     result = CliRunner().invoke(app, ["stack"])
     assert result.exit_code == 0 and result.stdout.startswith(example.group(2))
+
+
+def test_readme_recommend_example_is_current(tmp_path, monkeypatch):
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    example = re.search(
+        r"```yaml\n(volume: 10000\n.*?)```\n\n```console\n\$ ticketcost recommend\n(.*?)\n```",
+        readme,
+        re.S,
+    )
+    assert example is not None
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ticketcost.yaml").write_text(example.group(1))
+    result = CliRunner().invoke(app, ["recommend"])
+    assert result.exit_code == 0 and result.stdout.rstrip("\n") == example.group(2)

@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "init": "ticketcost.cli.stack:init",
     "stack": "ticketcost.cli.stack:stack",
     "compare": "ticketcost.cli.stack:compare",
+    "recommend": "ticketcost.cli.recommend:recommend",
     "scale-table": "ticketcost.cli.growth:scale_table",
     "roi": "ticketcost.cli.growth:roi",
     "curve": "ticketcost.cli.growth:curve",

@@ -60,13 +60,10 @@ class Conversation(_Strict):
         )
 
 
-class Intent(_Strict):
-    name: str = Field(min_length=1)
-    share: Share
-    model: str = Field(min_length=1)
-    conversation: Conversation = Conversation()
+class _Rates(_Strict):
+    """An escalation rate, or the share the AI resolves (escalation_rate = 1 - resolution_rate)."""
+
     escalation_rate: Rate = Decimal(0)
-    # the other way to say it: the share the AI resolves (escalation_rate = 1 - resolution_rate)
     resolution_rate: Rate | None = None
 
     @model_validator(mode="before")
@@ -83,6 +80,21 @@ class Intent(_Strict):
             escalated = money.subtract(Decimal(1), self.resolution_rate)
             object.__setattr__(self, "escalation_rate", escalated)  # frozen: set once, here
         return self
+
+
+class Candidate(_Rates):
+    """Another model an intent could run on, with the escalation it would see (``recommend``)."""
+
+    model: str = Field(min_length=1)
+    conversation: Conversation | None = None  # default: the intent's
+
+
+class Intent(_Rates):
+    name: str = Field(min_length=1)
+    share: Share
+    model: str = Field(min_length=1)
+    conversation: Conversation = Conversation()
+    candidates: list[Candidate] = Field(default_factory=list)
 
 
 class Embeddings(_Strict):
@@ -341,12 +353,17 @@ def load_logs_settings(explicit: str | Path | None = None, cwd: Path | None = No
 
 def check_models(loaded: LoadedConfig, prices: PriceTable, data: Any = None) -> None:
     for index, intent in enumerate(loaded.config.intents):
-        try:
-            prices.get(intent.model)
-        except TicketcostError as exc:
-            loc: Loc = ("intents", index, "model")
-            line = loaded.line_of(loc)
-            raise located(str(loaded.path), line, dotted(loc, data), str(exc)) from None
+        named: list[tuple[Loc, str]] = [(("intents", index, "model"), intent.model)]
+        named += [
+            (("intents", index, "candidates", n, "model"), c.model)
+            for n, c in enumerate(intent.candidates)
+        ]
+        for loc, model in named:
+            try:
+                prices.get(model)
+            except TicketcostError as exc:
+                line = loaded.line_of(loc)
+                raise located(str(loaded.path), line, dotted(loc, data), str(exc)) from None
 
 
 def _parse(path: Path, raw: bytes) -> tuple[Any, Callable[[Loc], int | None]]:

@@ -159,7 +159,7 @@ def _percent(rate: Decimal) -> str:
     return money.plain(money.multiply(rate, 100)) + "%"
 
 
-class _IntentRun(NamedTuple):
+class IntentRun(NamedTuple):
     """One intent priced for the month, before shared costs are allocated to it."""
 
     intent: Intent
@@ -173,7 +173,7 @@ class _IntentRun(NamedTuple):
 
 def compute_stack(config: Config, prices: PriceTable) -> StackResult:
     """The month's cost stack for ``config``, with models priced from ``prices``."""
-    runs = [_price_intent(config, intent, prices) for intent in config.intents]
+    runs = [price_intent(config, intent, prices) for intent in config.intents]
     lines = [
         *_model_lines(config, runs),
         *_embedding_lines(config),
@@ -209,7 +209,7 @@ def compute_stack(config: Config, prices: PriceTable) -> StackResult:
     return StackResult(config, config.human.hourly, tuple(lines), intents)
 
 
-def _price_intent(config: Config, intent: Intent, prices: PriceTable) -> _IntentRun:
+def price_intent(config: Config, intent: Intent, prices: PriceTable) -> IntentRun:
     human = config.human
     hourly = human.hourly
     model = prices.get(intent.model)
@@ -223,12 +223,12 @@ def _price_intent(config: Config, intent: Intent, prices: PriceTable) -> _Intent
         minutes = money.multiply(escalated, human.escalation_minutes)
         escalation_monthly = money.divide(money.multiply(minutes, hourly), 60)
     model_monthly = money.multiply(conversation.total_usd, tickets)
-    return _IntentRun(
+    return IntentRun(
         intent, model, conversation, tickets, escalated, model_monthly, escalation_monthly
     )
 
 
-def _model_lines(config: Config, runs: Sequence[_IntentRun]) -> list[StackLine]:
+def _model_lines(config: Config, runs: Sequence[IntentRun]) -> list[StackLine]:
     model_total = money.add(*(r.model_monthly for r in runs))
     lines = [
         StackLine(
@@ -292,7 +292,7 @@ def _embedding_lines(config: Config) -> list[StackLine]:
     return lines
 
 
-def _human_lines(config: Config, runs: Sequence[_IntentRun]) -> list[StackLine]:
+def _human_lines(config: Config, runs: Sequence[IntentRun]) -> list[StackLine]:
     volume = Decimal(config.volume)
     human = config.human
     hourly = human.hourly
