@@ -10,34 +10,40 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ticketcost.cli.options import (
+    AsOfOption,
     ConfigOption,
+    DiscountOption,
     ExportOption,
     FormatOption,
+    MarkupOption,
     PricingOption,
+    SetOption,
+    VariantOption,
     command,
     emit,
     load_stack,
     price_table,
+    what_if,
+    with_notes,
     write_text,
 )
 from ticketcost.report.formats import OutputFormat
 
 if TYPE_CHECKING:
+    from ticketcost.cli.options import WhatIf
     from ticketcost.costs.baseline import Snapshot
     from ticketcost.costs.stack import StackResult
     from ticketcost.pricing.table import PriceTable
 
 
-def _snapshot(path: Path, prices: PriceTable) -> Snapshot:
-    """A saved JSON report, or a config priced now."""
+def _snapshot(path: Path, prices: PriceTable, what: WhatIf | None = None) -> Snapshot:
+    """A saved JSON report, or a config priced now (with ``what``-ifs, if given)."""
     from ticketcost.costs.baseline import load_report
-    from ticketcost.costs.config import load_config
-    from ticketcost.costs.stack import compute_stack
 
     if path.suffix.lower() == ".json":
         return load_report(path)
-    loaded = load_config(path, prices)
-    return snapshot_of(compute_stack(loaded.config, prices), str(loaded.path))
+    loaded, result = load_stack(path, prices, what)
+    return snapshot_of(result, str(loaded.path))
 
 
 def snapshot_of(result: StackResult, label: str) -> Snapshot:
@@ -79,6 +85,11 @@ def check(
         ),
     ] = None,
     pricing: PricingOption = None,
+    variant: VariantOption = None,
+    as_of: AsOfOption = None,
+    discount: DiscountOption = None,
+    markup: MarkupOption = None,
+    set_values: SetOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Fail a build when projected cost breaks a budget or rises too far against a baseline.
@@ -95,12 +106,14 @@ def check(
     from ticketcost.report.formats import format_json, format_markdown
 
     prices = price_table(pricing)
-    loaded, result = load_stack(config, prices)
+    what = what_if(variant, as_of, discount, markup, set_values)
+    loaded, result = load_stack(config, prices, what)
     old = _snapshot(baseline, prices) if baseline is not None else None
     results = evaluate(result, loaded.config.budgets, old)
     overall = verdict(results)
     change = run_diff(old, snapshot_of(result, str(loaded.path))) if old is not None else None
     report = budget_check_report(results, overall, result, str(loaded.path), change)
+    report = with_notes(report, what.notes())
     if save_baseline is not None:
         write_text(save_baseline, format_json(report))
     if os.environ.get("GITHUB_ACTIONS") == "true":
@@ -133,10 +146,18 @@ def diff_command(
         Path, typer.Argument(metavar="NEW", help="Config or saved JSON report.", dir_okay=False)
     ],
     pricing: PricingOption = None,
+    variant: VariantOption = None,
+    as_of: AsOfOption = None,
+    discount: DiscountOption = None,
+    markup: MarkupOption = None,
+    set_values: SetOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
 ) -> None:
     """Compare two configs or saved reports: what moved, by line and by intent, and why.
+
+    What-ifs (--discount, --variant, --set, ...) apply to NEW, so `diff ticketcost.yaml
+    ticketcost.yaml --discount 20` shows what a 20% discount moves.
 
     Per cost-stack line and per intent, the change in dollars and percent; per intent, the reasons
     (model or model price changed, tokens per ticket changed, share or escalation changed).
@@ -145,5 +166,13 @@ def diff_command(
     from ticketcost.report.check import stack_diff_report
 
     prices = price_table(pricing)
-    change = run_diff(_snapshot(old, prices), _snapshot(new, prices))
-    emit(stack_diff_report(change), output_format, export)
+    what = what_if(variant, as_of, discount, markup, set_values)
+    if new.suffix.lower() == ".json" and (what.view is not None or what.sets):
+        from ticketcost.errors import TicketcostError
+
+        raise TicketcostError(
+            f"{new}: what-ifs apply to NEW, and a saved report cannot be priced again; give a "
+            "config as NEW"
+        )
+    change = run_diff(_snapshot(old, prices), _snapshot(new, prices, what))
+    emit(with_notes(stack_diff_report(change), what.notes()), output_format, export)

@@ -9,22 +9,30 @@ from typing import Annotated
 import typer
 
 from ticketcost.cli.options import (
+    AsOfOption,
     AssistantTokensOption,
+    DiscountOption,
     ExportOption,
     FormatOption,
     HumanOption,
+    MarkupOption,
     PricingOption,
+    SetOption,
     SystemTokensOption,
     TurnsOption,
     UserTokensOption,
+    VariantOption,
     at_least,
     command,
     config_option,
     conversation_profile,
     emit,
     human_cost,
+    load_what_if,
     models_option,
     price_table,
+    what_if,
+    with_notes,
 )
 from ticketcost.costs.conversation import CacheMode
 from ticketcost.errors import TicketcostError
@@ -69,6 +77,11 @@ def scale_table(
     ] = "0",
     human_cost_per_ticket: HumanOption = None,
     pricing: PricingOption = None,
+    variant: VariantOption = None,
+    as_of: AsOfOption = None,
+    discount: DiscountOption = None,
+    markup: MarkupOption = None,
+    set_values: SetOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
 ) -> None:
@@ -90,21 +103,25 @@ def scale_table(
     chosen_volumes = parse_volumes(volumes)
     human, human_source = human_cost(human_cost_per_ticket)
     prices = price_table(pricing)
+    what = what_if(variant, as_of, discount, markup, set_values)
     if config is not None:
         if model:
             raise TicketcostError("use either --model or --config, not both")
-        from ticketcost.costs.config import load_config
-
-        loaded = load_config(config, prices)
+        loaded, prices = load_what_if(config, prices, what)
         rows = scale_for_config(loaded.config, prices, chosen_volumes, human)
         basis = config_basis(loaded.path)
     else:
+        if what.sets:
+            raise TicketcostError("`set` changes a config: give -c CONFIG", hints=("set",))
         fixed = parse_usd_range(fixed_monthly, "fixed_monthly")[0]
         profile = conversation_profile(turns, system_tokens, user_tokens, assistant_tokens)
         models = [prices.get(name) for name in (model or STANDARD_COMPARISON)]
+        if what.view is not None:
+            models = [what.view.apply(m) for m in models]
         rows = scale_for_models(models, profile, cache, chosen_volumes, fixed, human)
         basis = models_basis(profile, cache, fixed)
-    emit(scale_report(rows, basis, human, human_source), output_format, export)
+    report = scale_report(rows, basis, human, human_source)
+    emit(with_notes(report, what.notes()), output_format, export)
 
 
 ROI_EPILOG = """\
@@ -145,6 +162,11 @@ def roi(
     ] = None,
     human_cost_per_ticket: HumanOption = None,
     pricing: PricingOption = None,
+    variant: VariantOption = None,
+    as_of: AsOfOption = None,
+    discount: DiscountOption = None,
+    markup: MarkupOption = None,
+    set_values: SetOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
 ) -> None:
@@ -173,12 +195,17 @@ def roi(
     escalations = Decimal(0)
     needed = config is not None or volume is None or ai_monthly is None
     path = find_config(config, required=config is not None) if needed else None
+    what = what_if(variant, as_of, discount, markup, set_values)
+    if path is None and (what.view is not None or what.sets):
+        raise TicketcostError(
+            "what-ifs (`variant`, `as_of`, `discount`, `markup`, `set`) change a config's stack: "
+            "give -c CONFIG or run where ticketcost.yaml is",
+            hints=("variant", "as_of", "discount", "markup", "set"),
+        )
     if path is not None:  # the config in the current directory too, like every command
-        from ticketcost.costs.config import load_config
         from ticketcost.costs.growth import stack_roi
 
-        prices = price_table(pricing)
-        loaded = load_config(path, prices)
+        loaded, prices = load_what_if(path, price_table(pricing), what)
         if volume is not None:
             at_least("volume", volume, 1, MAX_COUNT)
         found = stack_roi(loaded.config, prices, volume)
@@ -198,7 +225,7 @@ def roi(
         raise TicketcostError("give --ai-monthly (the AI stack's monthly cost), or -c CONFIG")
     rows = deflection_roi(volume, ai_cost, human, rates or DEFAULT_DEFLECTION, escalations)
     report = roi_report(rows, volume, human, ai_source, human_source, (low, high))
-    emit(report, output_format, export)
+    emit(with_notes(report, what.notes()), output_format, export)
 
 
 CURVE_EPILOG = """\

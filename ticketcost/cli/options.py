@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
 
 import typer
 
@@ -114,6 +114,15 @@ FxOption = Annotated[
     str | None,
     typer.Option(metavar="RATE", help="Units of --currency per USD; yours, never fetched."),
 ]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="KEY=VALUE",
+        help="Change a config value for this run, as if the file said it: volume=50000, "
+        "intents.billing.model=gpt-5.4-mini, human.hourly_usd=30. Repeatable.",
+    ),
+]
 ExportOption = Annotated[
     Path | None,
     typer.Option(
@@ -182,13 +191,65 @@ def price_table(pricing: list[Path] | None) -> PriceTable:
     return layered(pricing or ())
 
 
-def load_stack(config: Path | None, prices: PriceTable) -> tuple[LoadedConfig, StackResult]:
-    """The config (found or given) and its cost stack at ``prices``."""
-    from ticketcost.costs.config import load_config
+def load_stack(
+    config: Path | None, prices: PriceTable, what_if: WhatIf | None = None
+) -> tuple[LoadedConfig, StackResult]:
+    """The config (found or given) and its cost stack at ``prices``, what-ifs applied."""
     from ticketcost.costs.stack import compute_stack
 
-    loaded = load_config(config, prices)
+    loaded, prices = load_what_if(config, prices, what_if)
     return loaded, compute_stack(loaded.config, prices)
+
+
+class WhatIf(NamedTuple):
+    """A config command's what-ifs: prices in a view (variant, date, discount, markup) and
+    config values changed for the run (``--set``)."""
+
+    view: PriceView | None = None
+    sets: tuple[str, ...] = ()
+
+    def notes(self) -> list[str]:
+        notes = self.view.notes() if self.view is not None else []
+        if self.sets:
+            notes.append("Changed for this run (--set): " + ", ".join(self.sets))
+        return notes
+
+
+def what_if(
+    variant: Variant | None,
+    as_of: str | None,
+    discount: str | None,
+    markup: str | None,
+    sets: Sequence[str] | None = None,
+) -> WhatIf:
+    view = None
+    if variant or as_of or discount is not None or markup is not None:
+        view = price_view(variant, as_of, discount, markup, None, None)
+    return WhatIf(view, tuple(sets or ()))
+
+
+def load_what_if(
+    config: Path | None, prices: PriceTable, what: WhatIf | None
+) -> tuple[LoadedConfig, PriceTable]:
+    """The config with ``--set`` applied, and ``prices`` with the models it uses (intents and
+    candidates) in the view; a model without the variant or date asked for is refused."""
+    from ticketcost.costs.config import load_config
+
+    what = what or WhatIf()
+    loaded = load_config(config, prices, sets=what.sets)
+    if what.view is None:
+        return loaded, prices
+    names = {i.model for i in loaded.config.intents}
+    names |= {c.model for i in loaded.config.intents for c in i.candidates}
+    used = [what.view.apply(prices.get(name)) for name in sorted(names)]
+    return loaded, prices.with_overrides(used)
+
+
+def with_notes(report: Report, notes: Sequence[str]) -> Report:
+    """``report`` with ``notes`` first among its notes."""
+    from dataclasses import replace
+
+    return replace(report, notes=(*notes, *report.notes)) if notes else report
 
 
 DEFAULT_HUMAN_BASELINE = "human-outsourced"

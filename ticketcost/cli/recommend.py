@@ -9,13 +9,21 @@ from typing import Annotated
 import typer
 
 from ticketcost.cli.options import (
+    AsOfOption,
     ConfigOption,
+    DiscountOption,
     ExportOption,
     FormatOption,
+    MarkupOption,
     PricingOption,
+    SetOption,
+    VariantOption,
     command,
     emit,
+    load_what_if,
     price_table,
+    what_if,
+    with_notes,
 )
 from ticketcost.report.formats import OutputFormat
 
@@ -52,6 +60,11 @@ def recommend(
     config: ConfigOption = None,
     logs: LogsOption = None,
     pricing: PricingOption = None,
+    variant: VariantOption = None,
+    as_of: AsOfOption = None,
+    discount: DiscountOption = None,
+    markup: MarkupOption = None,
+    set_values: SetOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
 ) -> None:
@@ -62,12 +75,11 @@ def recommend(
     retries, review, people's time on escalations), divided by the share each resolves, ranked,
     with the monthly saving against the current choice.
     """
-    from ticketcost.costs.config import load_config
     from ticketcost.costs.recommend import recommend as rank
     from ticketcost.report.recommend import recommend_report
 
-    prices = price_table(pricing)
-    loaded = load_config(config, prices)
+    what = what_if(variant, as_of, discount, markup, set_values)
+    loaded, prices = load_what_if(config, price_table(pricing), what)
     measured = None
     if logs:
         from ticketcost.attribution.escalation import measured_escalation
@@ -75,4 +87,4 @@ def recommend(
         measured = measured_escalation(logs, prices)
     choices = rank(loaded.config, prices, measured)
     names = ", ".join(str(p) for p in logs) if logs else None
-    emit(recommend_report(choices, names), output_format, export)
+    emit(with_notes(recommend_report(choices, names), what.notes()), output_format, export)

@@ -11,14 +11,21 @@ from typing import Annotated
 import typer
 
 from ticketcost.cli.options import (
+    AsOfOption,
     ConfigOption,
+    DiscountOption,
     ExportOption,
     FormatOption,
+    MarkupOption,
     PricingOption,
+    SetOption,
+    VariantOption,
     command,
     emit,
     load_stack,
     price_table,
+    what_if,
+    with_notes,
     write_text,
 )
 from ticketcost.errors import TicketcostError
@@ -113,6 +120,11 @@ Examples:
 def stack(
     config: ConfigOption = None,
     pricing: PricingOption = None,
+    variant: VariantOption = None,
+    as_of: AsOfOption = None,
+    discount: DiscountOption = None,
+    markup: MarkupOption = None,
+    set_values: SetOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
 ) -> None:
@@ -125,8 +137,9 @@ def stack(
     """
     from ticketcost.report.stack import stack_report
 
-    _, result = load_stack(config, price_table(pricing))
-    emit(stack_report(result), output_format, export)
+    what = what_if(variant, as_of, discount, markup, set_values)
+    _, result = load_stack(config, price_table(pricing), what)
+    emit(with_notes(stack_report(result), what.notes()), output_format, export)
 
 
 COMPARE_EPILOG = """\
@@ -151,6 +164,11 @@ def compare(
         ),
     ] = None,
     pricing: PricingOption = None,
+    variant: VariantOption = None,
+    as_of: AsOfOption = None,
+    discount: DiscountOption = None,
+    markup: MarkupOption = None,
+    set_values: SetOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
 ) -> None:
@@ -169,7 +187,9 @@ def compare(
     from ticketcost.costs.compare import compare as run_compare
     from ticketcost.report.stack import compare_report
 
-    loaded, result = load_stack(config, price_table(pricing))
+    what = what_if(variant, as_of, discount, markup, set_values)
+    loaded, result = load_stack(config, price_table(pricing), what)
     extra = [b for path in benchmarks or () for b in load_benchmark_file(path)]
     chosen = merge_benchmarks(bundled_benchmarks(), loaded.config.benchmarks, extra)
-    emit(compare_report(run_compare(result, chosen)), output_format, export)
+    report = compare_report(run_compare(result, chosen))
+    emit(with_notes(report, what.notes()), output_format, export)

@@ -301,10 +301,26 @@ def load_config(
     explicit: str | Path | None = None,
     prices: PriceTable | None = None,
     cwd: Path | None = None,
+    sets: Sequence[str] = (),
 ) -> LoadedConfig:
-    """Find, parse and validate the config; check each intent's model against ``prices``."""
+    """Find, parse and validate the config; check each intent's model against ``prices``.
+
+    ``sets`` are ``KEY=VALUE`` changes applied before validation (see :mod:`.overrides`); a
+    problem in a value set so has no line in the file, so it is reported by its key alone.
+    """
     path = find_config(explicit, cwd)
     data, line_of = _parse(path, read_user_file(path, "config file"))
+    if sets and isinstance(data, dict):
+        from ticketcost.costs.overrides import apply_sets
+
+        data, places = apply_sets(data, sets)
+        file_line = line_of
+
+        def line_of(loc: Loc) -> int | None:
+            if any(loc[: len(place)] == place for place in places):
+                return None
+            return file_line(loc)
+
     if data is None or data == {}:
         raise TicketcostError(
             f"{path}: the config is empty; it needs at least volume and intents "
