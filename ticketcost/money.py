@@ -110,10 +110,13 @@ class Amount(NamedTuple):
     """An amount of money inside a sentence, kept exact until it is shown."""
 
     usd: Decimal
-    exact: bool = False  # every digit (format_usd), else four significant figures (format_money)
+    exact: bool = False  # every digit (format_usd), else ``significant`` figures (format_money)
+    significant: int = 4
 
     def render(self, symbol: str = "$") -> str:
-        return (format_usd if self.exact else format_money)(self.usd, symbol=symbol)
+        if self.exact:
+            return format_usd(self.usd, symbol=symbol)
+        return format_money(self.usd, self.significant, symbol=symbol)
 
 
 class Sign(NamedTuple):

@@ -10,7 +10,7 @@ from ticketcost import money
 from ticketcost.costs.benchmarks import Benchmark
 from ticketcost.costs.compare import BenchmarkComparison, Comparison
 from ticketcost.costs.stack import CATEGORIES, IntentCost, StackResult
-from ticketcost.money import Phrase
+from ticketcost.money import Amount, Phrase
 from ticketcost.report.charts import Bar, BarChart
 from ticketcost.report.estimate import price_record, sources_notes
 from ticketcost.report.model import Column, Field, Kind, Report, payload_header, table_of
@@ -29,25 +29,28 @@ _CATEGORY_LABELS = {
 def _headline(result: StackResult) -> tuple[str, ...]:
     total = result.total_monthly
     per_resolved = result.per_resolved(total)
-    resolved_text = money.format_money(per_resolved) if per_resolved is not None else "n/a"
+    resolved_text: str | Amount = Amount(per_resolved) if per_resolved is not None else "n/a"
     visible, hidden = result.visible_monthly, result.hidden_monthly
     share_visible = result.share(visible) or money.ZERO
     gaps = result.gaps
     kind = "All-in" if not gaps else "Not all-in"
-    first = (
-        f"{kind}: {money.format_money(total)} a month = "
-        f"{money.format_money(result.per_ticket(total))} per ticket handled, "
-        f"{resolved_text} per resolved ticket"
-    )
-    if gaps:
-        first += f" (leaves out {_listed(g.label for g in gaps)})"
+    left_out = f" (leaves out {_listed(g.label for g in gaps)})" if gaps else ""
+    first = Phrase(
+        f"{kind}: ", Amount(total), " a month = ", Amount(result.per_ticket(total)),
+        " per ticket handled, ", resolved_text, f" per resolved ticket{left_out}",
+    )  # fmt: skip
     return (
         first,
         f"{result.volume:,} tickets a month; resolved by the AI: "
         f"{money.format_amount(result.resolved)}; escalated to people: "
         f"{money.format_amount(result.escalated)}",
-        f"Visible API: {money.format_money(visible)} ({share_visible * 100:.1f}%) · hidden: "
-        f"{money.format_money(hidden)} ({(1 - share_visible) * 100:.1f}%)",
+        Phrase(
+            "Visible API: ",
+            Amount(visible),
+            f" ({share_visible * 100:.1f}%) · hidden: ",
+            Amount(hidden),
+            f" ({(1 - share_visible) * 100:.1f}%)",
+        ),
     )
 
 
@@ -69,7 +72,9 @@ def _stack_notes(result: StackResult) -> list[str]:
         "spread over intents by their share of tickets.",
     ]
     if result.hourly_usd is not None:
-        notes.append(f"Loaded labour rate: {money.format_money(result.hourly_usd, 6)} an hour.")
+        notes.append(
+            Phrase("Loaded labour rate: ", Amount(result.hourly_usd, significant=6), " an hour.")
+        )
     for cost in result.intents:
         for note in cost.conversation.notes:
             notes.append(f"{cost.intent.name}: {note}")
@@ -202,8 +207,10 @@ def stack_report(result: StackResult) -> Report:
             Bar(
                 _CATEGORY_LABELS[name],
                 totals[name],
-                f"{money.format_money(result.per_ticket(totals[name]))} "
-                f"({(result.share(totals[name]) or money.ZERO) * 100:.1f}%)",
+                Phrase(
+                    Amount(result.per_ticket(totals[name])),
+                    f" ({(result.share(totals[name]) or money.ZERO) * 100:.1f}%)",
+                ),
             )
             for name in CATEGORIES
             if name in totals
@@ -222,17 +229,17 @@ def stack_report(result: StackResult) -> Report:
     )
 
 
-def _figure(benchmark: Benchmark) -> str:
+def _figure(benchmark: Benchmark) -> Phrase:
     if benchmark.usd is not None:
-        return money.format_money(benchmark.usd)
-    return f"{money.format_money(benchmark.low)}–{money.format_money(benchmark.high)}"
+        return Phrase(Amount(benchmark.usd))
+    return Phrase(Amount(benchmark.low), "–", Amount(benchmark.high))
 
 
-def _span(pair: tuple[Decimal, Decimal] | None) -> str | None:
+def _span(pair: tuple[Decimal, Decimal] | None) -> Phrase | None:
     if pair is None:
         return None
-    low, high = (money.format_money(value) for value in pair)
-    return low if low == high else f"{low} to {high}"
+    low, high = (Phrase(Amount(value)) for value in pair)
+    return low if low == high else Phrase(Amount(pair[0]), " to ", Amount(pair[1]))
 
 
 def _end(pair: tuple[Decimal, Decimal] | None, index: int) -> Decimal | None:
@@ -251,9 +258,9 @@ def _at_volume(row: BenchmarkComparison) -> Phrase | None:
         return None
     monthly, count, what = row.at_your_volume
     return Phrase(
-        f"{money.format_money(row.benchmark.mid)} × {money.format_amount(count)} {what} = "
-        f"{money.format_money(monthly)} a month"
-    )
+        Amount(row.benchmark.mid), f" × {money.format_amount(count)} {what} = ", Amount(monthly),
+        " a month",
+    )  # fmt: skip
 
 
 def _compare_fields() -> list[Field[BenchmarkComparison]]:
@@ -350,12 +357,12 @@ def compare_report(comparison: Comparison) -> Report:
     ours = comparison.ours
     fields = _compare_fields()
     kind = "all-in" if result.complete else "not all-in"
-    title = f"You: {money.format_money(ours)} per resolved ticket, {kind}"
+    title = Phrase("You: ", Amount(ours), f" per resolved ticket, {kind}")
     table = table_of(title, fields, comparison.rows)
     chart = BarChart(
         "Cost per ticket (range midpoints)",
         (
-            Bar("You (per resolved ticket)", ours, money.format_money(ours)),
+            Bar("You (per resolved ticket)", ours, Phrase(Amount(ours))),
             *(
                 Bar(row.benchmark.name, row.benchmark.mid, _figure(row.benchmark))
                 for row in comparison.rows
