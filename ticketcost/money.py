@@ -149,6 +149,14 @@ class Phrase(str):
         return "".join(p if isinstance(p, str) else p.render(symbol) for p in self.parts)
 
     @classmethod
+    def of(cls, *items: str | Amount | Sign) -> Phrase:
+        """A Phrase of text, amounts and other Phrases (whose parts it takes over)."""
+        parts: list[str | Amount | Sign] = []
+        for item in items:
+            parts += item.parts if isinstance(item, Phrase) else (item,)
+        return cls(*parts)
+
+    @classmethod
     def signed(cls, template: str) -> Phrase:
         """A label whose every "$" is the currency sign: ``Phrase.signed("In $/M")``."""
         pieces = template.split("$")

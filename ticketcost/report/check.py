@@ -9,23 +9,24 @@ from ticketcost import money
 from ticketcost.costs.baseline import Change, Diff, IntentChange
 from ticketcost.costs.budgets import BudgetResult, Status
 from ticketcost.costs.stack import StackResult
+from ticketcost.money import Amount, Phrase
 from ticketcost.report.model import Column, Field, Kind, Report, Table, payload_header, table_of
 from ticketcost.report.stack import stack_payload
 
 _MARK = {Status.OK: "ok", Status.WARN: "WARN", Status.BREACH: "BREACH", Status.SKIPPED: "skipped"}
 
 
-def _amount(value: Decimal | None, unit: str) -> str | None:
+def _amount(value: Decimal | None, unit: str) -> Phrase | None:
     if value is None:
         return None
-    return f"{value:.2f}%" if unit == "percent" else money.format_money(value)
+    return Phrase(f"{value:.2f}%") if unit == "percent" else Phrase(Amount(value))
 
 
-def _signed(value: Decimal | None, unit: str = "usd") -> str | None:
+def _signed(value: Decimal | None, unit: str = "usd") -> Phrase | None:
     if value is None:
         return None
-    text = _amount(value.copy_abs(), unit) or ""
-    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+    text = _amount(value.copy_abs(), unit) or Phrase("")
+    return Phrase.of("+" if value > 0 else "−" if value < 0 else "±", text)
 
 
 def verdict_line(results: list[BudgetResult], overall: Status) -> str:
@@ -38,10 +39,10 @@ def verdict_line(results: list[BudgetResult], overall: Status) -> str:
         first = breached[0]
         actual = _amount(first.actual, first.unit) or "n/a"
         more = f" (and {len(breached) - 1} more)" if len(breached) > 1 else ""
-        return (
-            f"FAIL: {len(breached)} of {len(checked)} budgets exceeded: {first.label} {actual} "
-            f"> max {_amount(first.limit, first.unit)}{more}"
-        )
+        return Phrase.of(
+            f"FAIL: {len(breached)} of {len(checked)} budgets exceeded: {first.label} ", actual,
+            " > max ", _amount(first.limit, first.unit) or "", more,
+        )  # fmt: skip
     if overall is Status.WARN:
         return (
             f"PASS with warnings: {len(warned)} of {len(checked)} budgets past their warning level"
@@ -119,14 +120,16 @@ def diff_payload(change: Diff) -> dict[str, Any]:
 def _diff_headline(change: Diff) -> str:
     c = change.per_resolved
     if c.old is None or c.new is None:
-        return f"Cost per resolved ticket: {_amount(c.old, 'usd')} → {_amount(c.new, 'usd')}"
+        return Phrase.of(
+            "Cost per resolved ticket: ", _amount(c.old, "usd") or "None", " → ",
+            _amount(c.new, "usd") or "None",
+        )  # fmt: skip
     percent = _signed(c.percent, "percent")
-    return (
-        f"Cost per resolved ticket: {money.format_money(c.old)} → {money.format_money(c.new)} "
-        f"({_signed(c.delta)}{', ' + percent if percent else ''}); monthly "
-        f"{money.format_money(change.monthly.old or money.ZERO)} → "
-        f"{money.format_money(change.monthly.new or money.ZERO)}"
-    )
+    return Phrase.of(
+        "Cost per resolved ticket: ", Amount(c.old), " → ", Amount(c.new), " (",
+        _signed(c.delta) or "", Phrase.of(", ", percent) if percent else "", "); monthly ",
+        Amount(change.monthly.old or money.ZERO), " → ", Amount(change.monthly.new or money.ZERO),
+    )  # fmt: skip
 
 
 def budget_check_report(

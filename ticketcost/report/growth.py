@@ -10,13 +10,14 @@ from typing import Any
 from ticketcost import money
 from ticketcost.costs.conversation import CacheMode, ConversationProfile, PolicyKind
 from ticketcost.costs.growth import Curve, RoiRow, ScaleRow
+from ticketcost.money import Amount, Phrase
 from ticketcost.report.charts import Bar, BarChart, Spark, SparkChart
 from ticketcost.report.model import Column, Field, Kind, Report, payload_header, table_of
 
 
-def _range(low: Decimal, high: Decimal) -> str:
-    low_text, high_text = money.format_usd(low), money.format_usd(high)
-    return low_text if low == high else f"{low_text}–{high_text}"
+def _range(low: Decimal, high: Decimal) -> Phrase:
+    exact = Amount(low, exact=True)
+    return Phrase(exact) if low == high else Phrase(exact, "–", Amount(high, exact=True))
 
 
 def config_basis(path: Path) -> str:
@@ -29,10 +30,10 @@ def config_basis(path: Path) -> str:
 
 def models_basis(profile: ConversationProfile, cache: CacheMode, fixed_monthly: Decimal) -> str:
     """How a scale table of single models is computed."""
-    return (
+    return Phrase(
         f"Model / month = the estimate cost of one ticket ({profile.turns} turns, cache: "
-        f"{cache}) × tickets; fixed {money.format_money(fixed_monthly)} a month added for all-in."
-    )
+        f"{cache}) × tickets; fixed ", Amount(fixed_monthly), " a month added for all-in.",
+    )  # fmt: skip
 
 
 def scale_report(
@@ -65,7 +66,7 @@ def scale_report(
     breaks = tuple(i for i, row in enumerate(rows) if i and row.volume != rows[i - 1].volume)
     notes = [
         basis,
-        f"Human cost: {_range(*human)} a ticket ({human_source}).",
+        Phrase.of("Human cost: ", _range(*human), f" a ticket ({human_source})."),
     ]
 
     def payload() -> dict[str, Any]:
@@ -103,13 +104,16 @@ def roi_report(
 ) -> Report:
     """``human_per_ticket`` is the price used; ``human_range`` the range it is the midpoint of."""
     ai_monthly = rows[0].ai_monthly if rows else money.ZERO
+    source: str = human_source
     if human_range is not None and human_range[0] != human_range[1]:
-        low, high = (money.format_money(end) for end in human_range)
-        human_source += f", midpoint of {low}–{high}"
+        low, high = (Amount(end) for end in human_range)
+        source = Phrase(human_source, ", midpoint of ", low, "–", high)
     headline = (
-        f"{volume:,} tickets a month · AI stack {money.format_money(ai_monthly)} a month · "
-        f"human {money.format_money(human_per_ticket)} a ticket",
-    )
+        Phrase(
+            f"{volume:,} tickets a month · AI stack ", Amount(ai_monthly), " a month · human ",
+            Amount(human_per_ticket), " a ticket",
+        ),
+    )  # fmt: skip
     fields: list[Field[RoiRow]] = [
         (Column("deflection", "Deflected", Kind.PERCENT), lambda r: r.deflection),
         (Column("deflected_tickets", "Tickets", Kind.AMOUNT), lambda r: r.deflected_tickets),
@@ -136,7 +140,7 @@ def roi_report(
             Bar(
                 f"{money.plain(money.multiply(row.deflection, 100))}% deflected",
                 row.net_monthly,
-                money.format_money(row.net_monthly),
+                Phrase(Amount(row.net_monthly)),
             )
             for row in rows
         ),
@@ -144,7 +148,7 @@ def roi_report(
     notes = (
         "Human cost saved = tickets × deflection rate × human cost per ticket; net = saved − AI "
         "cost; ROI = saved ÷ AI cost.",
-        f"AI cost: {ai_source}. Human cost: {human_source}.",
+        Phrase.of(f"AI cost: {ai_source}. Human cost: ", source, "."),
         *(
             (
                 "People on escalations: the time people spend on the tickets the AI hands "
@@ -195,7 +199,11 @@ def curve_report(curve: Curve) -> Report:
             Spark(
                 series.label,
                 series.costs,
-                f"{money.format_usd(series.costs[0])} → {money.format_usd(series.costs[-1])}",
+                Phrase(
+                    Amount(series.costs[0], exact=True),
+                    " → ",
+                    Amount(series.costs[-1], exact=True),
+                ),
             )
             for series in curve.series
         ),

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from ticketcost import money
 from ticketcost.costs.recommend import IntentChoice, Option
+from ticketcost.money import Amount, Phrase
 from ticketcost.report.estimate import price_record, sources_notes
 from ticketcost.report.model import Column, Field, Kind, Report, payload_header, table_of
 
@@ -31,21 +32,22 @@ def _saving(row: _Row) -> Decimal:
     return money.subtract(row.choice.current.monthly_usd, row.option.monthly_usd)
 
 
-def _headline(choice: IntentChoice) -> str:
+def _headline(choice: IntentChoice) -> Phrase:
     best, now = choice.recommended, choice.current
-    per = money.format_money
     if best is now:
-        return f"{choice.intent.name}: keep {now.model.id} ({_per(now)} per resolved ticket)"
-    return (
-        f"{choice.intent.name}: {best.model.id} instead of {now.model.id} saves "
-        f"{per(choice.saving_monthly_usd)} a month ({_per(best)} against {_per(now)} per "
-        "resolved ticket, all-in)"
-    )
+        return Phrase.of(
+            f"{choice.intent.name}: keep {now.model.id} (", _per(now), " per resolved ticket)"
+        )
+    return Phrase.of(
+        f"{choice.intent.name}: {best.model.id} instead of {now.model.id} saves ",
+        Amount(choice.saving_monthly_usd), " a month (", _per(best), " against ", _per(now),
+        " per resolved ticket, all-in)",
+    )  # fmt: skip
 
 
-def _per(option: Option) -> str:
+def _per(option: Option) -> Phrase:
     value = option.per_resolved_usd
-    return money.format_money(value) if value is not None else "n/a (resolves nothing)"
+    return Phrase(Amount(value)) if value is not None else Phrase("n/a (resolves nothing)")
 
 
 def _option_record(option: Option, choice: IntentChoice) -> dict[str, Any]:
