@@ -102,3 +102,64 @@ def test_diff_shows_what_a_what_if_moves(here: Path) -> None:
     assert "saved report cannot be priced again" in error(
         "diff", "ticketcost.yaml", "x.json", "--discount", "5"
     )
+
+
+def _in_eur(usd: object, fx: D, money_key: bool = False) -> object:
+    """The oracle: every number under a key that names USD times ``fx``, keys renamed."""
+    from ticketcost import money
+
+    if isinstance(usd, dict):
+        return {
+            k.replace("usd", "eur"): _in_eur(v, fx, money_key or "usd" in k)
+            for k, v in usd.items()
+            if k != "currency"
+        }
+    if isinstance(usd, list):
+        return [_in_eur(v, fx, money_key) for v in usd]
+    if money_key and isinstance(usd, D | int) and not isinstance(usd, bool):
+        return money.multiply(D(usd), fx)
+    if isinstance(usd, str) and "$" in usd:
+        return "<text with amounts>"  # read below: the EUR run writes it with euros
+    return usd
+
+
+def _texts(eur: object) -> object:
+    """Text with amounts in it, set aside for the oracle: ours is written in euros, a bundled
+    source's own words (its "$50,000 a year") are left as written; the table test reads them."""
+    if isinstance(eur, dict):
+        return {k: _texts(v) for k, v in eur.items()}
+    if isinstance(eur, list):
+        return [_texts(v) for v in eur]
+    if isinstance(eur, str) and ("€" in eur or "$" in eur):  # "$": a source's own words
+        return "<text with amounts>"
+    return eur
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["stack"], ["compare"], ["recommend"], ["roi"], ["check"],
+        ["scale-table", "-c", "ticketcost.yaml"], ["diff", "ticketcost.yaml", "ticketcost.yaml"],
+    ],
+)  # fmt: skip
+def test_every_config_command_shows_amounts_in_another_currency(
+    here: Path, command: list[str]
+) -> None:
+    usd = as_json(*command)
+    eur = as_json(*command, "--currency", "EUR", "--fx", "0.92")
+    assert usd["currency"] == "USD" and eur.pop("currency") == "EUR"
+    assert _texts(eur) == _in_eur(usd, D("0.92"))
+
+
+def test_amounts_in_another_currency_read_with_its_sign(here: Path) -> None:
+    out = run("compare", "--currency", "EUR", "--fx", "0.92").stdout
+    # Intercom Fin's $0.99 is €0.9108; × 7,850 resolutions = €7,149.78 (that is $7,771.50 × 0.92)
+    fin = next(line for line in out.splitlines() if line.startswith("│ Intercom Fin"))
+    assert "€0.9108 × 7,850 resolutions = €7,149.78 a month" in fin and "$" not in fin
+    assert "Every amount in EUR at 0.92 per USD" in out
+
+
+def test_a_baseline_is_kept_in_usd(here: Path) -> None:
+    message = error("check", "--save-baseline", "b.json", "--currency", "EUR", "--fx", "0.9")
+    assert "--save-baseline writes a baseline, and baselines are kept in USD" in message
+    assert "needs --fx" in error("stack", "--currency", "EUR")

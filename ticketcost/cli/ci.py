@@ -12,9 +12,11 @@ import typer
 from ticketcost.cli.options import (
     AsOfOption,
     ConfigOption,
+    CurrencyOption,
     DiscountOption,
     ExportOption,
     FormatOption,
+    FxOption,
     MarkupOption,
     PricingOption,
     SetOption,
@@ -24,7 +26,6 @@ from ticketcost.cli.options import (
     load_stack,
     price_table,
     what_if,
-    with_notes,
     write_text,
 )
 from ticketcost.report.formats import OutputFormat
@@ -90,6 +91,8 @@ def check(
     discount: DiscountOption = None,
     markup: MarkupOption = None,
     set_values: SetOption = None,
+    currency: CurrencyOption = None,
+    fx: FxOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Fail a build when projected cost breaks a budget or rises too far against a baseline.
@@ -106,14 +109,22 @@ def check(
     from ticketcost.report.formats import format_json, format_markdown
 
     prices = price_table(pricing)
-    what = what_if(variant, as_of, discount, markup, set_values)
+    what = what_if(variant, as_of, discount, markup, set_values, currency, fx)
+    if save_baseline is not None and what.currency != "USD":
+        from ticketcost.errors import TicketcostError
+
+        raise TicketcostError(
+            "save_baseline writes a baseline, and baselines are kept in USD: drop `currency`",
+            param="save_baseline",
+            hints=("currency",),
+        )
     loaded, result = load_stack(config, prices, what)
     old = _snapshot(baseline, prices) if baseline is not None else None
     results = evaluate(result, loaded.config.budgets, old)
     overall = verdict(results)
     change = run_diff(old, snapshot_of(result, str(loaded.path))) if old is not None else None
     report = budget_check_report(results, overall, result, str(loaded.path), change)
-    report = with_notes(report, what.notes())
+    report = what.shown(report)
     if save_baseline is not None:
         write_text(save_baseline, format_json(report))
     if os.environ.get("GITHUB_ACTIONS") == "true":
@@ -151,6 +162,8 @@ def diff_command(
     discount: DiscountOption = None,
     markup: MarkupOption = None,
     set_values: SetOption = None,
+    currency: CurrencyOption = None,
+    fx: FxOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
 ) -> None:
@@ -166,7 +179,7 @@ def diff_command(
     from ticketcost.report.check import stack_diff_report
 
     prices = price_table(pricing)
-    what = what_if(variant, as_of, discount, markup, set_values)
+    what = what_if(variant, as_of, discount, markup, set_values, currency, fx)
     if new.suffix.lower() == ".json" and (what.view is not None or what.sets):
         from ticketcost.errors import TicketcostError
 
@@ -175,4 +188,4 @@ def diff_command(
             "config as NEW"
         )
     change = run_diff(_snapshot(old, prices), _snapshot(new, prices, what))
-    emit(with_notes(stack_diff_report(change), what.notes()), output_format, export)
+    emit(what.shown(stack_diff_report(change)), output_format, export)

@@ -11,9 +11,11 @@ import typer
 from ticketcost.cli.options import (
     AsOfOption,
     AssistantTokensOption,
+    CurrencyOption,
     DiscountOption,
     ExportOption,
     FormatOption,
+    FxOption,
     HumanOption,
     MarkupOption,
     PricingOption,
@@ -32,7 +34,6 @@ from ticketcost.cli.options import (
     models_option,
     price_table,
     what_if,
-    with_notes,
 )
 from ticketcost.costs.conversation import CacheMode
 from ticketcost.errors import TicketcostError
@@ -82,6 +83,8 @@ def scale_table(
     discount: DiscountOption = None,
     markup: MarkupOption = None,
     set_values: SetOption = None,
+    currency: CurrencyOption = None,
+    fx: FxOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
 ) -> None:
@@ -103,7 +106,7 @@ def scale_table(
     chosen_volumes = parse_volumes(volumes)
     human, human_source = human_cost(human_cost_per_ticket)
     prices = price_table(pricing)
-    what = what_if(variant, as_of, discount, markup, set_values)
+    what = what_if(variant, as_of, discount, markup, set_values, currency, fx)
     if config is not None:
         if model:
             raise TicketcostError("use either --model or --config, not both")
@@ -121,7 +124,7 @@ def scale_table(
         rows = scale_for_models(models, profile, cache, chosen_volumes, fixed, human)
         basis = models_basis(profile, cache, fixed)
     report = scale_report(rows, basis, human, human_source)
-    emit(with_notes(report, what.notes()), output_format, export)
+    emit(what.shown(report), output_format, export)
 
 
 ROI_EPILOG = """\
@@ -167,6 +170,8 @@ def roi(
     discount: DiscountOption = None,
     markup: MarkupOption = None,
     set_values: SetOption = None,
+    currency: CurrencyOption = None,
+    fx: FxOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
 ) -> None:
@@ -195,7 +200,7 @@ def roi(
     escalations = Decimal(0)
     needed = config is not None or volume is None or ai_monthly is None
     path = find_config(config, required=config is not None) if needed else None
-    what = what_if(variant, as_of, discount, markup, set_values)
+    what = what_if(variant, as_of, discount, markup, set_values, currency, fx)
     if path is None and (what.view is not None or what.sets):
         raise TicketcostError(
             "what-ifs (`variant`, `as_of`, `discount`, `markup`, `set`) change a config's stack: "
@@ -225,7 +230,7 @@ def roi(
         raise TicketcostError("give --ai-monthly (the AI stack's monthly cost), or -c CONFIG")
     rows = deflection_roi(volume, ai_cost, human, rates or DEFAULT_DEFLECTION, escalations)
     report = roi_report(rows, volume, human, ai_source, human_source, (low, high))
-    emit(with_notes(report, what.notes()), output_format, export)
+    emit(what.shown(report), output_format, export)
 
 
 CURVE_EPILOG = """\

@@ -202,17 +202,35 @@ def load_stack(
 
 
 class WhatIf(NamedTuple):
-    """A config command's what-ifs: prices in a view (variant, date, discount, markup) and
-    config values changed for the run (``--set``)."""
+    """A config command's what-ifs: prices in a view (variant, date, discount, markup), config
+    values changed for the run (``--set``), and the currency every amount is shown in."""
 
     view: PriceView | None = None
     sets: tuple[str, ...] = ()
+    currency: str = "USD"
+    fx: Decimal = Decimal(1)
 
     def notes(self) -> list[str]:
         notes = self.view.notes() if self.view is not None else []
         if self.sets:
             notes.append("Changed for this run (--set): " + ", ".join(self.sets))
+        if self.currency != "USD":
+            notes.append(
+                f"Every amount in {self.currency} at {self.fx.normalize():f} per USD (your rate, "
+                "never fetched); computed in USD, as the prices and the config are"
+            )
         return notes
+
+    def shown(self, report: Report) -> Report:
+        """``report`` with the what-if notes first, in the chosen currency."""
+        from dataclasses import replace
+
+        from ticketcost.report.currency import in_currency
+
+        notes = self.notes()
+        if notes:
+            report = replace(report, notes=(*notes, *report.notes))
+        return in_currency(report, self.currency, self.fx)
 
 
 def what_if(
@@ -221,11 +239,16 @@ def what_if(
     discount: str | None,
     markup: str | None,
     sets: Sequence[str] | None = None,
+    currency: str | None = None,
+    fx: str | None = None,
 ) -> WhatIf:
+    from ticketcost.pricing.view import Adjustment
+
     view = None
     if variant or as_of or discount is not None or markup is not None:
         view = price_view(variant, as_of, discount, markup, None, None)
-    return WhatIf(view, tuple(sets or ()))
+    shown_in = Adjustment.from_flags(None, None, currency, fx)  # checks the pair
+    return WhatIf(view, tuple(sets or ()), shown_in.currency, shown_in.fx)
 
 
 def load_what_if(
@@ -243,13 +266,6 @@ def load_what_if(
     names |= {c.model for i in loaded.config.intents for c in i.candidates}
     used = [what.view.apply(prices.get(name)) for name in sorted(names)]
     return loaded, prices.with_overrides(used)
-
-
-def with_notes(report: Report, notes: Sequence[str]) -> Report:
-    """``report`` with ``notes`` first among its notes."""
-    from dataclasses import replace
-
-    return replace(report, notes=(*notes, *report.notes)) if notes else report
 
 
 DEFAULT_HUMAN_BASELINE = "human-outsourced"

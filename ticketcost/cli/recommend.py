@@ -11,9 +11,11 @@ import typer
 from ticketcost.cli.options import (
     AsOfOption,
     ConfigOption,
+    CurrencyOption,
     DiscountOption,
     ExportOption,
     FormatOption,
+    FxOption,
     MarkupOption,
     PricingOption,
     SetOption,
@@ -23,7 +25,6 @@ from ticketcost.cli.options import (
     load_what_if,
     price_table,
     what_if,
-    with_notes,
 )
 from ticketcost.report.formats import OutputFormat
 
@@ -65,6 +66,8 @@ def recommend(
     discount: DiscountOption = None,
     markup: MarkupOption = None,
     set_values: SetOption = None,
+    currency: CurrencyOption = None,
+    fx: FxOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
 ) -> None:
@@ -78,7 +81,7 @@ def recommend(
     from ticketcost.costs.recommend import recommend as rank
     from ticketcost.report.recommend import recommend_report
 
-    what = what_if(variant, as_of, discount, markup, set_values)
+    what = what_if(variant, as_of, discount, markup, set_values, currency, fx)
     loaded, prices = load_what_if(config, price_table(pricing), what)
     measured = None
     if logs:
@@ -87,4 +90,4 @@ def recommend(
         measured = measured_escalation(logs, prices)
     choices = rank(loaded.config, prices, measured)
     names = ", ".join(str(p) for p in logs) if logs else None
-    emit(with_notes(recommend_report(choices, names), what.notes()), output_format, export)
+    emit(what.shown(recommend_report(choices, names)), output_format, export)

@@ -13,9 +13,11 @@ import typer
 from ticketcost.cli.options import (
     AsOfOption,
     ConfigOption,
+    CurrencyOption,
     DiscountOption,
     ExportOption,
     FormatOption,
+    FxOption,
     MarkupOption,
     PricingOption,
     SetOption,
@@ -25,7 +27,6 @@ from ticketcost.cli.options import (
     load_stack,
     price_table,
     what_if,
-    with_notes,
     write_text,
 )
 from ticketcost.errors import TicketcostError
@@ -125,6 +126,8 @@ def stack(
     discount: DiscountOption = None,
     markup: MarkupOption = None,
     set_values: SetOption = None,
+    currency: CurrencyOption = None,
+    fx: FxOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
 ) -> None:
@@ -137,9 +140,9 @@ def stack(
     """
     from ticketcost.report.stack import stack_report
 
-    what = what_if(variant, as_of, discount, markup, set_values)
+    what = what_if(variant, as_of, discount, markup, set_values, currency, fx)
     _, result = load_stack(config, price_table(pricing), what)
-    emit(with_notes(stack_report(result), what.notes()), output_format, export)
+    emit(what.shown(stack_report(result)), output_format, export)
 
 
 COMPARE_EPILOG = """\
@@ -169,6 +172,8 @@ def compare(
     discount: DiscountOption = None,
     markup: MarkupOption = None,
     set_values: SetOption = None,
+    currency: CurrencyOption = None,
+    fx: FxOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
 ) -> None:
@@ -187,9 +192,9 @@ def compare(
     from ticketcost.costs.compare import compare as run_compare
     from ticketcost.report.stack import compare_report
 
-    what = what_if(variant, as_of, discount, markup, set_values)
+    what = what_if(variant, as_of, discount, markup, set_values, currency, fx)
     loaded, result = load_stack(config, price_table(pricing), what)
     extra = [b for path in benchmarks or () for b in load_benchmark_file(path)]
     chosen = merge_benchmarks(bundled_benchmarks(), loaded.config.benchmarks, extra)
     report = compare_report(run_compare(result, chosen))
-    emit(with_notes(report, what.notes()), output_format, export)
+    emit(what.shown(report), output_format, export)

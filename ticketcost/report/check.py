@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,16 @@ def _signed(value: Decimal | None, unit: str = "usd") -> Phrase | None:
         return None
     text = _amount(value.copy_abs(), unit) or Phrase("")
     return Phrase.of("+" if value > 0 else "−" if value < 0 else "±", text)
+
+
+def _joined(reasons: Sequence[str]) -> Phrase | None:
+    """Reasons one after another, their amounts kept exact (for another currency)."""
+    if not reasons:
+        return None
+    items: list[str] = []
+    for reason in reasons:
+        items += ["; ", reason] if items else [reason]
+    return Phrase.of(*items)
 
 
 def verdict_line(results: list[BudgetResult], overall: Status) -> str:
@@ -81,7 +92,7 @@ _INTENT_FIELDS: list[Field[IntentChange]] = [
     (Column("old_per_resolved_usd", "Before / resolved", Kind.MONEY), lambda i: i.per_resolved.old),
     (Column("new_per_resolved_usd", "After / resolved", Kind.MONEY), lambda i: i.per_resolved.new),
     (Column("change_usd", "Change"), lambda i: _signed(i.per_resolved.delta)),
-    (Column("why", "Why"), lambda i: "; ".join(i.reasons) or None),
+    (Column("why", "Why"), lambda i: _joined(i.reasons)),
 ]
 
 
