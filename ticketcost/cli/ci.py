@@ -23,15 +23,14 @@ from ticketcost.cli.options import (
     VariantOption,
     command,
     emit,
-    load_stack,
     price_table,
-    what_if,
     write_text,
 )
+from ticketcost.cli.whatif import load_stack, what_if
 from ticketcost.report.formats import OutputFormat
 
 if TYPE_CHECKING:
-    from ticketcost.cli.options import WhatIf
+    from ticketcost.cli.whatif import WhatIf
     from ticketcost.costs.baseline import Snapshot
     from ticketcost.costs.stack import StackResult
     from ticketcost.pricing.table import PriceTable

@@ -30,11 +30,10 @@ from ticketcost.cli.options import (
     conversation_profile,
     emit,
     human_cost,
-    load_what_if,
     models_option,
     price_table,
-    what_if,
 )
+from ticketcost.cli.whatif import load_what_if, what_if
 from ticketcost.costs.conversation import CacheMode
 from ticketcost.errors import TicketcostError
 from ticketcost.io.bounds import MAX_COUNT

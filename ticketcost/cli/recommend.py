@@ -22,10 +22,9 @@ from ticketcost.cli.options import (
     VariantOption,
     command,
     emit,
-    load_what_if,
     price_table,
-    what_if,
 )
+from ticketcost.cli.whatif import load_what_if, what_if
 from ticketcost.report.formats import OutputFormat
 
 RECOMMEND_EPILOG = """\

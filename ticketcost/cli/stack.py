@@ -24,11 +24,10 @@ from ticketcost.cli.options import (
     VariantOption,
     command,
     emit,
-    load_stack,
     price_table,
-    what_if,
     write_text,
 )
+from ticketcost.cli.whatif import load_stack, what_if
 from ticketcost.errors import TicketcostError
 from ticketcost.report.formats import OutputFormat
 
