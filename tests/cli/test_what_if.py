@@ -109,8 +109,11 @@ def _in_eur(usd: object, fx: D, money_key: bool = False) -> object:
     from ticketcost import money
 
     if isinstance(usd, dict):
+        here = money_key or usd.get("unit") == "usd"  # a budget states its unit
         return {
-            k.replace("usd", "eur"): _in_eur(v, fx, money_key or "usd" in k)
+            k.replace("usd", "eur"): "eur"
+            if k == "unit" and v == "usd"
+            else _in_eur(v, fx, here or "usd" in k)
             for k, v in usd.items()
             if k != "currency"
         }

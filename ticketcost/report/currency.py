@@ -4,8 +4,10 @@ Reports are computed in USD; costs are linear in prices and rates, so converting
 amounts equals converting every input. What is converted: money cells (``Kind.MONEY``, ``USD``,
 ``RATE``), the amounts inside Phrases (headlines, notes, text cells, chart figures), chart values,
 and in the JSON payload every number under a key that names USD (``cost_usd``, ``max_usd``,
-``input_usd_per_mtok``, ...). Counts, shares, ratios and other text are left as they are; the
-renderers then print the currency's sign and rename ``usd`` keys (see :mod:`.formats`).
+``input_usd_per_mtok``, ...) or in a record whose ``unit`` is ``usd`` (a budget's limit, warn,
+actual and headroom; its unit then names the currency). Counts, shares, ratios and other text
+are left as they are; the renderers then print the currency's sign and rename ``usd`` keys (see
+:mod:`.formats`).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def in_currency(report: Report, currency: str, fx: Decimal) -> Report:
     return replace(
         report,
         tables=tuple(_table(t, fx) for t in report.tables),
-        build_payload=lambda: _payload(build(), fx) | {"currency": currency},
+        build_payload=lambda: _payload(build(), fx, currency=currency) | {"currency": currency},
         notes=tuple(_text(n, fx) for n in report.notes),
         charts=tuple(_chart(c, fx, symbol) for c in report.charts),
         headline=tuple(_text(h, fx) for h in report.headline),
@@ -85,11 +87,18 @@ def _chart(chart: BarChart | SparkChart, fx: Decimal, symbol: str) -> BarChart |
     return replace(chart, lines=lines)
 
 
-def _payload(value: Any, fx: Decimal, money_key: bool = False) -> Any:
+def _payload(value: Any, fx: Decimal, money_key: bool = False, currency: str = "USD") -> Any:
     if isinstance(value, dict):
-        return {k: _payload(v, fx, money_key or "usd" in str(k)) for k, v in value.items()}
+        # a record that states its unit (a budget: limit, warn, actual, headroom) is all money
+        money_here = money_key or value.get("unit") == "usd"
+        return {
+            k: currency.lower()
+            if k == "unit" and v == "usd"
+            else _payload(v, fx, money_here or "usd" in str(k), currency)
+            for k, v in value.items()
+        }
     if isinstance(value, list | tuple):
-        return [_payload(v, fx, money_key) for v in value]
+        return [_payload(v, fx, money_key, currency) for v in value]
     if isinstance(value, Phrase):
         return phrase_in(value, fx)
     if money_key and isinstance(value, Decimal | int) and not isinstance(value, bool):
