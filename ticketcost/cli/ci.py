@@ -10,27 +10,19 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ticketcost.cli.options import (
-    AsOfOption,
     ConfigOption,
-    CurrencyOption,
-    DiscountOption,
     ExportOption,
     FormatOption,
-    FxOption,
-    MarkupOption,
     PricingOption,
-    SetOption,
-    VariantOption,
     command,
     emit,
     price_table,
     write_text,
 )
-from ticketcost.cli.whatif import load_stack, what_if
+from ticketcost.cli.whatif import WHAT_IF_NONE, WhatIf, load_stack, takes_what_ifs
 from ticketcost.report.formats import OutputFormat
 
 if TYPE_CHECKING:
-    from ticketcost.cli.whatif import WhatIf
     from ticketcost.costs.baseline import Snapshot
     from ticketcost.costs.stack import StackResult
     from ticketcost.pricing.table import PriceTable
@@ -67,6 +59,7 @@ Exit codes: 0 every budget holds (warnings are printed), 1 a budget is exceeded,
 
 
 @command(epilog=CHECK_EPILOG)
+@takes_what_ifs
 def check(
     config: ConfigOption = None,
     baseline: Annotated[
@@ -85,14 +78,8 @@ def check(
         ),
     ] = None,
     pricing: PricingOption = None,
-    variant: VariantOption = None,
-    as_of: AsOfOption = None,
-    discount: DiscountOption = None,
-    markup: MarkupOption = None,
-    set_values: SetOption = None,
-    currency: CurrencyOption = None,
-    fx: FxOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
+    what: WhatIf = WHAT_IF_NONE,
 ) -> None:
     """Fail a build when projected cost breaks a budget or rises too far against a baseline.
 
@@ -108,7 +95,6 @@ def check(
     from ticketcost.report.formats import format_json, format_markdown
 
     prices = price_table(pricing)
-    what = what_if(variant, as_of, discount, markup, set_values, currency, fx)
     if save_baseline is not None and what.currency != "USD":
         from ticketcost.errors import TicketcostError
 
@@ -148,6 +134,7 @@ Examples:
 
 
 @command("diff", epilog=DIFF_EPILOG)
+@takes_what_ifs
 def diff_command(
     old: Annotated[
         Path, typer.Argument(metavar="OLD", help="Config or saved JSON report.", dir_okay=False)
@@ -156,15 +143,9 @@ def diff_command(
         Path, typer.Argument(metavar="NEW", help="Config or saved JSON report.", dir_okay=False)
     ],
     pricing: PricingOption = None,
-    variant: VariantOption = None,
-    as_of: AsOfOption = None,
-    discount: DiscountOption = None,
-    markup: MarkupOption = None,
-    set_values: SetOption = None,
-    currency: CurrencyOption = None,
-    fx: FxOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
+    what: WhatIf = WHAT_IF_NONE,
 ) -> None:
     """Compare two configs or saved reports: what moved, by line and by intent, and why.
 
@@ -178,7 +159,6 @@ def diff_command(
     from ticketcost.report.check import stack_diff_report
 
     prices = price_table(pricing)
-    what = what_if(variant, as_of, discount, markup, set_values, currency, fx)
     if new.suffix.lower() == ".json" and (what.view is not None or what.sets):
         from ticketcost.errors import TicketcostError
 

@@ -9,21 +9,14 @@ from typing import Annotated
 import typer
 
 from ticketcost.cli.options import (
-    AsOfOption,
     AssistantTokensOption,
-    CurrencyOption,
-    DiscountOption,
     ExportOption,
     FormatOption,
-    FxOption,
     HumanOption,
-    MarkupOption,
     PricingOption,
-    SetOption,
     SystemTokensOption,
     TurnsOption,
     UserTokensOption,
-    VariantOption,
     at_least,
     command,
     config_option,
@@ -33,7 +26,7 @@ from ticketcost.cli.options import (
     models_option,
     price_table,
 )
-from ticketcost.cli.whatif import load_what_if, what_if
+from ticketcost.cli.whatif import WHAT_IF_NONE, WhatIf, load_what_if, takes_what_ifs
 from ticketcost.costs.conversation import CacheMode
 from ticketcost.errors import TicketcostError
 from ticketcost.io.bounds import MAX_COUNT
@@ -50,6 +43,7 @@ Examples:
 
 
 @command("scale-table", epilog=SCALE_EPILOG)
+@takes_what_ifs
 def scale_table(
     volumes: Annotated[
         str,
@@ -77,15 +71,9 @@ def scale_table(
     ] = "0",
     human_cost_per_ticket: HumanOption = None,
     pricing: PricingOption = None,
-    variant: VariantOption = None,
-    as_of: AsOfOption = None,
-    discount: DiscountOption = None,
-    markup: MarkupOption = None,
-    set_values: SetOption = None,
-    currency: CurrencyOption = None,
-    fx: FxOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
+    what: WhatIf = WHAT_IF_NONE,
 ) -> None:
     """Cost per ticket and per month from 1K to 1M tickets a month, against human handling.
 
@@ -105,7 +93,6 @@ def scale_table(
     chosen_volumes = parse_volumes(volumes)
     human, human_source = human_cost(human_cost_per_ticket)
     prices = price_table(pricing)
-    what = what_if(variant, as_of, discount, markup, set_values, currency, fx)
     if config is not None:
         if model:
             raise TicketcostError("use either --model or --config, not both")
@@ -135,6 +122,7 @@ Examples:
 
 
 @command(epilog=ROI_EPILOG)
+@takes_what_ifs
 def roi(
     volume: Annotated[
         int | None, typer.Option(metavar="N", help="Tickets a month (default: the config's).")
@@ -164,15 +152,9 @@ def roi(
     ] = None,
     human_cost_per_ticket: HumanOption = None,
     pricing: PricingOption = None,
-    variant: VariantOption = None,
-    as_of: AsOfOption = None,
-    discount: DiscountOption = None,
-    markup: MarkupOption = None,
-    set_values: SetOption = None,
-    currency: CurrencyOption = None,
-    fx: FxOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
+    what: WhatIf = WHAT_IF_NONE,
 ) -> None:
     """Deflection ROI: human cost saved against what the AI stack costs.
 
@@ -199,7 +181,6 @@ def roi(
     escalations = Decimal(0)
     needed = config is not None or volume is None or ai_monthly is None
     path = find_config(config, required=config is not None) if needed else None
-    what = what_if(variant, as_of, discount, markup, set_values, currency, fx)
     if path is None and (what.view is not None or what.sets):
         raise TicketcostError(
             "what-ifs (`variant`, `as_of`, `discount`, `markup`, `set`) change a config's stack: "

@@ -9,22 +9,15 @@ from typing import Annotated
 import typer
 
 from ticketcost.cli.options import (
-    AsOfOption,
     ConfigOption,
-    CurrencyOption,
-    DiscountOption,
     ExportOption,
     FormatOption,
-    FxOption,
-    MarkupOption,
     PricingOption,
-    SetOption,
-    VariantOption,
     command,
     emit,
     price_table,
 )
-from ticketcost.cli.whatif import load_what_if, what_if
+from ticketcost.cli.whatif import WHAT_IF_NONE, WhatIf, load_what_if, takes_what_ifs
 from ticketcost.report.formats import OutputFormat
 
 RECOMMEND_EPILOG = """\
@@ -56,19 +49,14 @@ LogsOption = Annotated[
 
 
 @command(epilog=RECOMMEND_EPILOG)
+@takes_what_ifs
 def recommend(
     config: ConfigOption = None,
     logs: LogsOption = None,
     pricing: PricingOption = None,
-    variant: VariantOption = None,
-    as_of: AsOfOption = None,
-    discount: DiscountOption = None,
-    markup: MarkupOption = None,
-    set_values: SetOption = None,
-    currency: CurrencyOption = None,
-    fx: FxOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
+    what: WhatIf = WHAT_IF_NONE,
 ) -> None:
     """Which model for which intent: every candidate priced all-in per resolved ticket.
 
@@ -80,7 +68,6 @@ def recommend(
     from ticketcost.costs.recommend import recommend as rank
     from ticketcost.report.recommend import recommend_report
 
-    what = what_if(variant, as_of, discount, markup, set_values, currency, fx)
     loaded, prices = load_what_if(config, price_table(pricing), what)
     measured = None
     if logs:

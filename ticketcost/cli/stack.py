@@ -11,23 +11,16 @@ from typing import Annotated
 import typer
 
 from ticketcost.cli.options import (
-    AsOfOption,
     ConfigOption,
-    CurrencyOption,
-    DiscountOption,
     ExportOption,
     FormatOption,
-    FxOption,
-    MarkupOption,
     PricingOption,
-    SetOption,
-    VariantOption,
     command,
     emit,
     price_table,
     write_text,
 )
-from ticketcost.cli.whatif import load_stack, what_if
+from ticketcost.cli.whatif import WHAT_IF_NONE, WhatIf, load_stack, takes_what_ifs
 from ticketcost.errors import TicketcostError
 from ticketcost.report.formats import OutputFormat
 
@@ -117,18 +110,13 @@ Examples:
 
 
 @command(epilog=STACK_EPILOG)
+@takes_what_ifs
 def stack(
     config: ConfigOption = None,
     pricing: PricingOption = None,
-    variant: VariantOption = None,
-    as_of: AsOfOption = None,
-    discount: DiscountOption = None,
-    markup: MarkupOption = None,
-    set_values: SetOption = None,
-    currency: CurrencyOption = None,
-    fx: FxOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
+    what: WhatIf = WHAT_IF_NONE,
 ) -> None:
     """Break a month of support down into its full cost stack, with a bar chart.
 
@@ -139,7 +127,6 @@ def stack(
     """
     from ticketcost.report.stack import stack_report
 
-    what = what_if(variant, as_of, discount, markup, set_values, currency, fx)
     _, result = load_stack(config, price_table(pricing), what)
     emit(what.shown(stack_report(result)), output_format, export)
 
@@ -154,6 +141,7 @@ Examples:
 
 
 @command(epilog=COMPARE_EPILOG)
+@takes_what_ifs
 def compare(
     config: ConfigOption = None,
     benchmarks: Annotated[
@@ -166,15 +154,9 @@ def compare(
         ),
     ] = None,
     pricing: PricingOption = None,
-    variant: VariantOption = None,
-    as_of: AsOfOption = None,
-    discount: DiscountOption = None,
-    markup: MarkupOption = None,
-    set_values: SetOption = None,
-    currency: CurrencyOption = None,
-    fx: FxOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
+    what: WhatIf = WHAT_IF_NONE,
 ) -> None:
     """Set your all-in cost per resolved ticket beside public benchmarks.
 
@@ -191,7 +173,6 @@ def compare(
     from ticketcost.costs.compare import compare as run_compare
     from ticketcost.report.stack import compare_report
 
-    what = what_if(variant, as_of, discount, markup, set_values, currency, fx)
     loaded, result = load_stack(config, price_table(pricing), what)
     extra = [b for path in benchmarks or () for b in load_benchmark_file(path)]
     chosen = merge_benchmarks(bundled_benchmarks(), loaded.config.benchmarks, extra)

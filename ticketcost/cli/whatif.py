@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ticketcost.cli.options import price_view
 from ticketcost.pricing.view import Variant
+
+F = TypeVar("F", bound=Any)
 
 if TYPE_CHECKING:
     from ticketcost.costs.config import LoadedConfig
@@ -62,12 +64,15 @@ class WhatIf(NamedTuple):
         return in_currency(report, self.currency, self.fx)
 
 
+WHAT_IF_NONE = WhatIf()  # what a command sees when no what-if is given
+
+
 def what_if(
-    variant: Variant | None,
-    as_of: str | None,
-    discount: str | None,
-    markup: str | None,
-    sets: Sequence[str] | None = None,
+    variant: Variant | None = None,
+    as_of: str | None = None,
+    discount: str | None = None,
+    markup: str | None = None,
+    set_values: Sequence[str] | None = None,
     currency: str | None = None,
     fx: str | None = None,
 ) -> WhatIf:
@@ -77,7 +82,7 @@ def what_if(
     if variant or as_of or discount is not None or markup is not None:
         view = price_view(variant, as_of, discount, markup, None, None)
     shown_in = Adjustment.from_flags(None, None, currency, fx)  # checks the pair
-    return WhatIf(view, tuple(sets or ()), shown_in.currency, shown_in.fx)
+    return WhatIf(view, tuple(set_values or ()), shown_in.currency, shown_in.fx)
 
 
 def load_what_if(
@@ -95,3 +100,55 @@ def load_what_if(
     names |= {c.model for i in loaded.config.intents for c in i.candidates}
     used = [what.view.apply(prices.get(name)) for name in sorted(names)]
     return loaded, prices.with_overrides(used)
+
+
+# The what-if options, given to a command by :func:`takes_what_ifs` (typer reads a command's
+# parameters from its signature, so they are added to it rather than spelled in every command).
+_OPTIONS = (
+    ("variant", "VariantOption"),
+    ("as_of", "AsOfOption"),
+    ("discount", "DiscountOption"),
+    ("markup", "MarkupOption"),
+    ("set_values", "SetOption"),
+    ("currency", "CurrencyOption"),
+    ("fx", "FxOption"),
+)
+_LAST = ("output_format", "export")  # kept at the end of --help
+
+
+def takes_what_ifs(function: F) -> F:
+    """Give a command the what-if options; it receives them as one ``what: WhatIf``."""
+    import functools
+    import inspect
+    import typing
+
+    from ticketcost.cli import options
+
+    # the command's own annotations, resolved where it was written (a module that defers them
+    # holds text, which typer would otherwise read in this module)
+    hints = typing.get_type_hints(function, include_extras=True)
+    signature = inspect.signature(function)
+    own = [
+        p.replace(annotation=hints.get(p.name, p.annotation))
+        for p in signature.parameters.values()
+        if p.name != "what"
+    ]
+    added = [
+        inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=getattr(options, kind)
+        )
+        for name, kind in _OPTIONS
+    ]
+    first = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own if p.name not in _LAST]
+    last = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own if p.name in _LAST]
+
+    @functools.wraps(function)
+    def command(**kwargs: Any) -> Any:
+        chosen = {name: kwargs.pop(name) for name, _ in _OPTIONS}
+        return function(**kwargs, what=what_if(**chosen))
+
+    command.__signature__ = signature.replace(parameters=[*first, *added, *last])  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in [*own, *added]} | {
+        "return": hints.get("return")
+    }
+    return command  # type: ignore[return-value]
