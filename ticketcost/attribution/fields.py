@@ -102,13 +102,6 @@ class FieldMap:
     zero_cost_is_unknown: bool = False  # a given cost of 0 with tokens is "not priced"
     detected: bool = False  # the preset was recognised from the content
 
-    @property
-    def input_includes_cache(self) -> bool | None:
-        """True or False when every line is read alike; None when it depends on the line."""
-        if self.cache_rule is CacheRule.BY_PROVIDER:
-            return None
-        return self.cache_rule is CacheRule.INCLUDES
-
     def describe(self) -> dict[str, list[str]]:
         return {
             name: ["+".join("/".join(p) for p in alternative) for alternative in alternatives]
