@@ -88,6 +88,21 @@ class _Group(TyperGroup):
         super().__init__(*args, **kwargs)
         self.commands = _LazyCommands(dict(self.commands))
 
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list with each command's whole first sentence (click cuts it at the
+        terminal's width with "..."); long ones wrap under themselves."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            text = " ".join((command.help or "").split("\n\n")[0].split())
+            sentence = text.split(". ")[0].rstrip(".") + "." if text else ""
+            rows.append((name, sentence))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def main(  # type: ignore[override]
         self,
         args: Any = None,
@@ -163,7 +178,8 @@ def internal_error(exc: BaseException) -> int:
     )
 
 
-app = typer.Typer(cls=_Group, name="ticketcost", **SETTINGS)
+# The root alone offers shell completion (--install-completion, --show-completion).
+app = typer.Typer(cls=_Group, name="ticketcost", **(SETTINGS | {"add_completion": True}))
 
 
 @app.callback(invoke_without_command=True)

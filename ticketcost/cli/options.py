@@ -43,7 +43,7 @@ def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
 
     def register(function: F) -> F:
         single = typer.Typer(**SETTINGS)
-        single.command(name, **kwargs)(function)
+        single.command(name, **kwargs)(_takes_wide(function))
         function.typer_app = single  # type: ignore[attr-defined]
         return function
 
@@ -217,12 +217,82 @@ def emit(report: Report, output_format: OutputFormat, export: Path | None = None
             write_export(report, export)
         sys.stderr.write(f"Wrote {export}\n")
     if output_format is OutputFormat.TABLE:
-        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         ascii = not _can_take("─│€→", sys.stdout.encoding)
-        text = format_table(report, color=color, ascii=ascii)
+        text = format_table(report, color=use_color(), ascii=ascii, max_width=terminal_width())
     else:
         text = format_report(report, output_format)
     write_stdout(text, json=output_format is OutputFormat.JSON)
+
+
+def use_color() -> bool:
+    """Bold and dim only on a terminal that shows them: not when piped, not with ``NO_COLOR``
+    set (no-color.org), not on ``TERM=dumb``."""
+    return (
+        sys.stdout.isatty()
+        and not os.environ.get("NO_COLOR")
+        and os.environ.get("TERM", "") != "dumb"
+    )
+
+
+MIN_WIDTH = 40  # narrower than this, a table is drawn for 40 columns and wraps in the terminal
+
+wide_output = False  # set by --wide (see :func:`command`) for the command being run
+
+
+def terminal_width() -> int | None:
+    """How wide the terminal view may be: ``None`` (as wide as it needs) with ``--wide`` or when
+    stdout is not a terminal and ``COLUMNS`` is not set; else ``COLUMNS`` or the terminal's width."""
+    if wide_output:
+        return None
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return max(MIN_WIDTH, int(columns))
+    if not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return max(MIN_WIDTH, shutil.get_terminal_size().columns)
+
+
+WideOption = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        help="Show every column, however wide (by default a table fits $COLUMNS or the "
+        "terminal: text wraps and the least important columns are left out, and named).",
+    ),
+]
+
+
+def _takes_wide(function: F) -> F:
+    """Give a command that renders reports (it has ``output_format``) the ``--wide`` flag."""
+    import functools
+    import inspect
+    import typing
+
+    signature = inspect.signature(function)
+    if "output_format" not in signature.parameters:
+        return function
+    hints = typing.get_type_hints(function, include_extras=True)
+    own = [
+        p.replace(annotation=hints.get(p.name, p.annotation), kind=inspect.Parameter.KEYWORD_ONLY)
+        for p in signature.parameters.values()
+    ]
+    wide = inspect.Parameter(
+        "wide", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=WideOption
+    )
+
+    @functools.wraps(function)
+    def command(**kwargs: Any) -> Any:
+        global wide_output
+        wide_output = kwargs.pop("wide")
+        return function(**kwargs)
+
+    command.__signature__ = signature.replace(parameters=[*own, wide])  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in [*own, wide]} | {
+        "return": hints.get("return")
+    }
+    return command  # type: ignore[return-value]
 
 
 def _can_take(text: str, encoding: str | None) -> bool:

@@ -128,7 +128,9 @@ def attribution_report(result: Attribution) -> Report:
         _status_table(result),
         _version_table(result),
         _group_table(
-            f"Top {len(result.top_tenants)} tenants by spend", ("tenant",), result.top_tenants
+            f"Tenants by spend (top {len(result.top_tenants)})",
+            ("tenant",),
+            result.top_tenants if any(g.values[0] is not None for g in result.top_tenants) else (),
         ),
         _ticket_table(result),
         _price_table(result),
@@ -188,7 +190,8 @@ def _version_table(result: Attribution) -> Table:
         (Column("change_ratio", "Change %", Kind.PERCENT), lambda v: v.change_ratio),
     ]
     title = "Prompt versions (change against the version before)"
-    return table_of(title, fields, result.versions)
+    recorded = any(v.group.values[0] is not None for v in result.versions)
+    return table_of(title, fields, result.versions if recorded else ())  # none: "none" in a line
 
 
 def _ticket_table(result: Attribution) -> Table:
@@ -200,7 +203,7 @@ def _ticket_table(result: Attribution) -> Table:
         (Column("requests", "Requests", Kind.COUNT), lambda t: t.requests),
         (Column("cost_usd", "Cost", Kind.MONEY), lambda t: t.cost_usd),
     ]
-    title = f"Top {len(result.top_tickets)} most expensive tickets"
+    title = f"Most expensive tickets (top {len(result.top_tickets)})"
     return table_of(title, fields, result.top_tickets)
 
 

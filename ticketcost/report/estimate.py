@@ -113,10 +113,19 @@ _TOKEN_FIELDS: tuple[tuple[Column, Callable[[TokenSplit], Cell]], ...] = (
     (Column("output_tokens", "Output tok", Kind.COUNT), lambda t: t.output),
 )
 _COST_FIELDS: tuple[tuple[Column, Callable[[CostSplit], Cell]], ...] = (
-    (Column("fresh_input_usd", Phrase.signed("Input $"), Kind.USD), lambda c: c.fresh_input),
-    (Column("cache_read_usd", Phrase.signed("Cache read $"), Kind.USD), lambda c: c.cache_read),
-    (Column("cache_write_usd", Phrase.signed("Cache write $"), Kind.USD), lambda c: c.cache_write),
-    (Column("output_usd", Phrase.signed("Output $"), Kind.USD), lambda c: c.output),
+    (
+        Column("fresh_input_usd", Phrase.signed("Input $"), Kind.USD, priority=0),
+        lambda c: c.fresh_input,
+    ),
+    (
+        Column("cache_read_usd", Phrase.signed("Cache read $"), Kind.USD, priority=0),
+        lambda c: c.cache_read,
+    ),
+    (
+        Column("cache_write_usd", Phrase.signed("Cache write $"), Kind.USD, priority=0),
+        lambda c: c.cache_write,
+    ),
+    (Column("output_usd", Phrase.signed("Output $"), Kind.USD, priority=0), lambda c: c.output),
 )
 _RATE_FIELDS: tuple[tuple[Column, Callable[[ModelPrice], Cell]], ...] = (
     (
@@ -264,7 +273,7 @@ def _model_table(result: Estimate) -> Table:
         *_via(rate_fields, lambda c: c.model, cached, hide_tokens=True),
         *_via(_TOKEN_FIELDS, lambda c: c.tokens, cached, hide_tokens=True),
         *_via(_COST_FIELDS, lambda c: c.cost, cached, hide_tokens=True),
-        (Column("total_usd", "Per ticket", Kind.USD), lambda c: c.cost.total),
+        (Column("total_usd", "Per ticket", Kind.USD, priority=2), lambda c: c.cost.total),
         (
             Column("per_1k_tickets_usd", "Per 1K tickets", Kind.USD),
             lambda c: money.multiply(c.cost.total, 1000),

@@ -102,6 +102,9 @@ def format_markdown(report: Report) -> str:
     lines = [f"**{md(line)}**  " for line in report.headline]
     for table in report.tables:
         columns = [table.columns[i] for i in table.terminal_columns()]
+        if not table.rows:
+            lines += ["", f"### {md(table.title)}", "", "none"]
+            continue
         lines += ["", f"### {md(table.title)}", ""]
         lines.append("| " + " | ".join(md(c.header) for c in columns) + " |")
         lines.append(
@@ -118,11 +121,15 @@ def format_markdown(report: Report) -> str:
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
-def format_table(report: Report, color: bool = False, ascii: bool = False) -> str:
+def format_table(
+    report: Report, color: bool = False, ascii: bool = False, max_width: int | None = None
+) -> str:
     """The terminal view (ANSI bold headers and dim notes when ``color``; only ASCII characters
-    when ``ascii``, each text spelled out before the columns are measured, so they stay aligned)."""
+    when ``ascii``, each text spelled out before the columns are measured, so they stay aligned),
+    at most ``max_width`` columns wide when given: text wraps, charts shrink, and a table that
+    still does not fit leaves out its least important columns (and says which)."""
     from ticketcost.report.ascii import text_ascii
-    from ticketcost.report.texttable import BOLD, DIM, RESET, draw_chart, draw_table
+    from ticketcost.report.texttable import BOLD, DIM, RESET, draw_chart, draw_table, wrap_lines
 
     symbol = _symbol(report)
 
@@ -130,13 +137,17 @@ def format_table(report: Report, color: bool = False, ascii: bool = False) -> st
         text = _text(text, symbol)
         return text_ascii(text) if ascii else text
 
-    def styled(text: str, style: str) -> str:
-        return f"{style}{shown(text)}{RESET}" if color else shown(text)
+    def styled(text: str, style: str, indent: str = "") -> str:
+        lines = wrap_lines(shown(text), max_width, indent)
+        return "\n".join(f"{style}{line}{RESET}" if color else line for line in lines)
 
-    parts = [styled(line, BOLD) + "\n" for line in report.headline]
+    parts = [styled(line, BOLD, "  ") + "\n" for line in report.headline]
     for table in report.tables:
         if parts:
             parts.append("\n")
+        if not table.rows:
+            parts.append(styled(f"{table.title}: none", BOLD) + "\n")
+            continue
         shown_columns = table.terminal_columns()
         parts.append(
             draw_table(
@@ -146,12 +157,14 @@ def format_table(report: Report, color: bool = False, ascii: bool = False) -> st
                 [table.columns[i].kind is not Kind.TEXT for i in shown_columns],
                 table.group_breaks,
                 color,
+                max_width,
+                [table.columns[i].priority for i in shown_columns],
             )
         )
     for chart in report.charts:
-        parts.append("\n" + styled(chart.title, BOLD) + "\n" + draw_chart(chart))
+        parts.append("\n" + styled(chart.title, BOLD) + "\n" + draw_chart(chart, max_width))
     if report.notes:
-        parts.append("".join(styled(note, DIM) + "\n" for note in report.notes))
+        parts.append("".join(styled(note, DIM, "  ") + "\n" for note in report.notes))
     text = "".join(parts)
     return text_ascii(text) if ascii else text  # box drawing and bars, one for one
 

@@ -42,17 +42,23 @@ def scale_report(
     fields: list[Field[ScaleRow]] = [
         (Column("volume", "Tickets / month", Kind.COUNT), lambda r: r.volume),
         (Column("model", "Model"), lambda r: r.label),
-        (Column("model_monthly_usd", "Model / month", Kind.USD), lambda r: r.model_monthly),
         (
-            Column("other_monthly_usd", "Rest of stack / month", Kind.MONEY),
+            Column("model_monthly_usd", "Model / month", Kind.USD, priority=0),
+            lambda r: r.model_monthly,
+        ),
+        (
+            Column("other_monthly_usd", "Rest of stack / month", Kind.MONEY, priority=0),
             lambda r: r.other_monthly,
         ),
         (Column("all_in_monthly_usd", "All-in / month", Kind.MONEY), lambda r: r.all_in_monthly),
         (
-            Column("all_in_per_ticket_usd", "All-in / ticket", Kind.MONEY),
+            Column("all_in_per_ticket_usd", "All-in / ticket", Kind.MONEY, priority=2),
             lambda r: r.all_in_per_ticket,
         ),
-        (Column("human_monthly", "Human / month", csv=False), lambda r: _range(*r.human_monthly)),
+        (
+            Column("human_monthly", "Human / month", csv=False, priority=2),
+            lambda r: _range(*r.human_monthly),
+        ),
         (
             Column("human_low_monthly_usd", "", Kind.MONEY, terminal=False),
             lambda r: r.human_monthly[0],
@@ -132,7 +138,7 @@ def roi_report(
             lambda r: r.escalation_monthly,
         ),
         (Column("net_monthly_usd", "Net saving", Kind.MONEY), lambda r: r.net_monthly),
-        (Column("roi_multiple", "ROI", Kind.RATIO), lambda r: r.multiple),
+        (Column("roi_multiple", "ROI", Kind.RATIO, priority=2), lambda r: r.multiple),
     ]
     chart = BarChart(
         "Net saving a month",

@@ -45,6 +45,9 @@ class Column(NamedTuple):
     kind: Kind = Kind.TEXT
     terminal: bool = True  # False: only in CSV (machine detail that would crowd a terminal)
     csv: bool = True  # False: a display-only column whose exact values are in other columns
+    # In a narrow terminal the lowest-priority columns are left out first (the rightmost of equals;
+    # the first column always stays): 0 = detail, 1 = the default, 2 = the figure the table is for.
+    priority: int = 1
 
 
 @dataclass
@@ -58,9 +61,21 @@ class Table:
         return [i for i, column in enumerate(self.columns) if column.terminal]
 
     def displayed(self, symbol: str = "$") -> list[list[str]]:
-        """The terminal columns of every row, as they read on screen, money with ``symbol``."""
+        """The terminal columns of every row, as they read on screen, money with ``symbol``.
+
+        One rounding per row: in a table that holds derived costs (:attr:`Kind.MONEY`, 4
+        significant figures), exact costs are shown the same way, so that one amount never reads
+        as $478.125 in one column and $478.13 in the next. CSV and JSON keep every digit."""
         shown = self.terminal_columns()
-        return [[display(row[i], self.columns[i].kind, symbol) for i in shown] for row in self.rows]
+        derived = any(column.kind is Kind.MONEY for column in self.columns)
+        kinds = [
+            Kind.MONEY if derived and self.columns[i].kind is Kind.USD else self.columns[i].kind
+            for i in shown
+        ]
+        return [
+            [display(row[i], kind, symbol) for i, kind in zip(shown, kinds, strict=True)]
+            for row in self.rows
+        ]
 
 
 @dataclass

@@ -88,7 +88,7 @@ def recommend_report(choices: Sequence[IntentChoice], measured_from: str | None)
             lambda r: money.add(r.option.escalation_usd, r.option.review_usd),
         ),
         (
-            Column("all_in_usd_per_resolved", "All-in / resolved", Kind.MONEY),
+            Column("all_in_usd_per_resolved", "All-in / resolved", Kind.MONEY, priority=2),
             lambda r: r.option.per_resolved_usd,
         ),
         (Column("monthly_usd", "Monthly", Kind.MONEY), lambda r: r.option.monthly_usd),

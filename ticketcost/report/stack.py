@@ -188,13 +188,13 @@ def stack_report(result: StackResult) -> Report:
         (Column("escalation_rate", "Escalated", Kind.PERCENT), lambda c: c.intent.escalation_rate),
         (Column("resolved", "Resolved", Kind.AMOUNT), lambda c: c.resolved),
         (
-            Column("model_usd_per_ticket", "API / ticket", Kind.MONEY),
+            Column("model_usd_per_ticket", "API / ticket", Kind.MONEY, priority=0),
             lambda c: c.conversation.total_usd,
         ),
         (Column("all_in_monthly_usd", "All-in monthly", Kind.MONEY), lambda c: c.all_in_monthly),
         (Column("all_in_per_ticket_usd", "All-in / ticket", Kind.MONEY), lambda c: c.per_ticket),
         (
-            Column("all_in_per_resolved_usd", "All-in / resolved", Kind.MONEY),
+            Column("all_in_per_resolved_usd", "All-in / resolved", Kind.MONEY, priority=2),
             lambda c: c.per_resolved,
         ),
     ]
@@ -267,13 +267,13 @@ def _compare_fields() -> list[Field[BenchmarkComparison]]:
     return [
         (Column("benchmark", "Benchmark"), lambda r: r.benchmark.name),
         (Column("id", "Id", terminal=False), lambda r: r.benchmark.id),
-        (Column("category", "Kind"), lambda r: r.benchmark.category.value),
+        (Column("category", "Kind", priority=0), lambda r: r.benchmark.category.value),
         (Column("figure", "Figure", csv=False), lambda r: _figure(r.benchmark)),
         (Column("low_usd", "Low", Kind.MONEY, terminal=False), lambda r: r.benchmark.low),
         (Column("high_usd", "High", Kind.MONEY, terminal=False), lambda r: r.benchmark.high),
         (Column("unit", "Per"), lambda r: r.benchmark.unit.value),
         (Column("includes", "Includes"), lambda r: r.benchmark.includes.value),
-        (Column("ratio", "You ÷ it", Kind.RATIO), lambda r: r.ratio),
+        (Column("ratio", "You ÷ it", Kind.RATIO, priority=2), lambda r: r.ratio),
         (
             Column("saving_per_ticket", "Saving / resolved ticket", csv=False),
             lambda r: _span(r.saving_per_ticket),
@@ -299,7 +299,7 @@ def _compare_fields() -> list[Field[BenchmarkComparison]]:
             lambda r: _end(r.saving_per_month, 1),
         ),
         (
-            Column("at_your_volume", "At your volume", csv=False),
+            Column("at_your_volume", "At your volume", csv=False, priority=0),
             lambda r: _at_volume(r),
         ),
         (
@@ -307,7 +307,7 @@ def _compare_fields() -> list[Field[BenchmarkComparison]]:
             lambda r: r.at_your_volume[0] if r.at_your_volume else None,
         ),
         (
-            Column("differences", "Not like for like"),
+            Column("differences", "Not like for like", priority=0),
             lambda r: "; ".join(r.differences) or None,
         ),
         (Column("source", "Source", terminal=False), lambda r: _dated(r.benchmark)),
