@@ -18,6 +18,14 @@ models:
 """
 
 
+@pytest.fixture(autouse=True)
+def _not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands behave as on a developer's machine (CI=true makes `check` refuse a config with
+    no budgets); a test that needs CI sets it itself."""
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
 @pytest.fixture
 def price_file(tmp_path: Path):
     """Write a price file from model YAML snippets and return its path."""

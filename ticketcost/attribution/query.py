@@ -149,6 +149,7 @@ def run(
         window=window,
         undated=readers.undated(con),
         other_records=skipped.other,
+        histogram=readers.histogram(con) if totals.tickets else [],
     )
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from ticketcost import money
 from ticketcost.attribution.prices import Resolution, price_in_period
 from ticketcost.attribution.results import (
+    Bin,
     Group,
     PricedModel,
     TicketRow,
@@ -135,6 +136,27 @@ def percentiles(con: duckdb.DuckDBPyConnection) -> dict[str, Decimal]:
     assert row is not None
     p50, p95, p99 = row[0]
     return {"p50": Decimal(p50), "p95": Decimal(p95), "p99": Decimal(p99), "max": Decimal(row[1])}
+
+
+HISTOGRAM_BINS = 24
+
+
+def histogram(con: duckdb.DuckDBPyConnection, bins: int = HISTOGRAM_BINS) -> list[Bin]:
+    """Tickets by cost per ticket in ``bins`` equal bins from $0 to the dearest ticket (the last
+    bin holds the maximum). Bin edges are rounded up to 18 decimals, the tables' scale."""
+    row = con.execute("SELECT max(cost) FROM tk").fetchone()
+    largest = Decimal(row[0]) if row and row[0] is not None else Decimal(0)
+    if largest <= 0:
+        count = con.execute("SELECT count(*) FROM tk").fetchone()
+        return [Bin(Decimal(0), Decimal(0), int(count[0]) if count else 0)]
+    step = (largest / bins).quantize(Decimal("1e-18"), rounding="ROUND_CEILING")
+    counts = dict(
+        con.execute(
+            f"SELECT least(CAST(floor(cost / {step}) AS BIGINT), {bins - 1}), count(*) "
+            "FROM tk GROUP BY 1"
+        ).fetchall()
+    )
+    return [Bin(step * i, step * (i + 1), int(counts.get(i, 0))) for i in range(bins)]
 
 
 def top_tickets(con: duckdb.DuckDBPyConnection, top: int) -> list[TicketRow]:

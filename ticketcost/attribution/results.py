@@ -35,6 +35,14 @@ class TicketRow(NamedTuple):
     cost_usd: Decimal
 
 
+class Bin(NamedTuple):
+    """Tickets costing ``low_usd`` or more and less than ``high_usd`` (the last: up to it)."""
+
+    low_usd: Decimal
+    high_usd: Decimal
+    tickets: int
+
+
 class VersionRow(NamedTuple):
     group: Group  # in natural order of the version names (v9 before v10), no version last
     change_usd: Decimal | None  # cost per resolved ticket against the previous version
@@ -126,6 +134,7 @@ class Attribution:
     window: Window = field(default_factory=lambda: Window(None, None, 0, 0))
     undated: int = 0  # requests with no readable date, priced at today's prices
     other_records: int = 0  # spans or records that are not model calls, passed over
+    histogram: list[Bin] = field(default_factory=list)  # tickets by cost per ticket
 
     @property
     def cost_per_resolved_usd(self) -> Decimal | None:

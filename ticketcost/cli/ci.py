@@ -54,7 +54,7 @@ Examples:
   ticketcost check --baseline main.json --format markdown > comment.md
   ticketcost check --save-baseline main.json        # record today's figures
 Exit codes: 0 every budget holds (warnings are printed), 1 a budget is exceeded,
-2 the config, a flag or the baseline is invalid.
+2 the config, a flag or the baseline is invalid (or, in CI, no budget is set).
 """
 
 
@@ -77,6 +77,14 @@ def check(
             metavar="FILE", help="Also write this check's JSON report to FILE.", dir_okay=False
         ),
     ] = None,
+    allow_no_budgets: Annotated[
+        bool,
+        typer.Option(
+            "--allow-no-budgets",
+            help="In CI (CI=true), pass even when the config sets no budgets (by default that is "
+            "refused with exit code 2: a gate with nothing to check would always pass).",
+        ),
+    ] = False,
     pricing: PricingOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     what: WhatIf = WHAT_IF_NONE,
@@ -106,6 +114,13 @@ def check(
     loaded, result = load_stack(config, prices, what)
     old = _snapshot(baseline, prices) if baseline is not None else None
     results = evaluate(result, loaded.config.budgets, old)
+    if not results and in_ci() and not allow_no_budgets:
+        from ticketcost.errors import TicketcostError
+
+        raise TicketcostError(
+            f"{loaded.path}: budgets: none set, so this check could only pass; in CI (CI=true) "
+            "add budgets: to the config (see `ticketcost init`), or pass --allow-no-budgets"
+        )
     overall = verdict(results)
     change = run_diff(old, snapshot_of(result, str(loaded.path))) if old is not None else None
     report = budget_check_report(results, overall, result, str(loaded.path), change)
@@ -123,6 +138,11 @@ def check(
     emit(report, output_format)
     if overall is Status.BREACH:
         raise typer.Exit(1)
+
+
+def in_ci() -> bool:
+    """Whether this runs in CI: ``CI`` set to true, as GitHub Actions, GitLab and most CI set it."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 
 DIFF_EPILOG = """\

@@ -241,7 +241,8 @@ wide_output = False  # set by --wide (see :func:`command`) for the command being
 
 def terminal_width() -> int | None:
     """How wide the terminal view may be: ``None`` (as wide as it needs) with ``--wide`` or when
-    stdout is not a terminal and ``COLUMNS`` is not set; else ``COLUMNS`` or the terminal's width."""
+    stdout is not a terminal and ``COLUMNS`` is not set; else ``COLUMNS`` or the terminal's
+    width."""
     if wide_output:
         return None
     columns = os.environ.get("COLUMNS", "").strip()

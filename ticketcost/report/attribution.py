@@ -306,6 +306,10 @@ def _payload(result: Attribution) -> dict[str, Any]:
         },
         "window": {"since": result.window.since, "until": result.window.until},
         "cost_per_ticket_percentiles_usd": result.percentiles,
+        "cost_per_ticket_histogram": [
+            {"low_usd": b.low_usd, "high_usd": b.high_usd, "tickets": b.tickets}
+            for b in result.histogram
+        ],
         "groups": [
             {"by": list(spec), "rows": [_group_record(spec, g) for g in groups]}
             for spec, groups in result.groups.items()

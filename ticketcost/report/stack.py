@@ -165,7 +165,7 @@ def stack_report(result: StackResult) -> Report:
         ),
         (Column("share", "Share", Kind.PERCENT), lambda r: result.share(r.monthly_usd)),
         (Column("visible", "Visible", terminal=False), lambda r: r.visible),
-        (Column("basis", "How it is computed"), lambda r: r.basis),
+        (Column("basis", "How it is computed", priority=0), lambda r: r.basis),
     ]
     rows = [
         _LineRow(

@@ -159,7 +159,8 @@ def draw_table(
     hidden = [headers[i] for i in range(len(headers)) if i not in kept]
     if hidden:
         what = "column" if len(hidden) == 1 else "columns"
-        note = f"Not shown at this width: {len(hidden)} {what} ({', '.join(hidden)}); --wide shows all."
+        listed = ", ".join(hidden)
+        note = f"Not shown at this width: {len(hidden)} {what} ({listed}); --wide shows all."
         note_lines = _wrap(note, max_width) if max_width else [note]
         out.extend(f"{DIM}{n}{RESET}" if color else n for n in note_lines)
     return "\n".join(out) + "\n"
