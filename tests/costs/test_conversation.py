@@ -98,7 +98,7 @@ def test_system_cache_without_write_price_bills_writes_as_input():
     # no write price: the 500 tokens cached on turn 1 are ordinary input.
     # fresh 6,750 - 2,000 = 4,750 x $0.10 = 0.000475; read 2,000 x $0.01 = 0.00002;
     # output 0.0004 -> 0.000895 (the source article prints $0.000880, which these inputs
-    # cannot produce; see README "Where published figures disagree")
+    # cannot produce; see docs/pricing.md "Where published figures disagree")
     assert result.tokens.cache_write == 0
     assert result.tokens.fresh_input == 4750
     assert result.total_usd == D("0.000895")

@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "check": "ticketcost.cli.ci:check",
     "diff": "ticketcost.cli.ci:diff_command",
     "attribute": "ticketcost.cli.attribute:attribute",
+    "report": "ticketcost.cli.report:report",
     "pricing": "ticketcost.cli.pricing:pricing_app",
 }
 

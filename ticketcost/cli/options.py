@@ -126,8 +126,8 @@ ExportOption = Annotated[
     typer.Option(
         "--export",
         metavar="FILE",
-        help="Also write the view to FILE: .svg or .html (a picture of the terminal view), .txt "
-        "or .md.",
+        help="Also write the view to FILE: .svg or .html (a picture of the terminal view), .txt, "
+        ".md, or .png (the view's chart drawn; needs the report extra).",
         dir_okay=False,
     ),
 ]

@@ -36,3 +36,5 @@ class SparkChart:
 
     title: str
     lines: tuple[Spark, ...]
+    x_title: str | None = None  # what the points stand for (e.g. turns), for a drawn chart
+    xs: tuple[int, ...] = ()  # the x value of each point (default 1, 2, 3, …)

@@ -1,5 +1,6 @@
 """``--export FILE``: a report written as a picture of the terminal view (.svg, .html, rendered by
-rich), as plain text (.txt) or as markdown (.md)."""
+rich), as plain text (.txt), as markdown (.md), or its charts drawn as a PNG (.png, with the
+``report`` extra: :mod:`ticketcost.report.vega`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from ticketcost.io.atomic import write_atomic
 from ticketcost.report.formats import format_markdown, format_table
 from ticketcost.report.model import Report
 
-EXPORT_SUFFIXES = (".svg", ".html", ".txt", ".md")
+EXPORT_SUFFIXES = (".svg", ".html", ".txt", ".md", ".png")
 
 
 def write_export(report: Report, path: Path) -> None:
@@ -20,6 +21,9 @@ def write_export(report: Report, path: Path) -> None:
         raise TicketcostError(
             f"{path}: unknown file type '{suffix}'; use {', '.join(EXPORT_SUFFIXES)}"
         )
+    if suffix == ".png":
+        write_atomic(path, _chart_png(report, path))
+        return
     text = format_table(report, color=suffix in (".svg", ".html"))
     if suffix in (".svg", ".html"):
         content = _picture(report, text, suffix)
@@ -40,3 +44,16 @@ def _picture(report: Report, text: str, suffix: str) -> str:
     if suffix == ".svg":
         return console.export_svg(title="ticketcost")
     return console.export_html()
+
+
+def _chart_png(report: Report, path: Path) -> bytes:
+    """The report's charts (one above the other) as a PNG."""
+    from ticketcost.report import vega
+
+    if not report.charts:
+        raise TicketcostError(
+            f"{path}: this view has no chart to draw; .png is for the views with one (stack, "
+            "compare, roi, curve; `ticketcost report` draws them all), .svg or .html pictures "
+            "any table"
+        )
+    return vega.to_png(vega.stacked([vega.terminal_chart(chart) for chart in report.charts]))

@@ -213,6 +213,8 @@ def curve_report(curve: Curve) -> Report:
             )
             for series in curve.series
         ),
+        x_title="Turns in the conversation",
+        xs=tuple(curve.turn_counts),
     )
     notes = [
         f"Each turn: {profile.system_tokens:,} system + {profile.user_tokens:,} user tokens "

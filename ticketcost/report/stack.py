@@ -15,7 +15,7 @@ from ticketcost.report.charts import Bar, BarChart
 from ticketcost.report.estimate import price_record, sources_notes
 from ticketcost.report.model import Column, Field, Kind, Report, payload_header, table_of
 
-_CATEGORY_LABELS = {
+CATEGORY_LABELS = {
     "model": "Model API",
     "retries": "Retries",
     "embeddings": "Embeddings + vector DB",
@@ -26,7 +26,7 @@ _CATEGORY_LABELS = {
 }
 
 
-def _headline(result: StackResult) -> tuple[str, ...]:
+def stack_headline(result: StackResult) -> tuple[str, ...]:
     total = result.total_monthly
     per_resolved = result.per_resolved(total)
     resolved_text: str | Amount = Amount(per_resolved) if per_resolved is not None else "n/a"
@@ -205,7 +205,7 @@ def stack_report(result: StackResult) -> Report:
         "Where the money goes (per ticket handled)",
         tuple(
             Bar(
-                _CATEGORY_LABELS[name],
+                CATEGORY_LABELS[name],
                 totals[name],
                 Phrase(
                     Amount(result.per_ticket(totals[name])),
@@ -225,7 +225,7 @@ def stack_report(result: StackResult) -> Report:
         payload,
         tuple(_stack_notes(result)),
         (chart,),
-        _headline(result),
+        stack_headline(result),
     )
 
 
@@ -384,5 +384,5 @@ def compare_report(comparison: Comparison) -> Report:
     def payload() -> dict[str, Any]:
         return _compare_payload(comparison)
 
-    headline = _headline(result)[:1]
+    headline = stack_headline(result)[:1]
     return Report((table,), payload, tuple(notes), (chart,), headline)
