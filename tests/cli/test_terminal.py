@@ -28,6 +28,12 @@ COMMANDS = [
     ["check"],
     ["diff", "ticketcost.yaml", "ticketcost.yaml"],
     ["pricing", "check", "--today", "2026-12-31"],
+    [
+        "pricing",
+        "diff",
+        str(ROOT / "pricing" / "openai.yaml"),
+        str(ROOT / "pricing" / "google.yaml"),
+    ],
     ["attribute", str(LOGS / "litellm_spend_logs.jsonl")],
     ["attribute", str(LOGS / "otlp_file_exporter.jsonl"), "--by", "intent,tenant"],
 ]

@@ -159,3 +159,23 @@ def test_a_blank_picture_counts_as_blank():
     png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 40, 20, 8, 2, 0, 0, 0))
     png += chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
     assert _colours(png) == 2  # the filter byte and white: far below the 8 a chart needs
+
+
+def test_logs_are_read_with_the_configs_logs_section(tmp_path: Path, monkeypatch):
+    from helpers import as_json
+
+    monkeypatch.chdir(tmp_path)
+    config = STARTER_YAML + "logs:\n  resolved_outcomes: [resolved, escalated]\n"
+    (tmp_path / "ticketcost.yaml").write_text(config)
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "make_logs.py"), "3000", "requests.jsonl"],
+        check=True,
+        capture_output=True,
+    )
+    counted = as_json("attribute", "requests.jsonl")["totals"]
+    default = as_json("attribute", "requests.jsonl", "--resolved", "resolved")["totals"]
+    # escalated tickets count as resolved too, as the config says
+    assert counted["resolved_tickets"] > default["resolved_tickets"]
+    run("report", "--logs", "requests.jsonl")
+    page = (tmp_path / "report.html").read_text()
+    assert f"{counted['tickets']:,} tickets, {counted['resolved_tickets']:,} resolved." in page

@@ -66,7 +66,6 @@ def report(
     intent. The page is self-contained (inline SVG, no network) and lists the figures and sources
     beneath each chart.
     """
-    from ticketcost.attribution import attribute_logs
     from ticketcost.costs.benchmarks import bundled_benchmarks, merge_benchmarks
     from ticketcost.costs.config import load_config
     from ticketcost.costs.overview import overview
@@ -80,8 +79,13 @@ def report(
     benchmarks = merge_benchmarks(bundled_benchmarks(), loaded.config.benchmarks, [])
     result = overview(loaded.config, prices, benchmarks, human, human_source)
     attribution = None
-    if logs:
-        attribution = attribute_logs(logs, prices=prices)
+    if logs:  # read as `ticketcost attribute` reads them, with the config's logs: section
+        from ticketcost.attribution import attribute, find_sources
+        from ticketcost.attribution.sources import build_options
+        from ticketcost.costs.config import load_logs_settings
+
+        options = build_options(load_logs_settings(loaded.path, optional=True))
+        attribution = attribute(find_sources(logs, None), prices, options)
     found = page.sections(result, attribution)
     text = page.render_html(
         found,

@@ -348,18 +348,25 @@ def load_config(
     return loaded
 
 
-def load_logs_settings(explicit: str | Path | None = None, cwd: Path | None = None) -> Logs | None:
+def load_logs_settings(
+    explicit: str | Path | None = None, cwd: Path | None = None, optional: bool = False
+) -> Logs | None:
     """The ``logs:`` section of the config, alone (the rest of the file is not needed for logs).
 
-    Without ``explicit``, a config found in the current directory is used if there is one.
+    Without ``explicit``, a config found in the current directory is used if there is one. A
+    config named ``explicit`` must have the section, unless ``optional``.
     """
     path = find_config(explicit, cwd, required=explicit is not None)
     if path is None:
         return None
     data, line_of = _parse(path, read_user_file(path, "config file"))
     if not isinstance(data, dict) or data.get("logs") is None:
-        if explicit is not None and not (isinstance(data, dict) and "logs" in data):
-            raise TicketcostError(f"{path}: no logs section (see the README: attribute)")
+        if (
+            explicit is not None
+            and not optional
+            and not (isinstance(data, dict) and "logs" in data)
+        ):
+            raise TicketcostError(f"{path}: no logs section (see docs/attribute.md)")
         return None
     try:
         return _LogsOnly.model_validate({"logs": data["logs"]}).logs
