@@ -3,9 +3,10 @@ few steps every command takes (build a price view, check a count, render a repor
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -265,35 +266,58 @@ WideOption = Annotated[
 ]
 
 
-def _takes_wide(function: F) -> F:
-    """Give a command that renders reports (it has ``output_format``) the ``--wide`` flag."""
+def with_parameters(
+    function: F,
+    added: Sequence[inspect.Parameter],
+    call: Callable[[dict[str, Any]], Any],
+    drop: Sequence[str] = (),
+    last: Sequence[str] = (),
+) -> F:
+    """``function`` as a command that also takes the ``added`` parameters (typer reads a command's
+    options from its signature, so shared options are added to it rather than spelled in every
+    command). ``call`` gets every argument and calls ``function``; the parameters named in
+    ``drop`` are left out of the signature (``call`` supplies them) and those in ``last`` stay at
+    the end of ``--help``."""
     import functools
-    import inspect
     import typing
 
-    signature = inspect.signature(function)
-    if "output_format" not in signature.parameters:
-        return function
+    # the command's own annotations, resolved where it was written (a module that defers them
+    # holds text, which typer would otherwise read in this module)
     hints = typing.get_type_hints(function, include_extras=True)
+    signature = inspect.signature(function)
     own = [
         p.replace(annotation=hints.get(p.name, p.annotation), kind=inspect.Parameter.KEYWORD_ONLY)
         for p in signature.parameters.values()
+        if p.name not in drop
     ]
+    first = [p for p in own if p.name not in last]
+    tail = [p for p in own if p.name in last]
+
+    @functools.wraps(function)
+    def command(**kwargs: Any) -> Any:
+        return call(kwargs)
+
+    command.__signature__ = signature.replace(parameters=[*first, *added, *tail])  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in [*own, *added]} | {
+        "return": hints.get("return")
+    }
+    return command  # type: ignore[return-value]
+
+
+def _takes_wide(function: F) -> F:
+    """Give a command that renders reports (it has ``output_format``) the ``--wide`` flag."""
+    if "output_format" not in inspect.signature(function).parameters:
+        return function
     wide = inspect.Parameter(
         "wide", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=WideOption
     )
 
-    @functools.wraps(function)
-    def command(**kwargs: Any) -> Any:
+    def call(kwargs: dict[str, Any]) -> Any:
         global wide_output
         wide_output = kwargs.pop("wide")
         return function(**kwargs)
 
-    command.__signature__ = signature.replace(parameters=[*own, wide])  # type: ignore[attr-defined]
-    command.__annotations__ = {p.name: p.annotation for p in [*own, wide]} | {
-        "return": hints.get("return")
-    }
-    return command  # type: ignore[return-value]
+    return with_parameters(function, [wide], call)
 
 
 def _can_take(text: str, encoding: str | None) -> bool:

@@ -70,7 +70,6 @@ def report(
     from ticketcost.costs.config import load_config
     from ticketcost.costs.overview import overview
     from ticketcost.report import page, vega
-    from ticketcost.report.stack import stack_headline
 
     vega._converter()  # the extra is missing: say so before any work
     prices = price_table(pricing)
@@ -90,7 +89,7 @@ def report(
     text = page.render_html(
         found,
         "What a support ticket costs",
-        [_plain(line) for line in stack_headline(result.stack)],
+        page.headline(result),
         [f"Config: {loaded.path}."]
         + ([f"Logs: {', '.join(str(p) for p in logs)}."] if logs else []),
     )
@@ -105,8 +104,3 @@ def report(
             for section in found:
                 write_atomic(png / f"{section.key}.png", vega.to_png(section.spec))
         sys.stderr.write(f"Wrote {len(found)} charts to {png}/\n")
-
-
-def _plain(line: object) -> str:
-    render = getattr(line, "render", None)
-    return str(render("$")) if callable(render) else str(line)

@@ -118,37 +118,19 @@ _LAST = ("output_format", "export")  # kept at the end of --help
 
 def takes_what_ifs(function: F) -> F:
     """Give a command the what-if options; it receives them as one ``what: WhatIf``."""
-    import functools
     import inspect
-    import typing
 
     from ticketcost.cli import options
 
-    # the command's own annotations, resolved where it was written (a module that defers them
-    # holds text, which typer would otherwise read in this module)
-    hints = typing.get_type_hints(function, include_extras=True)
-    signature = inspect.signature(function)
-    own = [
-        p.replace(annotation=hints.get(p.name, p.annotation))
-        for p in signature.parameters.values()
-        if p.name != "what"
-    ]
     added = [
         inspect.Parameter(
             name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=getattr(options, kind)
         )
         for name, kind in _OPTIONS
     ]
-    first = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own if p.name not in _LAST]
-    last = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own if p.name in _LAST]
 
-    @functools.wraps(function)
-    def command(**kwargs: Any) -> Any:
+    def call(kwargs: dict[str, Any]) -> Any:
         chosen = {name: kwargs.pop(name) for name, _ in _OPTIONS}
         return function(**kwargs, what=what_if(**chosen))
 
-    command.__signature__ = signature.replace(parameters=[*first, *added, *last])  # type: ignore[attr-defined]
-    command.__annotations__ = {p.name: p.annotation for p in [*own, *added]} | {
-        "return": hints.get("return")
-    }
-    return command  # type: ignore[return-value]
+    return options.with_parameters(function, added, call, drop=("what",), last=_LAST)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import ticketcost
-from ticketcost.money import format_money
+from ticketcost.money import Phrase, format_money
 from ticketcost.report import vega
 
 if TYPE_CHECKING:
@@ -137,8 +137,15 @@ def _log_sections(logs: Attribution) -> list[Section]:
 
 
 def _text(value: object) -> str:
-    render = getattr(value, "render", None)
-    return str(render("$")) if callable(render) else str(value)
+    """Text as a page shows it: a Phrase (text with amounts in it) rendered in dollars."""
+    return value.render("$") if isinstance(value, Phrase) else str(value)
+
+
+def headline(result: Overview) -> list[str]:
+    """The stack's headline (all-in figure, volume, visible against hidden), as text."""
+    from ticketcost.report.stack import stack_headline
+
+    return [_text(line) for line in stack_headline(result.stack)]
 
 
 _STYLE = """
