@@ -44,7 +44,7 @@ def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
 
     def register(function: F) -> F:
         single = typer.Typer(**SETTINGS)
-        single.command(name, **kwargs)(_takes_wide(function))
+        single.command(name, **kwargs)(takes_wide(function))
         function.typer_app = single  # type: ignore[attr-defined]
         return function
 
@@ -304,7 +304,7 @@ def with_parameters(
     return command  # type: ignore[return-value]
 
 
-def _takes_wide(function: F) -> F:
+def takes_wide(function: F) -> F:
     """Give a command that renders reports (it has ``output_format``) the ``--wide`` flag."""
     if "output_format" not in inspect.signature(function).parameters:
         return function

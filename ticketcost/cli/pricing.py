@@ -1,4 +1,5 @@
-"""`ticketcost pricing import|diff|check`: price files from other projects, changes, staleness."""
+"""`ticketcost pricing import|diff|check|path|export`: price files from other projects, changes,
+staleness, and the bundled files themselves."""
 
 # No `from __future__ import annotations` here: typer would have to evaluate every parameter's
 # annotation from text on each run (compile and eval, ~1 ms of start-up).
@@ -17,6 +18,7 @@ from ticketcost.cli.options import (
     at_least,
     emit,
     price_table,
+    takes_wide,
     write_stdout,
     write_text,
 )
@@ -28,7 +30,8 @@ pricing_app = typer.Typer(**SETTINGS)
 
 @pricing_app.callback(invoke_without_command=True)
 def _pricing(ctx: typer.Context) -> None:
-    """Price files: import from LiteLLM or genai-prices, diff two files, find stale prices."""
+    """Price files: import from LiteLLM or genai-prices, diff two files, find stale prices, show or
+    export the bundled files."""
     if ctx.invoked_subcommand is None:
         write_stdout(ctx.get_help() + "\n")
         raise typer.Exit()
@@ -116,12 +119,13 @@ def pricing_import(
 PRICING_DIFF_EPILOG = """\
 \b
 Examples:
-  ticketcost pricing diff pricing/openai.yaml my-openai.yaml
+  ticketcost pricing diff "$(ticketcost pricing path openai)" my-openai.yaml
   ticketcost pricing diff old.yaml new.yaml --format markdown
 """
 
 
 @pricing_app.command("diff", epilog=PRICING_DIFF_EPILOG)
+@takes_wide
 def pricing_diff(
     old: Annotated[Path, typer.Argument(metavar="OLD", help="A price file.", dir_okay=False)],
     new: Annotated[Path, typer.Argument(metavar="NEW", help="A price file.", dir_okay=False)],
@@ -147,6 +151,7 @@ Exit codes: 0 nothing is stale, 1 some prices are older than --days, 2 bad input
 
 
 @pricing_app.command("check", epilog=PRICING_CHECK_EPILOG)
+@takes_wide
 def pricing_check(
     days: Annotated[int, typer.Option(metavar="N", help="Stale after this many days.")] = 90,
     today: Annotated[
@@ -169,3 +174,76 @@ def pricing_check(
     emit(stale_prices_report(stale, len(models), when, days), output_format)
     if stale:
         raise typer.Exit(1)
+
+
+PRICING_PATH_EPILOG = """\
+\b
+Examples:
+  ticketcost pricing path                  # the folder of the bundled price files
+  ticketcost pricing path openai           # one provider's file
+  ticketcost pricing diff "$(ticketcost pricing path openai)" my-openai.yaml
+"""
+
+
+@pricing_app.command("path", epilog=PRICING_PATH_EPILOG)
+def pricing_path(
+    provider: Annotated[
+        str | None,
+        typer.Argument(metavar="[PROVIDER]", help="A provider (openai, anthropic, …)."),
+    ] = None,
+) -> None:
+    """Where the bundled price files are: the folder, or one provider's file."""
+    write_stdout(f"{_bundled_file(provider) if provider else _bundled_folder()}\n")
+
+
+PRICING_EXPORT_EPILOG = """\
+\b
+Examples:
+  ticketcost pricing export openai -o my-openai.yaml   # a copy to edit, then --pricing it
+  ticketcost pricing export anthropic                  # to stdout
+"""
+
+
+@pricing_app.command("export", epilog=PRICING_EXPORT_EPILOG)
+def pricing_export(
+    provider: Annotated[
+        str, typer.Argument(metavar="PROVIDER", help="A provider (openai, anthropic, …).")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write here instead of stdout.", dir_okay=False
+        ),
+    ] = None,
+) -> None:
+    """Copy one bundled price file, byte for byte, to edit and pass back with --pricing."""
+    from ticketcost.io.datafiles import read_user_file
+
+    source = _bundled_file(provider)
+    data = read_user_file(source, "bundled price file")
+    if output is None:
+        write_stdout(data.decode("utf-8"), data=True)
+    else:
+        from ticketcost.io.atomic import write_atomic
+
+        write_atomic(output, data)
+        sys.stderr.write(f"Wrote {output} (a copy of {source})\n")
+
+
+def _bundled_folder() -> Path:
+    from ticketcost.io.datafiles import data_dir
+
+    return data_dir("pricing")
+
+
+def _bundled_file(provider: str) -> Path:
+    from ticketcost.errors import TicketcostError
+    from ticketcost.io.datafiles import data_files
+
+    files = {path.stem: path for path in data_files("pricing")}
+    if provider not in files:
+        raise TicketcostError(
+            f"no bundled price file for provider '{provider}'; the bundled providers are "
+            f"{', '.join(files)}"
+        )
+    return files[provider]
