@@ -12,6 +12,7 @@ import pytest
 from helpers import error, run
 
 from ticketcost.costs.starter import STARTER_YAML
+from ticketcost.pricing.table import load_price_file
 
 INTENTS = "intents:\n  - name: all\n    share: 1\n    model: gpt-5.4-mini\n"
 
@@ -176,10 +177,20 @@ def test_pricing_import_refuses_what_is_not_a_price(tmp_path, price, expected):
         '"output_cost_per_token": 1e-06}}'
     )
     out = tmp_path / "out.yaml"
-    assert (
-        error("pricing", "import", str(source), "-o", str(out)) == f"Error: {source}: {expected}\n"
+    assert error("pricing", "import", str(source), "-o", str(out)) == (
+        f"Error: {source}: no model with token prices found; left out: {expected}\n"
     )
     assert not out.exists()  # nothing half-written
+    # beside a good entry, the bad one is left out and listed; the good one is imported
+    source.write_text(
+        '{"m1": {"litellm_provider": "acme", "input_cost_per_token": ' + price + ", "
+        '"output_cost_per_token": 1e-06}, "m2": {"litellm_provider": "acme", '
+        '"input_cost_per_token": 1e-06, "output_cost_per_token": 1e-06}}'
+    )
+    result = run("pricing", "import", str(source), "-o", str(out))
+    assert [m.id for m in load_price_file(out)] == ["m2"]
+    reason = expected.removeprefix("m1: ")
+    assert f"Left out 1: {reason}: m1" in result.stderr
 
 
 @pytest.mark.parametrize("data", ['"abc"', "[1]", "NaN", "{}"])

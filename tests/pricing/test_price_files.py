@@ -111,10 +111,14 @@ def test_unknown_model_suggests_close_ids():
 
 def test_an_override_cannot_take_another_models_id_as_an_alias(price_file):
     body = GOOD_MODEL.replace("aliases: [small]", "aliases: [gpt-5.4-mini]")
-    with pytest.raises(
-        TicketcostError, match=r"'gpt-5\.4-mini' .* already names model gpt-5\.4-mini"
-    ):
-        price_table([price_file(body)])
+    path = price_file(body)
+    table = price_table([path])  # loads: the name stays with the model whose id it is
+    assert table.get("gpt-5.4-mini").id == "gpt-5.4-mini"
+    assert table.get("acme-small").id == "acme-small"
+    assert table.notes == [
+        f"{path}: 'gpt-5.4-mini' still names gpt-5.4-mini (pricing/openai.yaml), whose id it "
+        "is; acme-small is reached by its own id"
+    ]
 
 
 def test_an_override_may_take_over_an_alias(price_file):

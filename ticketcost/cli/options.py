@@ -187,7 +187,15 @@ def price_table(pricing: list[Path] | None) -> PriceTable:
     """The bundled prices with the ``--pricing`` files layered on top."""
     from ticketcost.pricing.table import price_table as layered
 
-    return layered(pricing or ())
+    table = layered(pricing or ())
+    replaced: dict[tuple[str, str], list[str]] = {}  # what each --pricing file took over
+    for origin, model_id, before in table.replaced:
+        replaced.setdefault((origin, before), []).append(model_id)
+    for (origin, before), ids in replaced.items():
+        sys.stderr.write(f"Note: {origin} replaces {len(ids)} of {before}: {', '.join(ids)}\n")
+    for note in table.notes:
+        sys.stderr.write(f"Note: {note}\n")
+    return table
 
 
 DEFAULT_HUMAN_BASELINE = "human-outsourced"

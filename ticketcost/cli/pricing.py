@@ -73,7 +73,10 @@ def pricing_import(
     ] = None,
     provider: Annotated[
         str | None,
-        typer.Option(metavar="NAME", help="Only this provider's models (litellm_provider or id)."),
+        typer.Option(
+            metavar="NAME",
+            help="Only this provider's models: its litellm_provider or genai-prices id, exactly.",
+        ),
     ] = None,
     input_format: Annotated[
         ImportFormat | None, typer.Option("--from", help="The file's format. Default: detected.")
@@ -94,7 +97,9 @@ def pricing_import(
     LiteLLM per-token prices become per-1M prices exactly; *_above_Nk_tokens fields become
     long-context tiers, *_batches / *_flex / *_priority become variants, the 1-hour cache-write
     price and prompt_cache_min_tokens are kept. genai-prices tiered prices, batch variants and
-    dated prices (start_date) become tiers, variants and history. Use the file with --pricing.
+    dated prices (start_date) become tiers, variants and history. Entries that are not priced by
+    tokens (embeddings, speech, free models) or whose figures are not valid are left out and
+    listed on stderr with the reason. Use the file with --pricing.
     """
     from ticketcost.io.datafiles import read_user_file
     from ticketcost.pricing.io import import_prices, read_json
@@ -114,6 +119,11 @@ def pricing_import(
     else:
         write_text(output, result.text)
     sys.stderr.write(f"Imported {result.models} models from {file} ({result.format})\n")
+    by_reason: dict[str, list[str]] = {}
+    for name, why in result.skipped:
+        by_reason.setdefault(why, []).append(name)
+    for why, names in by_reason.items():
+        sys.stderr.write(f"Left out {len(names)}: {why}: {', '.join(names)}\n")
 
 
 PRICING_DIFF_EPILOG = """\

@@ -67,7 +67,11 @@ def _wanted(name: str, patterns: Sequence[str]) -> bool:
 
 
 class _Refused(ValueError):
-    """A value in the imported data that is not a price (its model is added to the message)."""
+    """A value in the imported data that is not a price."""
+
+
+class _Skipped(ValueError):
+    """An entry that is not priced by tokens (an embedding, speech, a free model)."""
 
 
 def _price(value: Any) -> Decimal:
@@ -134,38 +138,43 @@ def _litellm_tiers(
 
 
 def _litellm_models(
-    data: dict[str, Any], patterns: Sequence[str]
+    data: dict[str, Any], patterns: Sequence[str], skipped: list[tuple[str, str, str]]
 ) -> list[tuple[str, dict[str, Any]]]:
     models = []
     for name, entry in data.items():
-        if name == "sample_spec" or not isinstance(entry, dict):
+        if name == "sample_spec" or not isinstance(entry, dict) or not _wanted(name, patterns):
             continue
+        provider = str(entry.get("litellm_provider") or "")
         if entry.get("input_cost_per_token") is None or entry.get("output_cost_per_token") is None:
+            mode = entry.get("mode") or "no mode"
+            skipped.append((provider, name, f"not priced by input and output tokens ({mode})"))
             continue
         if entry.get("mode") not in (None, "chat", "completion", "responses"):
-            continue
-        if not _wanted(name, patterns):
+            skipped.append((provider, name, f"not a chat model (mode {entry.get('mode')})"))
             continue
         try:
             base = _litellm_rates(entry, "", None)
-        except _Refused as exc:
-            raise _Refused(f"{name}: {exc}") from None
-        model: dict[str, Any] = {"id": name, "name": name} | base
-        if entry.get("prompt_cache_min_tokens"):
-            model["cache_min_tokens"] = int(entry["prompt_cache_min_tokens"])
-        tiers = _litellm_tiers(entry, "", base)
-        if tiers:
-            model["tiers"] = tiers
-        variants = {}
-        for variant, suffix in _LITELLM_SUFFIX.items():
-            if entry.get("input_cost_per_token" + suffix) is None:
-                continue
-            rates = _litellm_rates(entry, suffix, base)
-            variant_tiers = _litellm_tiers(entry, suffix, base)
-            variants[variant] = rates | ({"tiers": variant_tiers} if variant_tiers else {})
-        if variants:
-            model["variants"] = variants
-        models.append((str(entry.get("litellm_provider") or ""), model))
+            # LiteLLM keys some models "provider/id" (the provider's own route); the id is the rest
+            model_id = name.removeprefix(f"{provider}/") if provider else name
+            model: dict[str, Any] = {"id": model_id, "name": model_id, _KEY: name} | base
+            if entry.get("prompt_cache_min_tokens"):
+                model["cache_min_tokens"] = int(entry["prompt_cache_min_tokens"])
+            tiers = _litellm_tiers(entry, "", base)
+            if tiers:
+                model["tiers"] = tiers
+            variants = {}
+            for variant, suffix in _LITELLM_SUFFIX.items():
+                if entry.get("input_cost_per_token" + suffix) is None:
+                    continue
+                rates = _litellm_rates(entry, suffix, base)
+                variant_tiers = _litellm_tiers(entry, suffix, base)
+                variants[variant] = rates | ({"tiers": variant_tiers} if variant_tiers else {})
+            if variants:
+                model["variants"] = variants
+        except (_Refused, TypeError, ValueError, ArithmeticError) as exc:
+            skipped.append((provider, name, str(exc)))
+            continue
+        models.append((provider, model))
     return models
 
 
@@ -199,60 +208,82 @@ def _genai_level(prices: dict[str, Any]) -> dict[str, Any]:
     return rates | ({"tiers": tiers} if tiers else {})
 
 
-def _genai_models(data: Any, patterns: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
+def _inherit(level: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    """A price level whose unstated (null) rates are ``base``'s, and whose tiers' unstated rates
+    are the level's own: a variant or tier that leaves out the cache-read price still has one."""
+    for key, value in base.items():
+        if key.endswith("_usd_per_mtok") and level.get(key) is None and value is not None:
+            level[key] = value
+    for tier in level.get("tiers", []):
+        for key, value in level.items():
+            if key.endswith("_usd_per_mtok") and tier.get(key) is None and value is not None:
+                tier[key] = value
+    return level
+
+
+def _genai_model(entry: dict[str, Any]) -> dict[str, Any]:
+    name = entry["id"]
+    prices = entry["prices"]
+    dated = prices if isinstance(prices, list) else [{"prices": prices}]
+    dated = [d for d in dated if not (d.get("constraint") or {}).get("start_time")]
+    current = dated[-1]
+    model: dict[str, Any] = {"id": name, "name": entry.get("name") or name}
+    model |= _inherit(_genai_level(current["prices"]), {})
+    if model["input_usd_per_mtok"] is None or model["output_usd_per_mtok"] is None:
+        raise _Skipped("not priced by input and output tokens")
+    start = (current.get("constraint") or {}).get("start_date")
+    if start:
+        model["effective_from"] = dt.date.fromisoformat(str(start))
+        model["history"] = [
+            (
+                {"effective_from": dt.date.fromisoformat(str(d["constraint"]["start_date"]))}
+                if (d.get("constraint") or {}).get("start_date")
+                else {}
+            )
+            | _inherit(_genai_level(d["prices"]), {})
+            for d in dated[:-1]
+        ]
+    variants = {}
+    for variant in entry.get("price_variants") or []:
+        kind = (variant.get("when") or {}).get("processing")
+        if kind in VARIANTS:  # a price the variant leaves out is the standard one
+            variants[kind] = _inherit(_genai_level(variant["prices"]), model)
+    if variants:
+        model["variants"] = variants
+    return model
+
+
+def _genai_models(
+    data: Any, patterns: Sequence[str], skipped: list[tuple[str, str, str]]
+) -> list[tuple[str, dict[str, Any]]]:
     models = []
     for provider in data if isinstance(data, list) else [data]:
+        owner = str(provider.get("id") or "")
         for entry in provider.get("models", []):
-            name = entry["id"]
+            name = str(entry.get("id"))
             if not _wanted(name, patterns):
                 continue
-            prices = entry["prices"]
-            dated = prices if isinstance(prices, list) else [{"prices": prices}]
-            dated = [d for d in dated if not (d.get("constraint") or {}).get("start_time")]
-            current = dated[-1]
-            model: dict[str, Any] = {"id": name, "name": entry.get("name") or name}
             try:
-                model |= _genai_level(current["prices"])
-            except _Refused as exc:
-                raise _Refused(f"{name}: {exc}") from None
-            start = (current.get("constraint") or {}).get("start_date")
-            if start:
-                model["effective_from"] = dt.date.fromisoformat(str(start))
-                model["history"] = [
-                    (
-                        {
-                            "effective_from": dt.date.fromisoformat(
-                                str(d["constraint"]["start_date"])
-                            )
-                        }
-                        if (d.get("constraint") or {}).get("start_date")
-                        else {}
-                    )
-                    | _genai_level(d["prices"])
-                    for d in dated[:-1]
-                ]
-            variants = {}
-            for variant in entry.get("price_variants") or []:
-                kind = (variant.get("when") or {}).get("processing")
-                if kind in VARIANTS:
-                    level = _genai_level(variant["prices"])
-                    for key, value in model.items():  # a price the variant leaves out is standard
-                        if key.endswith("_usd_per_mtok") and level.get(key) is None:
-                            level[key] = value
-                    variants[kind] = level
-            if variants:
-                model["variants"] = variants
-            models.append((str(provider.get("id") or ""), model))
+                models.append((owner, _genai_model(entry) | {_KEY: name}))
+            except (_Refused, _Skipped) as exc:
+                skipped.append((owner, name, str(exc)))
+            except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+                reason = f"not genai-prices data as that project writes it ({exc!r})"
+                skipped.append((owner, name, reason))
     return models
 
 
 # ---------------------------------------------------------------------------------- the importer
 
 
+_KEY = "__key"  # an imported model's name in the source data, while it is being checked
+
+
 class Imported(NamedTuple):
     text: str  # the price file, YAML
     models: int
     format: str
+    skipped: list[tuple[str, str]]  # (name in the data, why it was left out)
 
 
 def import_prices(
@@ -264,24 +295,38 @@ def import_prices(
     verified: dt.date | None = None,
     data_format: str | None = None,
 ) -> Imported:
-    """A ticketcost price file from LiteLLM or genai-prices data, validated before it is given."""
+    """A ticketcost price file from LiteLLM or genai-prices data, validated before it is given.
+
+    ``provider`` matches the data's provider name exactly. An entry that cannot be priced by
+    tokens, or whose figures fail the schema, is left out and listed in ``skipped`` with the
+    reason; it never stops the others."""
     kind = data_format or detect_format(data, origin)
+    skipped: list[tuple[str, str, str]] = []
     try:
-        found = (
-            _litellm_models(data, patterns) if kind == LITELLM else _genai_models(data, patterns)
-        )
-    except _Refused as exc:
-        raise TicketcostError(f"{origin}: {exc}") from None
+        if kind == LITELLM:
+            found = _litellm_models(data, patterns, skipped)
+        else:
+            found = _genai_models(data, patterns, skipped)
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError, IndexError) as exc:
         raise TicketcostError(
             f"{origin}: not {kind} data as that project writes it ({type(exc).__name__}: {exc})"
         ) from None
+    everyone = sorted({p for p, _ in found} | {p for p, _, _ in skipped})
     if provider:
-        found = [(p, m) for p, m in found if p == provider or p.startswith(provider)]
-    if not found:
+        found = [(p, m) for p, m in found if p == provider]
+        skipped = [s for s in skipped if s[0] == provider]
+        if provider not in everyone:
+            close = [p for p in everyone if provider in p][:6]
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise TicketcostError(f"{origin}: no provider named '{provider}' in the data{hint}")
+    models = _checked(found, skipped)
+    if not models:
         wanted = f" matching {', '.join(patterns)}" if patterns else ""
-        raise TicketcostError(f"{origin}: no model{wanted} with token prices found")
-    providers = sorted({p for p, _ in found})
+        reasons = [f"{name}: {why}" for _, name, why in skipped[:3]]
+        more = f" and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+        left = f"; left out: {'; '.join(reasons)}{more}" if skipped else ""
+        raise TicketcostError(f"{origin}: no model{wanted} with token prices found{left}")
+    providers = sorted({p for p, _ in models})
     if len(providers) > 1 and not provider:
         raise TicketcostError(
             f"{origin}: the models chosen come from {len(providers)} providers "
@@ -298,13 +343,45 @@ def import_prices(
         "provider_name": provider_name or KNOWN_NAMES.get(slug, slug.replace("_", " ").title()),
         "source": f"{origin} ({kind} data, imported by ticketcost)",
         "verified": verified or dt.date.today(),
-        "models": [m for _, m in sorted(found, key=lambda pm: pm[1]["id"])],
+        "models": [m for _, m in sorted(models, key=lambda pm: pm[1]["id"])],
     }
     text = dump_price_file(document, kind, origin)
     from ticketcost.pricing.table import parse_price_text
 
     parse_price_text(text, f"{origin} (imported)")  # refuse to hand out a file that fails
-    return Imported(text, len(found), kind)
+    return Imported(text, len(models), kind, [(name, why) for _, name, why in skipped])
+
+
+def _checked(
+    found: list[tuple[str, dict[str, Any]]], skipped: list[tuple[str, str, str]]
+) -> list[tuple[str, dict[str, Any]]]:
+    """Each model checked on its own against the schema (a bad one is skipped with the reason),
+    and one model per id: the data may list a model twice (``x`` and ``provider/x``)."""
+    from pydantic import ValidationError
+
+    from ticketcost.pricing.schema import ModelEntry
+
+    kept: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+    for owner, model in found:
+        key = model.pop(_KEY)
+        try:
+            ModelEntry.model_validate(model)
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            where = ".".join(str(part) for part in problem["loc"])
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            skipped.append((owner, key, f"{where + ': ' if where else ''}{message}"))
+            continue
+        first = kept.get((owner, model["id"]))
+        if first is None:
+            kept[(owner, model["id"])] = (owner, model)
+        elif first[1] == model:
+            skipped.append((owner, key, f"the same model and prices as {model['id']}, kept once"))
+        else:
+            skipped.append(
+                (owner, key, f"a second entry for {model['id']} with other prices; the first kept")
+            )
+    return list(kept.values())
 
 
 def dump_price_file(document: dict[str, Any], kind: str, origin: str) -> str:

@@ -31,26 +31,41 @@ class PriceTable:
     def __init__(self, models: Iterable[ModelPrice]) -> None:
         self._models: dict[str, ModelPrice] = {}
         self._index: dict[str, str] = {}
+        # What layering a user's file on top did: (file, model id, the file it replaced) for each
+        # id it took over, and a sentence for each name it left to the model whose id it is.
+        self.replaced: list[tuple[str, str, str]] = []
+        self.notes: list[str] = []
         for model in models:
             self._add(model, replace=False)
 
     def _add(self, model: ModelPrice, *, replace: bool) -> None:
-        if model.id in self._models and not replace:
+        before = self._models.get(model.id)
+        if before is not None and not replace:
             raise TicketcostError(
-                f"{model.origin}: model id '{model.id}' is already defined in "
-                f"{self._models[model.id].origin}"
+                f"{model.origin}: model id '{model.id}' is already defined in {before.origin}"
             )
+        if before is not None and before.origin != model.origin:
+            self.replaced.append((model.origin, model.id, before.origin))
         self._models[model.id] = model
         for name in (model.id, *model.aliases, f"{model.provider}/{model.id}"):
             key = name.lower()
             owner = self._index.get(key)
-            # An override may take over another model's alias, never another model's own id.
-            owned_id = owner is not None and key in (owner.lower(), self._qualified(owner))
-            if owner is not None and owner != model.id and (not replace or owned_id):
+            if owner is None or owner == model.id:
+                self._index[key] = model.id
+                continue
+            # An override may take over another model's alias, never another model's own id: that
+            # name stays with the model it names (the bundled tables themselves must not clash).
+            if not replace:
                 raise TicketcostError(
                     f"{model.origin}: '{name}' (model {model.id}) already names model {owner} "
                     f"in {self._models[owner].origin}; to change {owner}'s price, use its id"
                 )
+            if key in (owner.lower(), self._qualified(owner)):
+                self.notes.append(
+                    f"{model.origin}: '{name}' still names {owner} ({self._models[owner].origin}), "
+                    f"whose id it is; {model.id} is reached by its own id"
+                )
+                continue
             self._index[key] = model.id
 
     def _qualified(self, model_id: str) -> str:
@@ -60,6 +75,7 @@ class PriceTable:
     def with_overrides(self, models: Iterable[ModelPrice]) -> PriceTable:
         """A new table where ``models`` add to or replace (by id, alias) the ones here."""
         table = PriceTable(self._models.values())
+        table.replaced, table.notes = list(self.replaced), list(self.notes)
         for model in models:
             table._add(model, replace=True)
         return table
