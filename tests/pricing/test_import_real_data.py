@@ -6,6 +6,7 @@ data.json (providers → models → ``prices`` in USD per 1M tokens, ``price_var
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -154,3 +155,33 @@ def test_an_imported_file_loads_beside_the_bundled_tables(tmp_path: Path):
     assert groq["models"][0]["price"]["origin"] == "pricing/groq.yaml"
     imported = as_json("estimate", "--pricing", str(out), "-m", "gpt-oss-120b")
     assert imported["models"][0]["price"]["origin"] == str(out)
+
+
+def test_genai_time_of_day_prices_and_litellm_retirement_dates_are_kept(tmp_path: Path):
+    # genai-prices records DeepSeek's hours as conditional prices with start_time/end_time
+    data = [{"id": "deepseek", "name": "DeepSeek", "models": [{
+        "id": "deepseek-chat",
+        "prices": [
+            {"prices": {"input_mtok": 0.135, "cache_read_mtok": 0.035, "output_mtok": 0.55}},
+            {"constraint": {"start_time": "00:30:00+00:00", "end_time": "16:30:00+00:00"},
+             "prices": {"input_mtok": 0.27, "cache_read_mtok": 0.07, "output_mtok": 1.1}},
+        ],
+    }]}]  # fmt: skip
+    out = tmp_path / "deepseek.yaml"
+    run("pricing", "import", str(write(tmp_path, "data.json", data)), "-o", str(out))
+    assert 'from_utc: "00:30"' in out.read_text() and 'until_utc: "16:30"' in out.read_text()
+    (chat,) = load_price_file(out)
+    assert chat.rates[:3] == (D("0.135"), D("0.55"), D("0.035"))
+    (window,) = chat.time_of_day
+    assert (window.start_minute, window.end_minute) == (30, 990)  # 00:30 and 16:30
+    assert window.rates[:3] == (D("0.27"), D("1.1"), D("0.07"))
+    # LiteLLM's deprecation_date is the day the model stops being served
+    litellm = {"o4-mini": {"litellm_provider": "openai", "mode": "chat",
+                           "input_cost_per_token": 1.1e-06, "output_cost_per_token": 4.4e-06,
+                           "deprecation_date": "2026-10-23",
+                           "deprecation_source": "https://example.com/deprecations"}}  # fmt: skip
+    out = tmp_path / "openai.yaml"
+    run("pricing", "import", str(write(tmp_path, "litellm.json", litellm)), "-o", str(out))
+    (o4,) = load_price_file(out)
+    assert o4.retires == dt.date(2026, 10, 23)
+    assert o4.retires_source == "https://example.com/deprecations"

@@ -126,3 +126,11 @@ def price_in_period(current: ModelPrice, changes: Sequence[dt.date], period: int
             if current.history and (current.history[0].effective_from)
             else current
         )
+
+
+def slot_minute(minutes: Sequence[int], slot: int) -> int | None:
+    """A time of day (minutes after midnight UTC) inside time slot ``slot`` of the window edges
+    ``minutes``; None for slot -1 (a request with no readable time)."""
+    if slot < 0:
+        return None
+    return minutes[slot - 1] if slot else 0

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -28,7 +29,13 @@ from ticketcost.attribution import readers
 from ticketcost.attribution.connection import progress_polling
 from ticketcost.attribution.fields import TIME_DIMENSIONS, CacheRule, Preset
 from ticketcost.attribution.lines import csv_rejects
-from ticketcost.attribution.prices import Resolution, per_token_usd, price_in_period, resolve
+from ticketcost.attribution.prices import (
+    Resolution,
+    per_token_usd,
+    price_in_period,
+    resolve,
+    slot_minute,
+)
 from ticketcost.attribution.results import Attribution, Duplicates, Window
 from ticketcost.attribution.scans import Plan, SourceSql, source_sql
 from ticketcost.attribution.skipped import refuse_unusable, skipped_lines
@@ -39,6 +46,7 @@ from ticketcost.attribution.sql import (
     day_sql,
     normal_status,
     sql_text,
+    time_of_day_sql,
     timestamp_sql,
 )
 from ticketcost.pricing.model import VARIANTS, ModelPrice, PriceLevel
@@ -64,6 +72,9 @@ class PriceAxes(NamedTuple):
 
     thresholds: list[int]  # every long-context tier threshold, ascending: a request's "band"
     changes: list[dt.date]  # every recorded price change date, ascending: a request's "period"
+    # every time-of-day window edge (minutes after midnight UTC), ascending: a request's "slot"
+    # counts the edges at or before its time (-1: no readable time, priced at the base rates)
+    minutes: tuple[int, ...] = ()
 
 
 def price_axes(prices: PriceTable) -> PriceAxes:
@@ -73,7 +84,12 @@ def price_axes(prices: PriceTable) -> PriceAxes:
         {h.effective_from for m in prices for h in m.history if h.effective_from}
         | {m.effective_from for m in prices if m.history and m.effective_from}
     )
-    return PriceAxes(thresholds, changes)
+    minutes = tuple(
+        sorted(
+            {edge for m in prices for w in m.time_of_day for edge in (w.start_minute, w.end_minute)}
+        )
+    )
+    return PriceAxes(thresholds, changes, minutes)
 
 
 def _levels(model: ModelPrice) -> list[PriceLevel]:
@@ -141,6 +157,7 @@ def run(
         multi_valued=totals.multi_valued,
         long_context=readers.long_context(con, priced, axes.thresholds),
         earlier_prices=readers.earlier_prices(con, priced, axes.changes),
+        time_of_day=readers.time_of_day(con, priced, axes.minutes, len(axes.changes)),
         outcome_source=outcome_source,
         tickets_without_outcome=totals.without_outcome,
         outcomes_without_requests=orphan_outcomes,
@@ -179,7 +196,7 @@ def scan(
     # counts the change dates on or before the request's day (no readable date: today's prices).
     windowed = options.since is not None or options.until is not None
     by_time = bool(wanted & set(TIME_DIMENSIONS))
-    dated = bool(axes.changes) or by_time or windowed
+    dated = bool(axes.changes) or by_time or windowed or bool(axes.minutes)
     day = "__day"
     passed = " + ".join(f"({day} >= DATE {sql_text(d.isoformat())})::INTEGER" for d in axes.changes)
     period = f"coalesce({passed}, {len(axes.changes)})" if axes.changes else "0"
@@ -188,6 +205,9 @@ def scan(
         mapped.discard("request_id")  # no id seen twice: no group per request needed
     keys = [k for k in _GROUP_KEYS if k not in optional]
     keys += ["cost_usd IS NOT NULL AS given", f"{band} AS band", f"{period} AS period"]
+    if axes.minutes:  # prices by time of day: which window edges the request's time passes
+        passed_edges = " + ".join(f"(__tod >= {m})::INTEGER" for m in axes.minutes)
+        keys.append(f"coalesce({passed_edges}, -1) AS slot")
     sums = [
         "count(*) AS requests", "max(timestamp) AS last_ts", "sum(__fresh) AS fresh_tokens",
         "sum(cache_read_tokens) AS read_tokens", "sum(output_tokens) AS out_tokens",
@@ -209,9 +229,10 @@ def scan(
         dated_day = "CAST(__ts AS DATE)"
     else:
         dated_day = day_sql("timestamp") if dated else "NULL::DATE"
+    tod = time_of_day_sql("timestamp") if axes.minutes else "NULL::INTEGER"
     lines = (
-        f"SELECT *, {dated_day} AS __day, {all_input} AS __all_in, {fresh} AS __fresh "
-        f"FROM (SELECT *, {stamp} AS __ts FROM ({union}))"
+        f"SELECT *, {dated_day} AS __day, {tod} AS __tod, {all_input} AS __all_in, "
+        f"{fresh} AS __fresh FROM (SELECT *, {stamp} AS __ts FROM ({union}))"
     )
     # OTLP batches are read as nested lists of spans: a thread's share of them takes more than
     # half the memory limit, so they are read on one thread
@@ -244,7 +265,7 @@ def scan(
 OPTIONAL_COLUMNS = {
     "endpoint": "NULL::VARCHAR", "queue": "NULL::VARCHAR", "variant": "NULL::VARCHAR",
     "request_id": "NULL::VARCHAR", "usage_key": "NULL::UBIGINT", "write_1h_tokens": "0::HUGEINT",
-    "undated": "false", "day": "NULL::VARCHAR", "inside": "true",
+    "undated": "false", "day": "NULL::VARCHAR", "inside": "true", "slot": "-1",
 }  # fmt: skip
 
 
@@ -406,7 +427,7 @@ def load_prices(
         }
     con.execute(
         f"CREATE TEMP TABLE prices (log_model VARCHAR, band INTEGER, period INTEGER, "
-        f"variant VARCHAR, inp {MONEY_SQL}, outp {MONEY_SQL}, readp {MONEY_SQL}, "
+        f"slot INTEGER, variant VARCHAR, inp {MONEY_SQL}, outp {MONEY_SQL}, readp {MONEY_SQL}, "
         f"writep {MONEY_SQL}, write1hp {MONEY_SQL})"
     )
     rows = [
@@ -423,31 +444,36 @@ def load_prices(
 def _price_rows(
     name: str, found: Resolution, axes: PriceAxes, variants: set[str | None]
 ) -> list[str]:
-    """SQL value rows of one model's rates in every (band, period, variant) it has, of the
-    variants the logs use (None: standard service)."""
+    """SQL value rows of one model's rates in every (band, period, slot, variant) it has, of
+    the variants the logs use (None: standard service). A time-of-day window's rates replace the
+    standard base rates of the current prices in its slots; tiers and variants keep theirs."""
     assert found.price is not None
     rows = []
-    for when in range(len(axes.changes) + 1):
+    slots = range(-1, len(axes.minutes) + 1) if axes.minutes else (-1,)
+    for when, slot, variant in itertools.product(
+        range(len(axes.changes) + 1), slots, (None, *VARIANTS)
+    ):
         then = price_in_period(found.price, axes.changes, when)
-        offered = dict(then.variants)
-        for variant in (None, *VARIANTS):
-            if variant not in variants or (variant is not None and variant not in offered):
-                continue
-            level = then.level(variant)
-            for number in range(len(axes.thresholds) + 1):
-                # band n: more input than thresholds[n - 1] and no more than the next threshold
-                rates, _ = level.for_input(axes.thresholds[number - 1] + 1 if number else 0)
-                read = rates.cache_read_usd_per_mtok or rates.input_usd_per_mtok
-                write = rates.cache_write_usd_per_mtok or rates.input_usd_per_mtok
-                hour = rates.cache_write_1h_usd_per_mtok
-                rows.append(
-                    f"({sql_text(name)}, {number}, {when}, "
-                    f"{'NULL' if variant is None else sql_text(variant)}, "
-                    f"{per_token_usd(rates.input_usd_per_mtok)}, "
-                    f"{per_token_usd(rates.output_usd_per_mtok)}, {per_token_usd(read)}, "
-                    f"{per_token_usd(write)}, "
-                    f"{'NULL' if hour is None else per_token_usd(hour)})"
-                )
+        if variant not in variants or (variant is not None and variant not in dict(then.variants)):
+            continue
+        level = then.level(variant)
+        minute = slot_minute(axes.minutes, slot)
+        for number in range(len(axes.thresholds) + 1):
+            # band n: more input than thresholds[n - 1] and no more than the next threshold
+            rates, tier = level.for_input(axes.thresholds[number - 1] + 1 if number else 0)
+            if variant is None and tier is None and minute is not None:
+                rates = then.at_minute(minute)
+            read = rates.cache_read_usd_per_mtok or rates.input_usd_per_mtok
+            write = rates.cache_write_usd_per_mtok or rates.input_usd_per_mtok
+            hour = rates.cache_write_1h_usd_per_mtok
+            rows.append(
+                f"({sql_text(name)}, {number}, {when}, {slot}, "
+                f"{'NULL' if variant is None else sql_text(variant)}, "
+                f"{per_token_usd(rates.input_usd_per_mtok)}, "
+                f"{per_token_usd(rates.output_usd_per_mtok)}, {per_token_usd(read)}, "
+                f"{per_token_usd(write)}, "
+                f"{'NULL' if hour is None else per_token_usd(hour)})"
+            )
     return rows
 
 
@@ -493,7 +519,7 @@ def cost_requests(con: duckdb.DuckDBPyConnection) -> None:
         "write1hp AS write1h_rate, "
         f"CASE WHEN {missing} THEN requests ELSE 0 END AS unpriced_requests "
         "FROM gv g LEFT JOIN prices ON g.model = prices.log_model AND g.band = prices.band "
-        f"AND g.period = prices.period {variant} "
+        f"AND g.period = prices.period AND g.slot = prices.slot {variant} "
         "WHERE problem IS NULL AND inside"
     )
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from ticketcost import money
-from ticketcost.attribution.prices import Resolution, price_in_period
+from ticketcost.attribution.prices import Resolution, price_in_period, slot_minute
 from ticketcost.attribution.results import (
     Bin,
     Group,
@@ -314,3 +314,29 @@ def natural_key(text: str | None) -> tuple[int, list[tuple[int, int | str]]]:
         return (1, [])
     parts = re.findall(r"\d+|\D+", text)
     return (0, [(0, int(p)) if p.isdigit() else (1, p) for p in parts])
+
+
+def time_of_day(
+    con: duckdb.DuckDBPyConnection,
+    resolved: dict[str, ModelPrice | None],
+    minutes: Sequence[int],
+    current: int,
+) -> list[tuple[str, str, int]]:
+    """(model, window, requests) for requests priced at a time-of-day window's rates."""
+    if not minutes:
+        return []
+    counted: dict[tuple[str, str], int] = {}
+    for model, slot, count in con.execute(
+        f"SELECT model, slot, sum(priced_requests) FROM gc WHERE slot >= 0 AND band = 0 "
+        f"AND period = {current} AND variant IS NULL AND NOT unpriced AND priced_requests > 0 "
+        "GROUP BY 1, 2"
+    ).fetchall():
+        found = resolved.get(str(model))
+        minute = slot_minute(minutes, int(slot))
+        if found is None or minute is None:
+            continue
+        window = next((w for w in found.time_of_day if w.covers(minute)), None)
+        if window is not None:
+            key = (str(model), window.label)
+            counted[key] = counted.get(key, 0) + int(count)
+    return [(m, w, n) for (m, w), n in sorted(counted.items())]

@@ -135,6 +135,8 @@ class Attribution:
     undated: int = 0  # requests with no readable date, priced at today's prices
     other_records: int = 0  # spans or records that are not model calls, passed over
     histogram: list[Bin] = field(default_factory=list)  # tickets by cost per ticket
+    # (model, window, requests) priced at a time-of-day window's rates
+    time_of_day: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
     def cost_per_resolved_usd(self) -> Decimal | None:

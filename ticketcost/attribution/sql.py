@@ -337,6 +337,18 @@ def day_sql(column: str) -> str:
     )
 
 
+def time_of_day_sql(column: str) -> str:
+    """A log timestamp's UTC time of day in minutes after midnight; ISO text in UTC (``...Z``)
+    is read from its characters, anything else by :func:`timestamp_sql`."""
+    parsed = timestamp_sql(column)
+    return (
+        f"CASE WHEN suffix({column}, 'Z') AND substr({column}, 11, 1) IN ('T', ' ') "
+        f"THEN TRY_CAST(substr({column}, 12, 2) AS INTEGER) * 60 "
+        f"+ TRY_CAST(substr({column}, 15, 2) AS INTEGER) "
+        f"ELSE hour({parsed}) * 60 + minute({parsed}) END"
+    )
+
+
 def timestamp_sql(column: str) -> str:
     """A log timestamp as a UTC TIMESTAMP: ISO 8601 text (an offset is applied; none is UTC), or
     epoch seconds, milliseconds, microseconds or nanoseconds (told apart by size; OTLP's

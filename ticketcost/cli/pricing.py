@@ -156,7 +156,8 @@ PRICING_CHECK_EPILOG = """\
 Examples:
   ticketcost pricing check                 # bundled prices verified more than 90 days ago
   ticketcost pricing check --days 30 --pricing my-prices.yaml
-Exit codes: 0 nothing is stale, 1 some prices are older than --days, 2 bad input.
+Exit codes: 0 nothing is stale or retiring, 1 some prices are older than --days or a
+model retires within --days (either side of today), 2 bad input.
 """
 
 
@@ -170,10 +171,11 @@ def pricing_check(
     pricing: PricingOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    """List models whose prices were last verified more than N days ago (exit 1 if any)."""
+    """List models whose prices were last verified more than N days ago, and models retired or
+    retiring within N days (exit 1 if any)."""
     import datetime as dt
 
-    from ticketcost.pricing.io import stale_models
+    from ticketcost.pricing.io import retiring_models, stale_models
     from ticketcost.pricing.view import parse_date
     from ticketcost.report.pricing import stale_prices_report
 
@@ -181,8 +183,9 @@ def pricing_check(
     when = parse_date(today, "today") if today else dt.date.today()
     models = list(price_table(pricing))
     stale = stale_models(models, when, days)
-    emit(stale_prices_report(stale, len(models), when, days), output_format)
-    if stale:
+    retiring, earlier = retiring_models(models, when, days)
+    emit(stale_prices_report(stale, len(models), when, days, retiring, earlier), output_format)
+    if stale or retiring:
         raise typer.Exit(1)
 
 

@@ -14,7 +14,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-CACHE_FORMAT = 3  # 3: a header line with a digest of the records
+CACHE_FORMAT = 4  # 3: a header line with a digest of the records; 4: time of day, retires
 
 
 def cache_dir() -> Path | None:

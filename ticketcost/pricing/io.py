@@ -159,6 +159,11 @@ def _litellm_models(
             model: dict[str, Any] = {"id": model_id, "name": model_id, _KEY: name} | base
             if entry.get("prompt_cache_min_tokens"):
                 model["cache_min_tokens"] = int(entry["prompt_cache_min_tokens"])
+            if entry.get("deprecation_date"):  # LiteLLM's name for the shutdown date
+                model["retires"] = dt.date.fromisoformat(str(entry["deprecation_date"]))
+                model["retires_source"] = str(
+                    entry.get("deprecation_source") or "LiteLLM's deprecation_date"
+                )
             tiers = _litellm_tiers(entry, "", base)
             if tiers:
                 model["tiers"] = tiers
@@ -224,13 +229,24 @@ def _inherit(level: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
 def _genai_model(entry: dict[str, Any]) -> dict[str, Any]:
     name = entry["id"]
     prices = entry["prices"]
-    dated = prices if isinstance(prices, list) else [{"prices": prices}]
-    dated = [d for d in dated if not (d.get("constraint") or {}).get("start_time")]
+    every = prices if isinstance(prices, list) else [{"prices": prices}]
+    dated = [d for d in every if not (d.get("constraint") or {}).get("start_time")]
+    timed = [d for d in every if (d.get("constraint") or {}).get("start_time")]
     current = dated[-1]
     model: dict[str, Any] = {"id": name, "name": entry.get("name") or name}
     model |= _inherit(_genai_level(current["prices"]), {})
     if model["input_usd_per_mtok"] is None or model["output_usd_per_mtok"] is None:
         raise _Skipped("not priced by input and output tokens")
+    if timed:  # time-of-day prices (genai-prices: the last matching entry wins, so they do)
+        base = {k: v for k, v in model.items() if k.endswith("_usd_per_mtok")}
+        model["time_of_day"] = [
+            {
+                "from_utc": _clock(d["constraint"]["start_time"]),
+                "until_utc": _clock(d["constraint"]["end_time"]),
+            }
+            | _inherit(_genai_level(d["prices"]), base)
+            for d in timed
+        ]
     start = (current.get("constraint") or {}).get("start_date")
     if start:
         model["effective_from"] = dt.date.fromisoformat(str(start))
@@ -251,6 +267,15 @@ def _genai_model(entry: dict[str, Any]) -> dict[str, Any]:
     if variants:
         model["variants"] = variants
     return model
+
+
+def _clock(text: Any) -> str:
+    """genai-prices' time of day (``16:30:00+00:00``, UTC) as HH:MM UTC."""
+    value = dt.time.fromisoformat(str(text))
+    if value.utcoffset():
+        moved = dt.datetime.combine(dt.date(2000, 1, 1), value).astimezone(dt.UTC)
+        value = moved.time()
+    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 def _genai_models(
@@ -397,7 +422,13 @@ def dump_price_file(document: dict[str, Any], kind: str, origin: str) -> str:
             "tag:yaml.org,2002:float", text if "." in text else text + ".0"
         )
 
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        # a time of day is always quoted: YAML 1.1 reads an unquoted 10:00 as the number 600
+        style = '"' if re.fullmatch(r"\d{2}:\d{2}", value) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
     Dumper.add_representer(Decimal, decimal)
+    Dumper.add_representer(str, text)
     head = (
         f"# Imported from {origin} ({kind} format) by `ticketcost pricing import`.\n"
         "# Review every figure against the provider's price page before relying on it.\n"
@@ -435,6 +466,9 @@ def _facts(model: ModelPrice) -> dict[str, str | None]:
     facts["effective_from"] = (
         None if model.effective_from is None else model.effective_from.isoformat()
     )
+    for window in model.time_of_day:
+        facts |= _rate_facts(f"{window.label}: ", window.rates)
+    facts["retires"] = None if model.retires is None else model.retires.isoformat()
     return facts
 
 
@@ -473,3 +507,24 @@ def stale_models(models: Iterable[ModelPrice], today: dt.date, days: int) -> lis
     """Models whose price was last verified more than ``days`` days before ``today``."""
     found = [Stale(m, (today - m.verified).days) for m in models]
     return sorted((s for s in found if s.age_days > days), key=lambda s: (-s.age_days, s.model.id))
+
+
+class Retiring(NamedTuple):
+    model: ModelPrice
+    days_left: int  # negative: retired that many days ago
+
+
+def retiring_models(
+    models: Iterable[ModelPrice], today: dt.date, days: int
+) -> tuple[list[Retiring], list[Retiring]]:
+    """Models retired or retiring within ``days`` of ``today`` (either side), and those retired
+    earlier (kept to price older logs), each soonest first."""
+    near: list[Retiring] = []
+    earlier: list[Retiring] = []
+    for model in models:
+        if model.retires is None:
+            continue
+        left = (model.retires - today).days
+        if left <= days:
+            (near if left >= -days else earlier).append(Retiring(model, left))
+    return sorted(near, key=lambda r: r.days_left), sorted(earlier, key=lambda r: r.days_left)

@@ -1,5 +1,6 @@
 """A model's prices as plain values: base rates, long-context tiers, batch/flex/priority variants,
-the 1-hour cache-write price, the minimum cacheable prompt, and dated earlier prices.
+the 1-hour cache-write price, the minimum cacheable prompt, dated earlier prices, prices by time of
+day, and the day the provider retires the model.
 
 Exact ``Decimal`` values in USD per 1M tokens. Nothing here reads files or validates them: see
 :mod:`ticketcost.pricing.schema` (the strict file schema) and :mod:`ticketcost.pricing.table`.
@@ -101,6 +102,43 @@ class PriceLevel(NamedTuple):
         )
 
 
+class TimeWindow(NamedTuple):
+    """Standard rates in force between two UTC times of day (minutes after midnight; ``start``
+    included, ``end`` not; a window may run past midnight): DeepSeek's peak and off-peak hours."""
+
+    start_minute: int
+    end_minute: int
+    rates: Rates
+
+    def covers(self, minute: int) -> bool:
+        if self.start_minute < self.end_minute:
+            return self.start_minute <= minute < self.end_minute
+        return minute >= self.start_minute or minute < self.end_minute
+
+    @property
+    def from_utc(self) -> str:
+        return _clock(self.start_minute)
+
+    @property
+    def until_utc(self) -> str:
+        return _clock(self.end_minute)
+
+    @property
+    def label(self) -> str:
+        return f"{self.from_utc}–{self.until_utc} UTC"
+
+    def to_record(self) -> dict[str, Any]:
+        return {"start": self.start_minute, "end": self.end_minute} | self.rates.to_record()
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> TimeWindow:
+        return cls(int(record["start"]), int(record["end"]), Rates.from_record(record))
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
 class DatedPrices(NamedTuple):
     """Prices in force from ``effective_from`` until the next recorded change."""
 
@@ -138,6 +176,21 @@ class ModelPrice:
     variants: tuple[tuple[str, PriceLevel], ...] = ()
     history: tuple[DatedPrices, ...] = ()  # earlier prices, oldest first
     variant: str | None = None  # set by with_variant: the rates above are this variant's
+    # Standard rates by UTC time of day (the base rates apply outside every window); they belong
+    # to the current prices: an earlier period (history) and the variants have none.
+    time_of_day: tuple[TimeWindow, ...] = ()
+    retires: dt.date | None = None  # the day the provider stops serving the model
+    retires_source: str | None = None  # where that day was announced
+
+    def at_minute(self, minute: int) -> Rates:
+        """The standard base rates of a request at ``minute`` after midnight UTC."""
+        for window in self.time_of_day:
+            if window.covers(minute):
+                return window.rates
+        return self.rates
+
+    def retired_on(self, date: dt.date) -> bool:
+        return self.retires is not None and date >= self.retires
 
     @property
     def rates(self) -> Rates:
@@ -177,6 +230,7 @@ class ModelPrice:
             variants=(),
             history=(),
             variant=variant,
+            time_of_day=(),
         )
 
     def on(self, date: dt.date) -> ModelPrice:
@@ -199,6 +253,7 @@ class ModelPrice:
             variants=past.variants,
             effective_from=past.effective_from,
             history=self.history[: self.history.index(past)],
+            time_of_day=(),
         )
 
     def scaled(self, factor: Decimal) -> ModelPrice:
@@ -209,6 +264,10 @@ class ModelPrice:
             level.rates,
             tiers=level.tiers,
             variants=tuple((name, lv.scaled(factor)) for name, lv in self.variants),
+            time_of_day=tuple(
+                TimeWindow(w.start_minute, w.end_minute, w.rates.scaled(factor))
+                for w in self.time_of_day
+            ),
             history=tuple(
                 DatedPrices(
                     h.effective_from,
@@ -235,6 +294,9 @@ class ModelPrice:
         }
         record |= self.level().to_record()
         record |= {
+            "time_of_day": [w.to_record() for w in self.time_of_day],
+            "retires": _iso(self.retires),
+            "retires_source": self.retires_source,
             "cache_min_tokens": self.cache_min_tokens,
             "effective_from": _iso(self.effective_from),
             "variants": {name: level.to_record() for name, level in self.variants},
@@ -269,6 +331,9 @@ class ModelPrice:
             variant=record.get("variant"),
             cache_write_1h_usd_per_mtok=level.rates.cache_write_1h_usd_per_mtok,
             cache_min_tokens=record["cache_min_tokens"],
+            time_of_day=tuple(TimeWindow.from_record(w) for w in record["time_of_day"]),
+            retires=_optional_date(record["retires"]),
+            retires_source=record["retires_source"],
             effective_from=_optional_date(record["effective_from"]),
             tiers=level.tiers,
             variants=_variants_from_record(record["variants"]),

@@ -24,11 +24,12 @@ from ticketcost.errors import TicketcostError
 from ticketcost.io.bounded_types import PositiveTokens, Usd
 from ticketcost.io.validation import first_problem
 from ticketcost.io.yamlio import YamlDocument
-from ticketcost.pricing.model import VARIANTS, PriceLevel, Rates, Tier
+from ticketcost.pricing.model import VARIANTS, PriceLevel, Rates, Tier, TimeWindow
 
 UsdPerMtok = Usd  # USD per 1M tokens, 0 to 10^12
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
 ModelId = Annotated[str, Field(min_length=1, pattern=r"^\S+$")]
+Clock = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]  # HH:MM, 24-hour
 
 
 class _Strict(BaseModel):
@@ -103,6 +104,27 @@ class Variants(_Strict):
         return tuple((name, level.level()) for name, level in found if level is not None)
 
 
+class TimeOfDayEntry(RateFields):
+    """Standard rates in force between two UTC times of day, e.g. DeepSeek's peak hours."""
+
+    from_utc: Clock = Field(description="Start, HH:MM UTC (included).")
+    until_utc: Clock = Field(description="End, HH:MM UTC (not included); may be past midnight.")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Self:
+        if self.from_utc == self.until_utc:
+            raise ValueError(f"from_utc and until_utc are both {self.from_utc}: an empty window")
+        return self
+
+    def window(self) -> TimeWindow:
+        return TimeWindow(_minutes(self.from_utc), _minutes(self.until_utc), self.rates())
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
 class HistoryEntry(LevelFields):
     """Prices in force from ``effective_from`` until the next change (the oldest entry may leave
     it out: in force since the model came out)."""
@@ -127,9 +149,28 @@ class ModelEntry(LevelFields):
     history: list[HistoryEntry] = Field(
         default_factory=list, description="Earlier prices, oldest first."
     )
+    time_of_day: list[TimeOfDayEntry] = Field(
+        default_factory=list,
+        description="Standard rates by UTC time of day; the rates above apply at other times.",
+    )
+    retires: dt.date | None = Field(
+        default=None, description="The day the provider stops serving the model."
+    )
+    retires_source: str | None = Field(
+        default=None, description="Where the retirement date was announced."
+    )
     source: str | None = Field(default=None, description="Overrides the file's source.")
     verified: dt.date | None = Field(default=None, description="Overrides the file's date.")
     notes: str | None = None
+
+    @model_validator(mode="after")
+    def _windows_apart(self) -> Self:
+        windows = [w.window() for w in self.time_of_day]
+        for i, a in enumerate(windows):
+            for b in windows[i + 1 :]:
+                if a.covers(b.start_minute) or b.covers(a.start_minute):
+                    raise ValueError(f"time_of_day windows {a.label} and {b.label} overlap")
+        return self
 
     @model_validator(mode="after")
     def _history_in_order(self) -> Self:

@@ -306,6 +306,9 @@ def _payload(result: Attribution) -> dict[str, Any]:
         },
         "window": {"since": result.window.since, "until": result.window.until},
         "cost_per_ticket_percentiles_usd": result.percentiles,
+        "time_of_day_requests": [
+            {"model": m, "window": w, "requests": n} for m, w, n in result.time_of_day
+        ],
         "cost_per_ticket_histogram": [
             {"low_usd": b.low_usd, "high_usd": b.high_usd, "tickets": b.tickets}
             for b in result.histogram
@@ -381,6 +384,11 @@ def _notes(result: Attribution) -> list[str]:
             f"{requests:,} {model} requests are dated before a recorded price change and were "
             "priced at the prices in force then ("
             + (f"those from {since})" if since else "its earliest recorded prices)")
+        )
+    for model, window, requests in result.time_of_day:
+        notes.append(
+            f"{requests:,} {model} requests were sent {window} and priced at that window's rates "
+            "(prices by time of day, from each request's timestamp)"
         )
     if result.given_requests:
         notes.append(

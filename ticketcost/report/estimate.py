@@ -3,6 +3,7 @@ report: their full record for JSON, what else a model prices, and where each pri
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -31,6 +32,10 @@ from ticketcost.report.model import (
 )
 
 
+def _iso(date: dt.date | None) -> str | None:
+    return None if date is None else date.isoformat()
+
+
 def price_record(model: ModelPrice) -> dict[str, Any]:
     def level(rates: Rates, tiers: Sequence[Tier]) -> dict[str, Any]:
         return rates._asdict() | {
@@ -48,6 +53,12 @@ def price_record(model: ModelPrice) -> dict[str, Any]:
             {"effective_from": h.effective_from} | level(h.standard.rates, h.standard.tiers)
             for h in model.history
         ],
+        "time_of_day": [
+            {"from_utc": w.from_utc, "until_utc": w.until_utc} | w.rates._asdict()
+            for w in model.time_of_day
+        ],
+        "retires": model.retires,
+        "retires_source": model.retires_source,
         "source": model.source,
         "verified": model.verified,
         "origin": model.origin,
@@ -64,7 +75,41 @@ def price_extras(model: ModelPrice) -> str | None:
             if model.effective_from
             else "earlier prices"
         )
+    parts += [
+        f"{w.label}: {money.format_usd(w.rates.input_usd_per_mtok)}/"
+        f"{money.format_usd(w.rates.output_usd_per_mtok)}"
+        for w in model.time_of_day
+    ]
     return ", ".join(parts) or None
+
+
+SOON_DAYS = 30  # a model retiring within this many days is noted wherever it is priced
+
+
+def lifecycle_notes(models: Sequence[ModelPrice], today: dt.date) -> list[str]:
+    """A line for each model retired on ``today`` or retiring within :data:`SOON_DAYS`, and for
+    each priced by time of day (the base rates are shown; the windows say when others apply)."""
+    notes = []
+    for model in models:
+        source = f" ({model.retires_source})" if model.retires_source else ""
+        if model.retires is not None and model.retired_on(today):
+            notes.append(
+                f"{model.id}: retired on {model.retires.isoformat()}{source}; the provider no "
+                "longer serves it, its price is kept for older logs"
+            )
+        elif model.retires is not None and (model.retires - today).days <= SOON_DAYS:
+            notes.append(f"{model.id}: retires on {model.retires.isoformat()}{source}")
+        if model.time_of_day:
+            windows = "; ".join(
+                f"{w.label} in {money.format_usd(w.rates.input_usd_per_mtok)} out "
+                f"{money.format_usd(w.rates.output_usd_per_mtok)}"
+                for w in model.time_of_day
+            )
+            notes.append(
+                f"{model.id}: priced at its rates outside {windows} (per 1M tokens); "
+                "`attribute` prices each request at its own time"
+            )
+    return notes
 
 
 def _tokens_record(tokens: TokenSplit) -> dict[str, int]:
@@ -204,6 +249,8 @@ def _estimate_notes(result: Estimate) -> list[str]:
     for conversation in result.results:
         notes.extend(conversation.pricing_notes)
     notes.extend(result.notes)
+    today = result.view.as_of or dt.date.today()
+    notes.extend(lifecycle_notes([c.model for c in result.results], today))
     notes.extend(sources_notes([c.model for c in result.results]))
     return notes
 
@@ -333,6 +380,7 @@ def models_report(
         ),
         (Column("cache_min_tokens", "Min cache", Kind.COUNT), lambda m: m.cache_min_tokens),
         (Column("also", "Also priced"), price_extras),
+        (Column("retires", "Retires", priority=0), lambda m: _iso(m.retires)),
         (Column("verified", "Verified"), lambda m: m.verified.isoformat()),
         (Column("source", "Source", terminal=False), lambda m: m.source),
         (Column("notes", "Notes", terminal=False), lambda m: m.notes),

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from ticketcost.pricing.io import PriceChange, Stale
+from ticketcost.pricing.io import PriceChange, Retiring, Stale
 from ticketcost.report.model import Column, Field, Kind, Report, payload_header, table_of
 
 
@@ -32,7 +32,14 @@ def price_diff_report(changes: Sequence[PriceChange], old: str, new: str) -> Rep
     return Report((table_of(title, fields, changes),), payload, notes)
 
 
-def stale_prices_report(stale: Sequence[Stale], checked: int, today: dt.date, days: int) -> Report:
+def stale_prices_report(
+    stale: Sequence[Stale],
+    checked: int,
+    today: dt.date,
+    days: int,
+    retiring: Sequence[Retiring] = (),
+    retired_earlier: Sequence[Retiring] = (),
+) -> Report:
     fields: list[Field[Stale]] = [
         (Column("model", "Model"), lambda s: s.model.id),
         (Column("provider", "Provider"), lambda s: s.model.provider),
@@ -41,14 +48,28 @@ def stale_prices_report(stale: Sequence[Stale], checked: int, today: dt.date, da
         (Column("source", "Source"), lambda s: s.model.source),
         (Column("origin", "File", terminal=False), lambda s: s.model.origin),
     ]
-    verdict = (
+    life: list[Field[Retiring]] = [
+        (Column("model", "Model"), lambda r: r.model.id),
+        (Column("provider", "Provider"), lambda r: r.model.provider),
+        (Column("retires", "Retires"), lambda r: _iso(r.model.retires)),
+        (Column("when", "When"), _when),
+        (Column("source", "Source", priority=0), lambda r: r.model.retires_source),
+    ]
+    verdict = [
         f"{len(stale)} of {checked} models were last verified more than {days} days before "
         f"{today.isoformat()}"
         if stale
         else f"All {checked} models were verified within {days} days of {today.isoformat()}"
-    )
+    ]
+    if retiring:
+        verdict.append(f"{len(retiring)} retired or retiring within {days} days")
 
     def payload() -> dict[str, Any]:
+        def retired(r: Retiring) -> dict[str, Any]:
+            return {"model": r.model.id, "provider": r.model.provider,
+                    "retires": r.model.retires, "days_left": r.days_left,
+                    "source": r.model.retires_source}  # fmt: skip
+
         return payload_header("pricing check") | {
             "today": today,
             "max_age_days": days,
@@ -58,9 +79,32 @@ def stale_prices_report(stale: Sequence[Stale], checked: int, today: dt.date, da
                  "age_days": s.age_days, "source": s.model.source, "origin": s.model.origin}
                 for s in stale
             ],
+            "retiring": [retired(r) for r in retiring],
+            "retired_earlier": [retired(r) for r in retired_earlier],
         }  # fmt: skip
 
-    notes = ("Exit code 1 when a price is stale: re-check it against its source and update the "
-             "verified date.",)  # fmt: skip
-    table = table_of("Stale prices", fields, stale)
-    return Report((table,), payload, notes, headline=(verdict,))
+    notes = [
+        "Exit code 1 when a price is stale or a model is retired or retiring within the window: "
+        "re-check stale prices against their source and update the verified date; move work off "
+        "a retiring model."
+    ]
+    if retired_earlier:
+        notes.append(
+            f"Retired more than {days} days ago, kept to price older logs: "
+            + ", ".join(f"{r.model.id} ({_iso(r.model.retires)})" for r in retired_earlier)
+        )
+    tables = (
+        table_of("Stale prices", fields, stale),
+        table_of(f"Retired or retiring within {days} days", life, retiring),
+    )
+    return Report(tables, payload, tuple(notes), headline=tuple(verdict))
+
+
+def _iso(date: dt.date | None) -> str | None:
+    return None if date is None else date.isoformat()
+
+
+def _when(item: Retiring) -> str:
+    if item.days_left < 0:
+        return f"retired {-item.days_left} days ago"
+    return "today" if item.days_left == 0 else f"in {item.days_left} days"

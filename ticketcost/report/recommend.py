@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -9,7 +10,7 @@ from typing import Any, NamedTuple
 from ticketcost import money
 from ticketcost.costs.recommend import IntentChoice, Option
 from ticketcost.money import Amount, Phrase
-from ticketcost.report.estimate import price_record, sources_notes
+from ticketcost.report.estimate import lifecycle_notes, price_record, sources_notes
 from ticketcost.report.model import Column, Field, Kind, Report, payload_header, table_of
 
 
@@ -107,7 +108,9 @@ def recommend_report(choices: Sequence[IntentChoice], measured_from: str | None)
             f"Escalation rates marked measured come from {measured_from}: escalated tickets ÷ "
             "tickets, per intent and model (a ticket that used two models counts for both)."
         )
-    notes += sources_notes(list({r.option.model.id: r.option.model for r in rows}.values()))
+    used = list({r.option.model.id: r.option.model for r in rows}.values())
+    notes += lifecycle_notes(used, dt.date.today())
+    notes += sources_notes(used)
 
     def payload() -> dict[str, Any]:
         return payload_header("recommend") | {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -12,7 +13,7 @@ from ticketcost.costs.compare import BenchmarkComparison, Comparison
 from ticketcost.costs.stack import CATEGORIES, IntentCost, StackResult
 from ticketcost.money import Amount, Phrase
 from ticketcost.report.charts import Bar, BarChart
-from ticketcost.report.estimate import price_record, sources_notes
+from ticketcost.report.estimate import lifecycle_notes, price_record, sources_notes
 from ticketcost.report.model import Column, Field, Kind, Report, payload_header, table_of
 
 CATEGORY_LABELS = {
@@ -78,7 +79,9 @@ def _stack_notes(result: StackResult) -> list[str]:
     for cost in result.intents:
         for note in cost.conversation.notes:
             notes.append(f"{cost.intent.name}: {note}")
-    notes += sources_notes(list({c.model.id: c.model for c in result.intents}.values()))
+    used = list({c.model.id: c.model for c in result.intents}.values())
+    notes += lifecycle_notes(used, dt.date.today())
+    notes += sources_notes(used)
     return _gap_notes(result) + notes
 
 
