@@ -185,3 +185,29 @@ def test_genai_time_of_day_prices_and_litellm_retirement_dates_are_kept(tmp_path
     (o4,) = load_price_file(out)
     assert o4.retires == dt.date(2026, 10, 23)
     assert o4.retires_source == "https://example.com/deprecations"
+
+
+def test_a_price_change_dated_later_is_not_the_current_price(tmp_path: Path):
+    # genai-prices 0.2.3 records Gemini 3.8 Flash's introductory price and the one from
+    # 2027-01-01, and batch prices from 2026-10-14 and from 2027-01-01
+    data = [{"id": "google", "name": "Google", "models": [{
+        "id": "gemini-3.8-flash",
+        "prices": [
+            {"prices": {"input_mtok": 0.75, "cache_read_mtok": 0.075, "output_mtok": 3.75}},
+            {"constraint": {"start_date": "2027-01-01"},
+             "prices": {"input_mtok": 1.5, "cache_read_mtok": 0.15, "output_mtok": 7.5}},
+        ],
+        "price_variants": [
+            {"when": {"processing": "batch"}, "constraint": {"start_date": "2027-01-01"},
+             "prices": {"input_mtok": 0.75, "cache_read_mtok": 0.075, "output_mtok": 3.75}},
+            {"when": {"processing": "batch"}, "constraint": {"start_date": "2026-10-14"},
+             "prices": {"input_mtok": 0.375, "cache_read_mtok": 0.0375, "output_mtok": 1.875}},
+        ],
+    }]}]  # fmt: skip
+    out = tmp_path / "google.yaml"
+    source = write(tmp_path, "data.json", data)
+    run("pricing", "import", str(source), "--verified", "2026-11-25", "-o", str(out))
+    (flash,) = load_price_file(out)
+    assert flash.rates[:3] == (D("0.75"), D("3.75"), D("0.075"))
+    assert flash.level("batch").rates[:3] == (D("0.375"), D("1.875"), D("0.0375"))
+    assert flash.notes == "from 2027-01-01: in 1.5 out 7.5 per 1M tokens (not yet in force)"

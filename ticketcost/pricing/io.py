@@ -66,11 +66,15 @@ def _wanted(name: str, patterns: Sequence[str]) -> bool:
     return not patterns or any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
-class _Refused(ValueError):
+class NotImportable(ValueError):
+    """An entry left out of an import, with the reason (the model is named by the caller)."""
+
+
+class _Refused(NotImportable):
     """A value in the imported data that is not a price."""
 
 
-class _Skipped(ValueError):
+class _Skipped(NotImportable):
     """An entry that is not priced by tokens (an embedding, speech, a free model)."""
 
 
@@ -137,6 +141,37 @@ def _litellm_tiers(
     return tiers
 
 
+def litellm_model(name: str, entry: dict[str, Any], provider: str) -> dict[str, Any]:
+    """One LiteLLM entry as a price-file entry (its ``provider/`` key prefix dropped)."""
+    if entry.get("input_cost_per_token") is None or entry.get("output_cost_per_token") is None:
+        raise _Skipped(f"not priced by input and output tokens ({entry.get('mode') or 'no mode'})")
+    if entry.get("mode") not in (None, "chat", "completion", "responses"):
+        raise _Skipped(f"not a chat model (mode {entry.get('mode')})")
+    base = _litellm_rates(entry, "", None)
+    model_id = name.removeprefix(f"{provider}/") if provider else name
+    model: dict[str, Any] = {"id": model_id, "name": model_id} | base
+    if entry.get("prompt_cache_min_tokens"):
+        model["cache_min_tokens"] = int(entry["prompt_cache_min_tokens"])
+    if entry.get("deprecation_date"):  # LiteLLM's name for the shutdown date
+        model["retires"] = dt.date.fromisoformat(str(entry["deprecation_date"]))
+        model["retires_source"] = str(
+            entry.get("deprecation_source") or "LiteLLM's deprecation_date"
+        )
+    tiers = _litellm_tiers(entry, "", base)
+    if tiers:
+        model["tiers"] = tiers
+    variants = {}
+    for variant, suffix in _LITELLM_SUFFIX.items():
+        if entry.get("input_cost_per_token" + suffix) is None:
+            continue
+        rates = _litellm_rates(entry, suffix, base)
+        variant_tiers = _litellm_tiers(entry, suffix, base)
+        variants[variant] = rates | ({"tiers": variant_tiers} if variant_tiers else {})
+    if variants:
+        model["variants"] = variants
+    return model
+
+
 def _litellm_models(
     data: dict[str, Any], patterns: Sequence[str], skipped: list[tuple[str, str, str]]
 ) -> list[tuple[str, dict[str, Any]]]:
@@ -145,45 +180,11 @@ def _litellm_models(
         if name == "sample_spec" or not isinstance(entry, dict) or not _wanted(name, patterns):
             continue
         provider = str(entry.get("litellm_provider") or "")
-        if entry.get("input_cost_per_token") is None or entry.get("output_cost_per_token") is None:
-            mode = entry.get("mode") or "no mode"
-            skipped.append((provider, name, f"not priced by input and output tokens ({mode})"))
-            continue
-        if entry.get("mode") not in (None, "chat", "completion", "responses"):
-            skipped.append((provider, name, f"not a chat model (mode {entry.get('mode')})"))
-            continue
         try:
-            base = _litellm_rates(entry, "", None)
-            # LiteLLM keys some models "provider/id" (the provider's own route); the id is the rest
-            model_id = name.removeprefix(f"{provider}/") if provider else name
-            model: dict[str, Any] = {"id": model_id, "name": model_id, _KEY: name} | base
-            if entry.get("prompt_cache_min_tokens"):
-                model["cache_min_tokens"] = int(entry["prompt_cache_min_tokens"])
-            if entry.get("deprecation_date"):  # LiteLLM's name for the shutdown date
-                model["retires"] = dt.date.fromisoformat(str(entry["deprecation_date"]))
-                model["retires_source"] = str(
-                    entry.get("deprecation_source") or "LiteLLM's deprecation_date"
-                )
-            tiers = _litellm_tiers(entry, "", base)
-            if tiers:
-                model["tiers"] = tiers
-            variants = {}
-            for variant, suffix in _LITELLM_SUFFIX.items():
-                if entry.get("input_cost_per_token" + suffix) is None:
-                    continue
-                rates = _litellm_rates(entry, suffix, base)
-                variant_tiers = _litellm_tiers(entry, suffix, base)
-                variants[variant] = rates | ({"tiers": variant_tiers} if variant_tiers else {})
-            if variants:
-                model["variants"] = variants
-        except (_Refused, TypeError, ValueError, ArithmeticError) as exc:
+            models.append((provider, litellm_model(name, entry, provider) | {_KEY: name}))
+        except (_Refused, _Skipped, TypeError, ValueError, ArithmeticError) as exc:
             skipped.append((provider, name, str(exc)))
-            continue
-        models.append((provider, model))
     return models
-
-
-# --------------------------------------------------------------------------------- genai-prices
 
 
 def _genai_level(prices: dict[str, Any]) -> dict[str, Any]:
@@ -226,12 +227,20 @@ def _inherit(level: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     return level
 
 
-def _genai_model(entry: dict[str, Any]) -> dict[str, Any]:
+def _starts(item: dict[str, Any]) -> dt.date | None:
+    start = (item.get("constraint") or {}).get("start_date")
+    return None if start is None else dt.date.fromisoformat(str(start))
+
+
+def genai_model(entry: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
+    """One genai-prices model as a price-file entry: the prices in force on ``as_of`` (a change
+    dated later is left out, and said in the model's notes), earlier ones as history."""
     name = entry["id"]
     prices = entry["prices"]
     every = prices if isinstance(prices, list) else [{"prices": prices}]
-    dated = [d for d in every if not (d.get("constraint") or {}).get("start_time")]
     timed = [d for d in every if (d.get("constraint") or {}).get("start_time")]
+    dated = [d for d in every if d not in timed and (_starts(d) or as_of) <= as_of]
+    later = [d for d in every if d not in timed and (_starts(d) or as_of) > as_of]
     current = dated[-1]
     model: dict[str, Any] = {"id": name, "name": entry.get("name") or name}
     model |= _inherit(_genai_level(current["prices"]), {})
@@ -247,25 +256,32 @@ def _genai_model(entry: dict[str, Any]) -> dict[str, Any]:
             | _inherit(_genai_level(d["prices"]), base)
             for d in timed
         ]
-    start = (current.get("constraint") or {}).get("start_date")
+    start = _starts(current)
     if start:
-        model["effective_from"] = dt.date.fromisoformat(str(start))
+        model["effective_from"] = start
         model["history"] = [
-            (
-                {"effective_from": dt.date.fromisoformat(str(d["constraint"]["start_date"]))}
-                if (d.get("constraint") or {}).get("start_date")
-                else {}
-            )
+            ({"effective_from": _starts(d)} if _starts(d) else {})
             | _inherit(_genai_level(d["prices"]), {})
             for d in dated[:-1]
         ]
-    variants = {}
-    for variant in entry.get("price_variants") or []:
-        kind = (variant.get("when") or {}).get("processing")
-        if kind in VARIANTS:  # a price the variant leaves out is the standard one
-            variants[kind] = _inherit(_genai_level(variant["prices"]), model)
+    if later:
+        upcoming = [(_starts(d), _genai_level(d["prices"])) for d in later]
+        model["notes"] = "; ".join(
+            f"from {day}: in {level['input_usd_per_mtok']} out {level['output_usd_per_mtok']} "
+            "per 1M tokens (not yet in force)"
+            for day, level in upcoming
+        )
+    variants: dict[str, tuple[dt.date, dict[str, Any]]] = {}
+    for variant in entry.get("price_variants") or []:  # first to last, the latest in force wins
+        kind = str((variant.get("when") or {}).get("processing"))
+        start = _starts(variant)
+        in_force = kind in VARIANTS and (start is None or start <= as_of)
+        if in_force and (start is None or kind not in variants or start >= variants[kind][0]):
+            # a price the variant leaves out is the standard one
+            level = _inherit(_genai_level(variant["prices"]), model)
+            variants[kind] = (start or dt.date.min, level)
     if variants:
-        model["variants"] = variants
+        model["variants"] = {kind: level for kind, (_, level) in variants.items()}
     return model
 
 
@@ -279,7 +295,7 @@ def _clock(text: Any) -> str:
 
 
 def _genai_models(
-    data: Any, patterns: Sequence[str], skipped: list[tuple[str, str, str]]
+    data: Any, patterns: Sequence[str], skipped: list[tuple[str, str, str]], as_of: dt.date
 ) -> list[tuple[str, dict[str, Any]]]:
     models = []
     for provider in data if isinstance(data, list) else [data]:
@@ -289,7 +305,7 @@ def _genai_models(
             if not _wanted(name, patterns):
                 continue
             try:
-                models.append((owner, _genai_model(entry) | {_KEY: name}))
+                models.append((owner, genai_model(entry, as_of) | {_KEY: name}))
             except (_Refused, _Skipped) as exc:
                 skipped.append((owner, name, str(exc)))
             except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
@@ -331,7 +347,7 @@ def import_prices(
         if kind == LITELLM:
             found = _litellm_models(data, patterns, skipped)
         else:
-            found = _genai_models(data, patterns, skipped)
+            found = _genai_models(data, patterns, skipped, verified or dt.date.today())
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError, IndexError) as exc:
         raise TicketcostError(
             f"{origin}: not {kind} data as that project writes it ({type(exc).__name__}: {exc})"
