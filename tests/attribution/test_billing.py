@@ -91,18 +91,23 @@ def test_a_variant_or_a_one_hour_write_with_no_price_is_unpriced(tmp_path: Path)
          "input_tokens": 1000, "output_tokens": 100},
         {"ticket_id": "T1", "model": "gpt-4o-mini", "service_tier": "priority",
          "input_tokens": 1000, "output_tokens": 100},
-        # Batch 1-hour writes: no source here prices them
-        {"ticket_id": "T2", "model": "claude-haiku-4-5", "service_tier": "batch",
+        # 1-hour writes on Batch: OpenAI has no 1-hour price at all
+        {"ticket_id": "T2", "model": "gpt-4o-mini", "service_tier": "batch",
+         "input_tokens": 3000, "cache_write_tokens": 2000, "cache_write_1h_tokens": 2000,
+         "output_tokens": 10},
+        # genai-prices gives Haiku 4.5's Batch 1-hour write price ($1.00): 1,000 fresh x $0.50
+        # + 2,000 1-hour writes x $1.00 + 10 out x $2.50 = 500 + 2,000 + 25 = 2,525 µ$
+        {"ticket_id": "T3", "model": "claude-haiku-4-5", "service_tier": "batch",
          "input_tokens": 3000, "cache_write_tokens": 2000, "cache_write_1h_tokens": 2000,
          "output_tokens": 10},
     ]  # fmt: skip
     result = run_core(write(tmp_path / "t.jsonl", records))
-    assert costs(result) == {"T1": D("0.00035"), "T2": D("0")}
+    assert costs(result) == {"T1": D("0.00035"), "T2": D("0"), "T3": D("0.002525")}
     reasons = {(u.model, u.variant): u.reason for u in result.unpriced}
     assert reasons == {
         ("claude-haiku-4-5", "priority"): "no priority price for claude-haiku-4-5 (variants in "
         "the data: batch)",
-        ("claude-haiku-4-5", "batch"): "no 1-hour cache-write price for claude-haiku-4-5 (batch)",
+        ("gpt-4o-mini", "batch"): "no 1-hour cache-write price for gpt-4o-mini (batch)",
     }
     # T2 has nothing priced: its cost is unknown, so it is not a resolved ticket at $0
     assert result.unpriced_only_tickets == (1, ["T2"])

@@ -36,8 +36,8 @@ def prices(price_file) -> Path:
 def test_pricing_check_flags_models_retired_or_retiring_within_its_window(price_file):
     path = prices(price_file)
     result = run(
-        "pricing", "check", "--pricing", str(path), "--today", "2026-12-01", "--days", "90",
-        "--wide", code=1,
+        "pricing", "check", "--pricing", str(path), "--provider", "acme", "--today", "2026-12-01",
+        "--days", "90", "--wide", code=1,
     )  # fmt: skip
     out = result.stdout
     assert "2 retired or retiring within 90 days" in out
@@ -50,8 +50,8 @@ def test_pricing_check_flags_models_retired_or_retiring_within_its_window(price_
     )
     data = json.loads(
         run(
-            "pricing", "check", "--pricing", str(path), "--today", "2026-12-01", "--format",
-            "json", code=1,
+            "pricing", "check", "--pricing", str(path), "--provider", "acme", "--today",
+            "2026-12-01", "--format", "json", code=1,
         ).stdout
     )  # fmt: skip
     assert [r["model"] for r in data["retiring"]] == ["acme-gone", "acme-soon"]
@@ -62,7 +62,10 @@ def test_pricing_check_flags_models_retired_or_retiring_within_its_window(price_
 def test_nothing_retiring_passes(price_file):
     path = price_file(MODEL.format(name="later", retires="2027-06-30"))
     # verified 2026-10-01, 61 days before: within 70 days; retires 211 days after
-    run("pricing", "check", "--pricing", str(path), "--today", "2026-12-01", "--days", "70")
+    run(
+        "pricing", "check", "--pricing", str(path), "--provider", "acme", "--today", "2026-12-01",
+        "--days", "70",
+    )  # fmt: skip
 
 
 def test_estimate_notes_a_retired_and_a_soon_retiring_model(price_file):

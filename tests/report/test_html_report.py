@@ -54,10 +54,9 @@ def test_page_is_self_contained_with_every_chart(page: Path):
 
 def test_page_lists_the_figures_behind_the_charts(page: Path):
     text = page.read_text()
-    # the starter's all-in figure: $9,415.72 a month over 7,850 resolved tickets = $1.199
-    assert (
-        "All-in: $9,415.72 a month = $0.9416 per ticket handled, $1.199 per resolved ticket" in text
-    )
+    # the page shows the stack's own headline (its figures are tested in tests/costs)
+    headline = run("stack").stdout.splitlines()[0]
+    assert headline.startswith("All-in: $") and headline in text
     assert "Intercom Fin: " in text and "People: $3.00–$5.00 a ticket" in text
     # 1,000 tickets a month: the stack recomputed at that volume, fixed costs kept whole
     assert "1,000 tickets: " in text and "1,000,000 tickets: " in text

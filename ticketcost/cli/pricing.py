@@ -155,7 +155,7 @@ PRICING_CHECK_EPILOG = """\
 \b
 Examples:
   ticketcost pricing check                 # bundled prices verified more than 90 days ago
-  ticketcost pricing check --days 30 --pricing my-prices.yaml
+  ticketcost pricing check --days 30 --pricing my-prices.yaml --provider acme
 Exit codes: 0 nothing is stale or retiring, 1 some prices are older than --days or a
 model retires within --days (either side of today), 2 bad input.
 """
@@ -167,6 +167,10 @@ def pricing_check(
     days: Annotated[int, typer.Option(metavar="N", help="Stale after this many days.")] = 90,
     today: Annotated[
         str | None, typer.Option(metavar="DATE", help="Check as of this date. Default: today.")
+    ] = None,
+    provider: Annotated[
+        str | None,
+        typer.Option(metavar="NAME", help="Check only this provider's models (yours, say)."),
     ] = None,
     pricing: PricingOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
@@ -181,7 +185,7 @@ def pricing_check(
 
     at_least("days", days, 0, MAX_DAYS)
     when = parse_date(today, "today") if today else dt.date.today()
-    models = list(price_table(pricing))
+    models = price_table(pricing).models(provider)
     stale = stale_models(models, when, days)
     retiring, earlier = retiring_models(models, when, days)
     emit(stale_prices_report(stale, len(models), when, days, retiring, earlier), output_format)

@@ -15,11 +15,13 @@ from ticketcost.costs.conversation import (
 from ticketcost.pricing.model import ModelPrice
 from ticketcost.pricing.view import PriceView
 
-# The six models of the standard support-ticket comparison, cheapest first.
+# The six models of the standard support-ticket comparison, cheapest first: current models of
+# the three big providers (Gemini 2.5 Flash-Lite, retired 2026-10-20, and 2.5 Flash, retiring
+# 2026-12-01, gave way to the 3.1 and 3.5 Flash-Lite models).
 STANDARD_COMPARISON = (
-    "gemini-2.5-flash-lite",
     "gpt-5.4-nano",
-    "gemini-2.5-flash",
+    "gemini-3.1-flash-lite",
+    "gemini-3.5-flash-lite",
     "gpt-5.4-mini",
     "claude-haiku-4-5",
     "claude-sonnet-4-6",

@@ -32,7 +32,7 @@ intents:
       cache: system             # none | system | prefix (prompt caching)
   - name: general_question
     share: 0.40
-    model: gemini-2.5-flash
+    model: gemini-3.5-flash-lite
     escalation_rate: 0.15
     conversation:
       turns: 4

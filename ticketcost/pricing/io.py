@@ -119,6 +119,11 @@ def _litellm_rates(
         if value is None and base is not None:
             value = base.get(ours)
         rates[ours] = value
+    # A cache-write cost of 0 (DeepSeek's entries) means no charge beyond the input price: the
+    # first pass is billed as ordinary input, which is what "no cache-write price" (null) says
+    # here; 0 would make those tokens free.
+    if rates["cache_write_usd_per_mtok"] == 0 and rates["input_usd_per_mtok"]:
+        rates["cache_write_usd_per_mtok"] = None
     # The 1-hour write price is never carried over: a variant or tier that does not state one
     # has none in the data.
     hour = _per_mtok(entry.get("cache_creation_input_token_cost_above_1hr" + suffix))
@@ -277,8 +282,10 @@ def genai_model(entry: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
         start = _starts(variant)
         in_force = kind in VARIANTS and (start is None or start <= as_of)
         if in_force and (start is None or kind not in variants or start >= variants[kind][0]):
-            # a price the variant leaves out is the standard one
-            level = _inherit(_genai_level(variant["prices"]), model)
+            # genai-prices resolves each price key on its own: a key the variant leaves out is
+            # the standard one, long-context tiers and all
+            stated = {k: v for k, v in variant["prices"].items() if v is not None}
+            level = _genai_level(current["prices"] | stated)
             variants[kind] = (start or dt.date.min, level)
     if variants:
         model["variants"] = {kind: level for kind, (_, level) in variants.items()}
