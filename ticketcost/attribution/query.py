@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -75,6 +76,9 @@ class PriceAxes(NamedTuple):
     # every time-of-day window edge (minutes after midnight UTC), ascending: a request's "slot"
     # counts the edges at or before its time (-1: no readable time, priced at the base rates)
     minutes: tuple[int, ...] = ()
+    # a regular expression every log name of a model with time-of-day prices matches (its id or
+    # an alias, case-insensitive, "-" or "@"): other lines skip the time-of-day work
+    timed_names: str = ""
 
 
 def price_axes(prices: PriceTable) -> PriceAxes:
@@ -89,7 +93,9 @@ def price_axes(prices: PriceTable) -> PriceAxes:
             {edge for m in prices for w in m.time_of_day for edge in (w.start_minute, w.end_minute)}
         )
     )
-    return PriceAxes(thresholds, changes, minutes)
+    timed = sorted({n for m in prices if m.time_of_day for n in (m.id, *m.aliases)})
+    pattern = "|".join(re.escape(n).replace("\\-", "[-@]") for n in timed)
+    return PriceAxes(thresholds, changes, minutes, f"(?i)({pattern})" if timed else "")
 
 
 def _levels(model: ModelPrice) -> list[PriceLevel]:
@@ -205,9 +211,10 @@ def scan(
         mapped.discard("request_id")  # no id seen twice: no group per request needed
     keys = [k for k in _GROUP_KEYS if k not in optional]
     keys += ["cost_usd IS NOT NULL AS given", f"{band} AS band", f"{period} AS period"]
-    if axes.minutes:  # prices by time of day: which window edges the request's time passes
+    if axes.minutes:  # prices by time of day: which window edges the request's time passes,
+        # worked out only for the lines of a model with such prices (-1: the base rates)
         passed_edges = " + ".join(f"(__tod >= {m})::INTEGER" for m in axes.minutes)
-        keys.append(f"coalesce({passed_edges}, -1) AS slot")
+        keys.append(f"coalesce({passed_edges}, -1) AS slot")  # __tod is NULL on other lines
     sums = [
         "count(*) AS requests", "max(timestamp) AS last_ts", "sum(__fresh) AS fresh_tokens",
         "sum(cache_read_tokens) AS read_tokens", "sum(output_tokens) AS out_tokens",
@@ -229,7 +236,10 @@ def scan(
         dated_day = "CAST(__ts AS DATE)"
     else:
         dated_day = day_sql("timestamp") if dated else "NULL::DATE"
-    tod = time_of_day_sql("timestamp") if axes.minutes else "NULL::INTEGER"
+    tod = "NULL::INTEGER"
+    if axes.minutes:
+        timed = f"regexp_matches(model, {sql_text(axes.timed_names)})"
+        tod = f"CASE WHEN {timed} THEN {time_of_day_sql('timestamp')} END"
     lines = (
         f"SELECT *, {dated_day} AS __day, {tod} AS __tod, {all_input} AS __all_in, "
         f"{fresh} AS __fresh FROM (SELECT *, {stamp} AS __ts FROM ({union}))"
@@ -420,6 +430,10 @@ def load_prices(
         ).fetchall()
     ]
     resolved = {name: resolve(prices, name) for name in names}
+    for name, found in resolved.items():  # the scan gave time slots only to matching names
+        timed = found.price is not None and bool(found.price.time_of_day)
+        if timed and not re.search(axes.timed_names, name):
+            raise RuntimeError(f"{name} resolves to a time-priced model the scan missed")
     variants: set[str | None] = {None}
     if "variant" in readers.g_columns(con):
         variants = {
@@ -449,7 +463,9 @@ def _price_rows(
     standard base rates of the current prices in its slots; tiers and variants keep theirs."""
     assert found.price is not None
     rows = []
-    slots = range(-1, len(axes.minutes) + 1) if axes.minutes else (-1,)
+    # only a model with time-of-day prices has lines in slots other than -1 (see the scan)
+    timed = bool(found.price.time_of_day)
+    slots = range(-1, len(axes.minutes) + 1) if timed else (-1,)
     for when, slot, variant in itertools.product(
         range(len(axes.changes) + 1), slots, (None, *VARIANTS)
     ):
