@@ -2,13 +2,14 @@
 
 1. :func:`scan` reads every log once into table ``g``: tokens and given costs summed per (file,
    problem, ticket, tenant, intent, queue, endpoint, prompt version, model, status, outcome,
-   request id, variant, given, band, period). Bad lines keep their reason in ``problem`` and are
-   counted, never priced. Each line's tokens are read by its own rules (whether its input counts
-   cache reads and writes; 1-hour cache writes; its service tier or Batch).
+   request id, variant, given, band, period, time-of-day slot). Bad lines keep their reason in
+   ``problem`` and are counted, never priced. Each line's tokens are read by its own rules
+   (whether its input counts cache reads and writes; 1-hour cache writes; its service tier or
+   Batch).
 2. :func:`deduplicate` keeps one copy of each request id seen more than once (the same export
    given twice, or as CSV and JSONL) and counts the copies.
-3. :func:`load_prices` resolves each distinct model name once, in Python, into table ``prices``
-   (exact per-token rates per band, period and variant).
+3. :func:`~ticketcost.attribution.rates.load_prices` resolves each distinct model name once, in
+   Python, into table ``prices`` (exact per-token rates per band, period, slot and variant).
 4. :func:`cost_requests` joins the two into view ``gc`` (one cost per group, statuses normalised).
 5. :func:`ticket_table` sums ``gc`` per ticket into ``tk`` with the ticket's latest properties and
    whether it was resolved (outcome field or the outcomes file; never a ticket none of whose
@@ -20,23 +21,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from ticketcost.attribution import readers
 from ticketcost.attribution.connection import progress_polling
 from ticketcost.attribution.fields import TIME_DIMENSIONS, CacheRule, Preset
 from ticketcost.attribution.lines import csv_rejects
-from ticketcost.attribution.prices import (
-    Resolution,
-    per_token_usd,
-    price_in_period,
-    resolve,
-    slot_minute,
-)
+from ticketcost.attribution.rates import PriceAxes, load_prices, price_axes
 from ticketcost.attribution.results import Attribution, Duplicates, Window
 from ticketcost.attribution.scans import Plan, SourceSql, source_sql
 from ticketcost.attribution.skipped import refuse_unusable, skipped_lines
@@ -50,7 +43,6 @@ from ticketcost.attribution.sql import (
     time_of_day_sql,
     timestamp_sql,
 )
-from ticketcost.pricing.model import VARIANTS, ModelPrice, PriceLevel
 from ticketcost.pricing.table import PriceTable
 
 if TYPE_CHECKING:
@@ -66,45 +58,6 @@ LANGFUSE_HINT = (
 )
 # Service tiers billed at the standard rates (OpenAI's default and scale, Anthropic's standard)
 STANDARD_TIERS = ("default", "standard", "auto", "scale", "on_demand", "standard_only")
-
-
-class PriceAxes(NamedTuple):
-    """What of the price table the scan must know to price each request at its own tier and date."""
-
-    thresholds: list[int]  # every long-context tier threshold, ascending: a request's "band"
-    changes: list[dt.date]  # every recorded price change date, ascending: a request's "period"
-    # every time-of-day window edge (minutes after midnight UTC), ascending: a request's "slot"
-    # counts the edges at or before its time (-1: no readable time, priced at the base rates)
-    minutes: tuple[int, ...] = ()
-    # a regular expression every log name of a model with time-of-day prices matches (its id or
-    # an alias, case-insensitive, "-" or "@"): other lines skip the time-of-day work
-    timed_names: str = ""
-
-
-def price_axes(prices: PriceTable) -> PriceAxes:
-    levels = [level for m in prices for level in _levels(m)]
-    thresholds = sorted({t.above_input_tokens for level in levels for t in level.tiers})
-    changes = sorted(
-        {h.effective_from for m in prices for h in m.history if h.effective_from}
-        | {m.effective_from for m in prices if m.history and m.effective_from}
-    )
-    minutes = tuple(
-        sorted(
-            {edge for m in prices for w in m.time_of_day for edge in (w.start_minute, w.end_minute)}
-        )
-    )
-    timed = sorted({n for m in prices if m.time_of_day for n in (m.id, *m.aliases)})
-    pattern = "|".join(re.escape(n).replace("\\-", "[-@]") for n in timed)
-    return PriceAxes(thresholds, changes, minutes, f"(?i)({pattern})" if timed else "")
-
-
-def _levels(model: ModelPrice) -> list[PriceLevel]:
-    """Every price level a request to ``model`` can pay: standard and variants, now and in each
-    recorded earlier period (a tier may exist only in the past)."""
-    found = [model.level(), *(level for _, level in model.variants)]
-    for past in model.history:
-        found += [past.standard, *(level for _, level in past.variants)]
-    return found
 
 
 def run(
@@ -214,7 +167,9 @@ def scan(
     if axes.minutes:  # prices by time of day: which window edges the request's time passes,
         # worked out only for the lines of a model with such prices (-1: the base rates)
         passed_edges = " + ".join(f"(__tod >= {m})::INTEGER" for m in axes.minutes)
-        keys.append(f"coalesce({passed_edges}, -1) AS slot")  # __tod is NULL on other lines
+        keys.append(
+            f"CASE WHEN __tod IS NULL THEN -1 ELSE {passed_edges} END AS slot"
+        )  # __tod is NULL on the lines of other models
     sums = [
         "count(*) AS requests", "max(timestamp) AS last_ts", "sum(__fresh) AS fresh_tokens",
         "sum(cache_read_tokens) AS read_tokens", "sum(output_tokens) AS out_tokens",
@@ -408,89 +363,6 @@ def deduplicate(con: duckdb.DuckDBPyConnection) -> Duplicates:
         "WHERE problem IS NULL AND request_id IS NOT NULL AND requests > 1"
     )
     return Duplicates(sum(per_file.values()), int(differing[0]) if differing else 0, per_file)
-
-
-# ---------------------------------------------------------------------------- 3. the prices
-
-
-def load_prices(
-    con: duckdb.DuckDBPyConnection, prices: PriceTable, axes: PriceAxes
-) -> dict[str, Resolution]:
-    """Table ``prices``: per-token rates of each model name the logs use, per band, period and
-    variant (batch, flex, priority; NULL for standard service).
-
-    Each distinct name is resolved once, in Python; the result maps it to its price (None: no
-    price known, so its requests are reported as unpriced, never priced as zero) and why.
-    """
-    names = [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT model FROM gv WHERE problem IS NULL AND inside AND NOT given "
-            "AND model IS NOT NULL ORDER BY 1"
-        ).fetchall()
-    ]
-    resolved = {name: resolve(prices, name) for name in names}
-    for name, found in resolved.items():  # the scan gave time slots only to matching names
-        timed = found.price is not None and bool(found.price.time_of_day)
-        if timed and not re.search(axes.timed_names, name):
-            raise RuntimeError(f"{name} resolves to a time-priced model the scan missed")
-    variants: set[str | None] = {None}
-    if "variant" in readers.g_columns(con):
-        variants = {
-            r[0] for r in con.execute("SELECT DISTINCT variant FROM g WHERE NOT given").fetchall()
-        }
-    con.execute(
-        f"CREATE TEMP TABLE prices (log_model VARCHAR, band INTEGER, period INTEGER, "
-        f"slot INTEGER, variant VARCHAR, inp {MONEY_SQL}, outp {MONEY_SQL}, readp {MONEY_SQL}, "
-        f"writep {MONEY_SQL}, write1hp {MONEY_SQL})"
-    )
-    rows = [
-        row
-        for name, found in resolved.items()
-        if found.price is not None
-        for row in _price_rows(name, found, axes, variants)
-    ]
-    if rows:
-        con.execute(f"INSERT INTO prices VALUES {', '.join(rows)}")
-    return resolved
-
-
-def _price_rows(
-    name: str, found: Resolution, axes: PriceAxes, variants: set[str | None]
-) -> list[str]:
-    """SQL value rows of one model's rates in every (band, period, slot, variant) it has, of
-    the variants the logs use (None: standard service). A time-of-day window's rates replace the
-    standard base rates of the current prices in its slots; tiers and variants keep theirs."""
-    assert found.price is not None
-    rows = []
-    # only a model with time-of-day prices has lines in slots other than -1 (see the scan)
-    timed = bool(found.price.time_of_day)
-    slots = range(-1, len(axes.minutes) + 1) if timed else (-1,)
-    for when, slot, variant in itertools.product(
-        range(len(axes.changes) + 1), slots, (None, *VARIANTS)
-    ):
-        then = price_in_period(found.price, axes.changes, when)
-        if variant not in variants or (variant is not None and variant not in dict(then.variants)):
-            continue
-        level = then.level(variant)
-        minute = slot_minute(axes.minutes, slot)
-        for number in range(len(axes.thresholds) + 1):
-            # band n: more input than thresholds[n - 1] and no more than the next threshold
-            rates, tier = level.for_input(axes.thresholds[number - 1] + 1 if number else 0)
-            if variant is None and tier is None and minute is not None:
-                rates = then.at_minute(minute)
-            read = rates.cache_read_usd_per_mtok or rates.input_usd_per_mtok
-            write = rates.cache_write_usd_per_mtok or rates.input_usd_per_mtok
-            hour = rates.cache_write_1h_usd_per_mtok
-            rows.append(
-                f"({sql_text(name)}, {number}, {when}, {slot}, "
-                f"{'NULL' if variant is None else sql_text(variant)}, "
-                f"{per_token_usd(rates.input_usd_per_mtok)}, "
-                f"{per_token_usd(rates.output_usd_per_mtok)}, {per_token_usd(read)}, "
-                f"{per_token_usd(write)}, "
-                f"{'NULL' if hour is None else per_token_usd(hour)})"
-            )
-    return rows
 
 
 # ------------------------------------------------------------------------ 4. cost per group
