@@ -257,8 +257,12 @@ def _derived(spec: dict[str, Any], synced: dict[str, dict[str, Any]]) -> list[di
     def scaled(value: Any) -> Any:
         if isinstance(value, Decimal):
             return (value * factor).normalize()
-        if isinstance(value, dict):
-            return {k: v if k == "above_input_tokens" else scaled(v) for k, v in value.items()}
+        if isinstance(value, dict):  # no 1-hour write price on Bedrock here (no source has it)
+            return {
+                k: v if k == "above_input_tokens" else scaled(v)
+                for k, v in value.items()
+                if k != "cache_write_1h_usd_per_mtok"
+            }
         if isinstance(value, list):
             return [scaled(v) for v in value]
         return value

@@ -25,7 +25,7 @@ def test_the_helps_own_example_works_on_an_exported_file(tmp_path: Path):
     copy = tmp_path / "openai.yaml"
     run("pricing", "export", "openai", "-o", str(copy))
     out = run("pricing", "diff", run("pricing", "path", "openai").stdout.strip(), str(copy)).stdout
-    assert out.startswith("No price changes")
+    assert out.startswith("Price changes: none\n")
 
 
 def test_an_unknown_provider_names_the_bundled_ones():

@@ -167,7 +167,7 @@ def test_pricing_diff_lists_every_change(tmp_path: Path, price_file) -> None:
     assert ("a", "changed", "batch input_usd_per_mtok", None, "0.75") in changes
     assert ("gone", "removed", None, None, None) in changes
     assert ("new", "added", None, None, None) in changes
-    assert "No price changes" in run("pricing", "diff", str(old), str(old)).stdout
+    assert "Price changes: none" in run("pricing", "diff", str(old), str(old)).stdout
 
 
 def test_pricing_check_finds_stale_prices(price_file) -> None:

@@ -19,7 +19,7 @@ def price_diff_report(changes: Sequence[PriceChange], old: str, new: str) -> Rep
         (Column("new", "New"), lambda c: c.new),
     ]
     models = len({c.model for c in changes})
-    title = f"{len(changes)} price changes in {models} models" if changes else "No price changes"
+    title = f"{len(changes)} price changes in {models} models" if changes else "Price changes"
 
     def payload() -> dict[str, Any]:
         return payload_header("pricing diff") | {
