@@ -27,7 +27,7 @@ def _symbol(report: Report) -> str:
     return currency_symbol(report.currency)
 
 
-def _text(text: str, symbol: str) -> str:
+def as_text(text: str, symbol: str = "$") -> str:
     """Text as shown: a Phrase renders its amounts and signs with ``symbol``; any other text is
     shown as written (never edited, so a "$" in a model's notes or a file name stays a "$")."""
     return text.render(symbol) if isinstance(text, Phrase) else text
@@ -68,7 +68,7 @@ def _csv_cell(value: Cell, symbol: str) -> str:
     if isinstance(value, Decimal):
         return money.plain(value)  # exact digits, no currency sign
     if isinstance(value, str):
-        return _text(value, symbol)
+        return as_text(value, symbol)
     return str(value)
 
 
@@ -97,7 +97,7 @@ def format_markdown(report: Report) -> str:
     symbol = _symbol(report)
 
     def md(text: str) -> str:
-        return _md_escape(_text(text, symbol))
+        return _md_escape(as_text(text, symbol))
 
     lines = [f"**{md(line)}**  " for line in report.headline]
     for table in report.tables:
@@ -134,7 +134,7 @@ def format_table(
     symbol = _symbol(report)
 
     def shown(text: str) -> str:
-        text = _text(text, symbol)
+        text = as_text(text, symbol)
         return text_ascii(text) if ascii else text
 
     def styled(text: str, style: str, indent: str = "") -> str:

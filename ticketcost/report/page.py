@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import ticketcost
-from ticketcost.money import Phrase, format_money
+from ticketcost.money import format_money
 from ticketcost.report import vega
+from ticketcost.report.formats import as_text
 
 if TYPE_CHECKING:
     from ticketcost.attribution.results import Attribution
@@ -40,7 +41,7 @@ def sections(result: Overview, logs: Attribution | None = None) -> list[Section]
             "resolves (handled minus escalated).",
             vega.components(result),
             tuple(
-                f"{line.label}: {format_money(line.monthly_usd)} a month — {_text(line.basis)}"
+                f"{line.label}: {format_money(line.monthly_usd)} a month — {as_text(line.basis)}"
                 for line in stack.lines
             ),
         ),
@@ -136,16 +137,11 @@ def _log_sections(logs: Attribution) -> list[Section]:
     return found
 
 
-def _text(value: object) -> str:
-    """Text as a page shows it: a Phrase (text with amounts in it) rendered in dollars."""
-    return value.render("$") if isinstance(value, Phrase) else str(value)
-
-
 def headline(result: Overview) -> list[str]:
     """The stack's headline (all-in figure, volume, visible against hidden), as text."""
     from ticketcost.report.stack import stack_headline
 
-    return [_text(line) for line in stack_headline(result.stack)]
+    return [as_text(line) for line in stack_headline(result.stack)]
 
 
 _STYLE = """
