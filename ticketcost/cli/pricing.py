@@ -27,6 +27,13 @@ from ticketcost.report.formats import OutputFormat
 
 pricing_app = typer.Typer(**SETTINGS)
 
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write here instead of stdout.", dir_okay=False
+    ),
+]
+
 
 @pricing_app.callback(invoke_without_command=True)
 def _pricing(ctx: typer.Context) -> None:
@@ -85,12 +92,7 @@ def pricing_import(
         str | None,
         typer.Option(metavar="DATE", help="The verified date to record. Default: today."),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", metavar="FILE", help="Write here instead of stdout.", dir_okay=False
-        ),
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Convert another project's price data into a ticketcost price file (validated).
 
@@ -226,12 +228,7 @@ def pricing_export(
     provider: Annotated[
         str, typer.Argument(metavar="PROVIDER", help="A provider (openai, anthropic, …).")
     ],
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", metavar="FILE", help="Write here instead of stdout.", dir_okay=False
-        ),
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Copy one bundled price file, byte for byte, to edit and pass back with --pricing."""
     from ticketcost.io.datafiles import read_user_file

@@ -333,47 +333,42 @@ def distribution(logs: Attribution) -> Spec:
     )
 
 
-def by_intent(logs: Attribution) -> Spec:
-    """Cost by intent from the logs, with each intent's cost per resolved ticket."""
-    groups = logs.groups.get(("intent",), [])
-    rows = [
-        {
-            "intent": g.values[0] or "(none)",
-            "usd": _usd(g.cost_usd),
-            "text": f"{format_money(g.cost_usd)}"
-            + (
-                f" · {format_money(g.cost_per_resolved_usd)} per resolved"
-                if g.cost_per_resolved_usd is not None
-                else ""
-            ),
-        }
-        for g in groups
-    ]
-    y = {"field": "intent", "type": "nominal", "title": None, "sort": "-x"}
+def _labelled_bars(title: str, rows: list[dict[str, Any]], x: dict[str, Any], sort: Any) -> Spec:
+    """Horizontal bars (``label`` against ``value``) with each row's ``text`` printed after its
+    bar: the exact figure beside a length drawn from a float."""
+    y = {"field": "label", "type": "nominal", "title": None, "sort": sort}
+    text = {"field": "value", "type": "quantitative"}
     return _spec(
-        "Cost by intent (from the logs)",
+        title,
         {
             "data": {"values": rows},
             "layer": [
-                {
-                    "mark": "bar",
-                    "encoding": {
-                        "y": y,
-                        "x": {"field": "usd", "type": "quantitative", "title": "USD"},
-                    },
-                },
+                {"mark": "bar", "encoding": {"y": y, "x": {"field": "value"} | x}},
                 {
                     "mark": {"type": "text", "align": "left", "dx": 4},
-                    "encoding": {
-                        "y": y,
-                        "x": {"field": "usd", "type": "quantitative"},
-                        "text": {"field": "text"},
-                    },
+                    "encoding": {"y": y, "x": text, "text": {"field": "text"}},
                 },
             ],
         },
         height=max(60, 26 * len(rows)),
     )
+
+
+def by_intent(logs: Attribution) -> Spec:
+    """Cost by intent from the logs, with each intent's cost per resolved ticket."""
+    rows = []
+    for group in logs.groups.get(("intent",), []):
+        per = group.cost_per_resolved_usd
+        resolved = f" · {format_money(per)} per resolved" if per is not None else ""
+        rows.append(
+            {
+                "label": group.values[0] or "(none)",
+                "value": _usd(group.cost_usd),
+                "text": f"{format_money(group.cost_usd)}{resolved}",
+            }
+        )
+    x = {"type": "quantitative", "title": "USD"}
+    return _labelled_bars("Cost by intent (from the logs)", rows, x, "-x")
 
 
 def terminal_chart(chart: BarChart | SparkChart) -> Spec:
@@ -385,32 +380,8 @@ def terminal_chart(chart: BarChart | SparkChart) -> Spec:
             {"label": b.label, "value": _usd(max(b.value, Decimal(0))), "text": b.text}
             for b in chart.bars
         ]
-        y = {"field": "label", "type": "nominal", "title": None, "sort": None}
-        return _spec(
-            chart.title,
-            {
-                "data": {"values": rows},
-                "layer": [
-                    {
-                        "mark": "bar",
-                        # the bar's length is the chart's own measure; the text is the figure
-                        "encoding": {
-                            "y": y,
-                            "x": {"field": "value", "type": "quantitative", "axis": None},
-                        },
-                    },
-                    {
-                        "mark": {"type": "text", "align": "left", "dx": 4},
-                        "encoding": {
-                            "y": y,
-                            "x": {"field": "value", "type": "quantitative"},
-                            "text": {"field": "text"},
-                        },
-                    },
-                ],
-            },
-            height=max(60, 24 * len(rows)),
-        )
+        # the bar's length is the chart's own measure (no axis); the text is the figure
+        return _labelled_bars(chart.title, rows, {"type": "quantitative", "axis": None}, None)
     rows = [
         {"series": line.label, "point": chart.xs[i] if chart.xs else i + 1, "value": _usd(v)}
         for line in chart.lines
