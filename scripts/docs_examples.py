@@ -7,7 +7,8 @@ whose first line names a file (a yaml block opening with ``# support.yaml``) and
 mentions ``requests.jsonl``, 20,000 generated requests (``bench/make_logs.py``, also reachable
 there as ``bench/``). Commands run in order, so a
 page can change a file (``$ sed -i …``) and show what a later command makes of it. ``ticketcost``
-runs in-process, in an 80-column terminal (``COLUMNS=80``); other commands run in bash.
+runs in-process, in an 80-column terminal (``COLUMNS=80``) on 2026-11-26 (``TICKETCOST_TODAY``,
+so that notes about retiring models never age); other commands run in bash.
 
     python scripts/docs_examples.py            # list the examples whose output is stale
     python scripts/docs_examples.py --update   # rewrite them with today's output
@@ -29,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("**/*.md"))]
 WIDTH = "80"
+TODAY = "2026-11-26"  # the day the examples take as today (retirement notes), so they never age
 _BLOCK = re.compile(r"^```console\n(.*?)^```$", re.S | re.M)
 # A config block whose first line names a file (``# support.yaml``) is written to that file.
 _FILE = re.compile(r"^```(?:yaml|toml)\n# ([\w.-]+\.(?:yaml|yml|toml))\n(.*?)^```$", re.S | re.M)
@@ -79,14 +81,15 @@ def _run(command: str) -> str:
             capture_output=True,
             text=True,
             check=False,
-            env=os.environ | {"PATH": path},  # `python` is this interpreter
+            env=os.environ | {"PATH": path, "TICKETCOST_TODAY": TODAY},  # `python`: this one
         )
         return done.stdout + done.stderr
     from typer.testing import CliRunner
 
     from ticketcost.cli import app
 
-    env = {"COLUMNS": WIDTH, "GITHUB_ACTIONS": None, "CI": None, "NO_COLOR": None} | assigned
+    env = {"COLUMNS": WIDTH, "TICKETCOST_TODAY": TODAY, "GITHUB_ACTIONS": None, "CI": None}
+    env |= {"NO_COLOR": None} | assigned
     return CliRunner().invoke(app, words[1:], env=env).output
 
 

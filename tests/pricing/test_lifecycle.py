@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import as_json, run
+from helpers import as_json, error, run
 
 MODEL = """\
   - id: acme-{name}
@@ -92,4 +92,18 @@ def test_models_shows_the_date(price_file):
     )
     assert (
         "2026-01-15" in run("models", "--pricing", str(path), "--provider", "acme", "--wide").stdout
+    )
+
+
+def test_today_can_be_fixed_for_reports_that_must_not_age(price_file, monkeypatch):
+    path = prices(price_file)
+    monkeypatch.setenv("TICKETCOST_TODAY", "2026-12-10")
+    out = " ".join(run("estimate", "--pricing", str(path), "-m", "acme-soon").stdout.split())
+    assert "acme-soon: retires on 2026-12-20" in out  # 10 days after the fixed date
+    monkeypatch.setenv("TICKETCOST_TODAY", "2026-12-21")
+    out = " ".join(run("estimate", "--pricing", str(path), "-m", "acme-soon").stdout.split())
+    assert "acme-soon: retired on 2026-12-20" in out
+    monkeypatch.setenv("TICKETCOST_TODAY", "soon")
+    assert "TICKETCOST_TODAY=soon: use a date like 2026-03-01" in error(
+        "estimate", "--pricing", str(path), "-m", "acme-soon"
     )

@@ -179,14 +179,14 @@ def pricing_check(
 ) -> None:
     """List models whose prices were last verified more than N days ago, and models retired or
     retiring within N days (exit 1 if any)."""
-    import datetime as dt
 
     from ticketcost.pricing.io import retiring_models, stale_models
     from ticketcost.pricing.view import parse_date
+    from ticketcost.pricing.view import today as current_day
     from ticketcost.report.pricing import stale_prices_report
 
     at_least("days", days, 0, MAX_DAYS)
-    when = parse_date(today, "today") if today else dt.date.today()
+    when = parse_date(today, "today") if today else current_day()
     models = price_table(pricing).models(provider)
     stale = stale_models(models, when, days)
     retiring, earlier = retiring_models(models, when, days)

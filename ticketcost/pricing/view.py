@@ -52,6 +52,23 @@ def parse_date(text: str, param: str) -> dt.date:
         raise TicketcostError(f"{param} {text}: use a date like 2026-03-01", param=param) from None
 
 
+def today() -> dt.date:
+    """The date a report takes as today (retirements, `pricing check`): the system's, or
+    ``TICKETCOST_TODAY`` (an ISO date) so that a saved report or a docs example reads the same
+    on any day."""
+    import os
+
+    fixed = os.environ.get("TICKETCOST_TODAY")
+    if not fixed:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(fixed.strip())
+    except ValueError:
+        raise TicketcostError(
+            f"environment variable TICKETCOST_TODAY={fixed}: use a date like 2026-03-01"
+        ) from None
+
+
 def currency_symbol(code: str) -> str:
     return SYMBOLS.get(code, f"{code} ")
 

@@ -20,6 +20,7 @@ from ticketcost.costs.conversation import (
 from ticketcost.costs.estimate import Estimate
 from ticketcost.money import Phrase
 from ticketcost.pricing.model import ModelPrice, Rates, Tier
+from ticketcost.pricing.view import today as current_day
 from ticketcost.report.model import (
     Cell,
     Column,
@@ -249,7 +250,7 @@ def _estimate_notes(result: Estimate) -> list[str]:
     for conversation in result.results:
         notes.extend(conversation.pricing_notes)
     notes.extend(result.notes)
-    today = result.view.as_of or dt.date.today()
+    today = result.view.as_of or current_day()
     notes.extend(lifecycle_notes([c.model for c in result.results], today))
     notes.extend(sources_notes([c.model for c in result.results]))
     return notes

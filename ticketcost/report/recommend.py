@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -10,6 +9,7 @@ from typing import Any, NamedTuple
 from ticketcost import money
 from ticketcost.costs.recommend import IntentChoice, Option
 from ticketcost.money import Amount, Phrase
+from ticketcost.pricing.view import today as current_day
 from ticketcost.report.estimate import lifecycle_notes, price_record, sources_notes
 from ticketcost.report.model import Column, Field, Kind, Report, payload_header, table_of
 
@@ -109,7 +109,7 @@ def recommend_report(choices: Sequence[IntentChoice], measured_from: str | None)
             "tickets, per intent and model (a ticket that used two models counts for both)."
         )
     used = list({r.option.model.id: r.option.model for r in rows}.values())
-    notes += lifecycle_notes(used, dt.date.today())
+    notes += lifecycle_notes(used, current_day())
     notes += sources_notes(used)
 
     def payload() -> dict[str, Any]:

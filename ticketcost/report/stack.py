@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -12,6 +11,7 @@ from ticketcost.costs.benchmarks import Benchmark
 from ticketcost.costs.compare import BenchmarkComparison, Comparison
 from ticketcost.costs.stack import CATEGORIES, IntentCost, StackResult
 from ticketcost.money import Amount, Phrase
+from ticketcost.pricing.view import today as current_day
 from ticketcost.report.charts import Bar, BarChart
 from ticketcost.report.estimate import lifecycle_notes, price_record, sources_notes
 from ticketcost.report.model import Column, Field, Kind, Report, payload_header, table_of
@@ -80,7 +80,7 @@ def _stack_notes(result: StackResult) -> list[str]:
         for note in cost.conversation.notes:
             notes.append(f"{cost.intent.name}: {note}")
     used = list({c.model.id: c.model for c in result.intents}.values())
-    notes += lifecycle_notes(used, dt.date.today())
+    notes += lifecycle_notes(used, current_day())
     notes += sources_notes(used)
     return _gap_notes(result) + notes
 
