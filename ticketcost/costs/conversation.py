@@ -402,8 +402,11 @@ def _price_turn(
     cache minimum kept its prefix uncached; the tier it reached."""
     minimum = model.cache_min_tokens or 0
     uncached, read, written = split_turn(profile, k, cache_mode, policy, minimum)
-    uncacheable = bool(minimum) and (uncached, read, written) != split_turn(
-        profile, k, cache_mode, policy
+    # without caching the minimum changes nothing: skip the comparison (most estimates)
+    uncacheable = (
+        bool(minimum)
+        and cache_mode is not CacheMode.NONE
+        and (uncached, read, written) != split_turn(profile, k, cache_mode, policy)
     )
     rates, tier = level.for_input(policy.prompt_tokens(profile, k))
     if rates.cache_read_usd_per_mtok is None:  # a tier without cache prices
