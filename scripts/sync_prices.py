@@ -131,11 +131,15 @@ def merge_model(
         merged["effective_from"] = g["effective_from"]
         merged["history"] = g["history"]
         ledger.single.append((name, "history", f"from {g['effective_from']}", NAMES["genai"]))
-    if lit.get("cache_min_tokens"):
+    if lit.get("cache_min_tokens"):  # genai-prices records neither minimums nor shutdowns
         merged["cache_min_tokens"] = lit["cache_min_tokens"]
+        ledger.single.append(
+            (name, "cache_min_tokens", str(lit["cache_min_tokens"]), NAMES["litellm"])
+        )
     if lit.get("retires"):
         merged["retires"] = lit["retires"]
         merged["retires_source"] = lit["retires_source"]
+        ledger.single.append((name, "retires", str(lit["retires"]), NAMES["litellm"]))
     if g.get("notes"):
         merged["notes"] = g["notes"]
     return merged
