@@ -21,9 +21,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-from ticketcost.attribution.connection import connect
+from ticketcost.attribution.connection import DuckDb, connect
 from ticketcost.attribution.fields import DIMENSIONS
 from ticketcost.attribution.query import run
 from ticketcost.attribution.results import Attribution
@@ -49,18 +50,30 @@ def attribute(
 
     ``progress``, if given, is called with the fraction of the scan done (0..1).
     """
+    con, folder = connect()
+    return attribute_on(con, folder, sources, prices, options, progress)
+
+
+def attribute_on(
+    con: DuckDb,
+    folder: Path,
+    sources: Sequence[LogSource],
+    prices: PriceTable,
+    options: Options,
+    progress: Callable[[float], None] | None = None,
+) -> Attribution:
+    """:func:`attribute` on the connection ``con`` (closed, and ``folder`` removed, after)."""
     import duckdb
 
-    for spec in options.by:
-        for name in spec:
-            if name not in DIMENSIONS:
-                raise TicketcostError(
-                    f"by {','.join(spec)}: unknown dimension '{name}'; use "
-                    f"{', '.join(DIMENSIONS)} (comma-separated to combine)",
-                    param="by",
-                )
-    con, folder = connect()
     try:
+        for spec in options.by:
+            for name in spec:
+                if name not in DIMENSIONS:
+                    raise TicketcostError(
+                        f"by {','.join(spec)}: unknown dimension '{name}'; use "
+                        f"{', '.join(DIMENSIONS)} (comma-separated to combine)",
+                        param="by",
+                    )
         literal = [
             replace(s, scan=literal_path(s.path, folder, i, s.format))
             for i, s in enumerate(sources)
@@ -100,18 +113,33 @@ def attribute_logs(
     prices: PriceTable | None = None,
     input_format: str | None = None,
     progress: Callable[[float], None] | None = None,
+    engine: str = "duckdb",
+    spark_remote: str | None = None,
+    tables: Sequence[str] = (),
     **options: Any,
 ) -> Attribution:
     """Attribute the request logs at ``paths`` (JSONL, CSV/TSV or Parquet, by extension or
     ``input_format``), priced from ``prices`` (default: the bundled tables).
 
-    ``options`` are those of :func:`~ticketcost.attribution.sources.build_options`: ``preset``,
+    ``engine`` is ``duckdb`` (embedded, the default) or ``spark`` (extra ``ticketcost[spark]``:
+    ``paths`` may then be globs or cloud URIs, ``tables`` names tables of the session's
+    catalog, and ``spark_remote`` a Spark Connect address, ``sc://HOST:PORT``). ``options`` are
+    those of :func:`~ticketcost.attribution.sources.build_options`: ``preset``,
     ``field_overrides``, ``input_includes_cache``, ``by``, ``top``, ``resolved_outcomes``,
     ``outcomes_file``, ``strict``, ``since``, ``until``. Each file's format is recognised from
     its content unless ``preset`` names one.
     """
     from ticketcost.pricing.table import price_table
 
-    sources = find_sources(paths, input_format)
     chosen = prices if prices is not None else price_table()
-    return attribute(sources, chosen, build_options(None, **options), progress)
+    built = build_options(None, **options)
+    if engine == "spark":
+        from ticketcost.attribution.spark import attribute_spark, spark_sources
+
+        found = spark_sources([str(p) for p in paths], tables, input_format)
+        return attribute_spark(found, chosen, built, spark_remote)
+    if engine != "duckdb":
+        raise TicketcostError(f"engine {engine!r}: use duckdb or spark", param="engine")
+    if tables:
+        raise TicketcostError("a table is read on Spark only (`engine` spark)", param="table")
+    return attribute(find_sources(paths, input_format), chosen, built, progress)

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ticketcost.attribution.connection import DuckDb
 from ticketcost.attribution.results import BadLine
 from ticketcost.attribution.sources import LogSource, opener
 from ticketcost.attribution.sql import sql_text
 
 if TYPE_CHECKING:
-    import duckdb
-
+    from ticketcost.attribution.connection import Connection
     from ticketcost.attribution.scans import SourceSql
 
 
@@ -73,12 +73,13 @@ def _layout(path: Path, records: int | None) -> CsvLayout:
     return CsvLayout(starts[1:], number, opened if inside else None)
 
 
-def csv_rejects(con: duckdb.DuckDBPyConnection, sources: Sequence[LogSource]) -> list[BadLine]:
-    if not any(s.format == "csv" for s in sources):
-        return []
+def csv_rejects(con: Connection, sources: Sequence[LogSource]) -> list[BadLine]:
+    if con.dialect != "duckdb" or not any(s.format == "csv" for s in sources):
+        return []  # (Spark reads a malformed CSV row as far as it can: no rejects to list)
     names = {str(s.read_path): str(s.path) for s in sources}
+    assert isinstance(con, DuckDb)
     try:
-        rows = con.execute(
+        rows = con.execute_native(
             "SELECT DISTINCT s.file_path, e.line, e.error_type FROM reject_errors e JOIN "
             "reject_scans s USING (scan_id, file_id) ORDER BY s.file_path, e.line"
         ).fetchall()
@@ -91,7 +92,7 @@ def csv_rejects(con: duckdb.DuckDBPyConnection, sources: Sequence[LogSource]) ->
 
 
 def locate_bad_lines(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     built: Sequence[SourceSql],
     rejects: Sequence[BadLine],
     limit: int,
@@ -108,10 +109,13 @@ def locate_bad_lines(
         file_rejects = [r for r in rejects if r.file == path]
         in_file: list[BadLine] = []  # lines that are not UTF-8 are added by _located
         located = _located(con, b, wanted, in_file)
-        if b.source.format == "csv":
+        if b.source.format == "csv" and con.dialect == "duckdb":
             in_file += _csv_lines(b.source.path, file_rejects, located)
         else:
-            in_file += [BadLine(path, int(n), str(reason), b.unit) for n, reason in located]
+            in_file += [
+                BadLine(path, None if n is None else int(n), str(reason), b.unit)
+                for n, reason in located
+            ]
         found += sorted(in_file, key=lambda r: r.line or 0)[:wanted]
     return found
 
@@ -140,7 +144,7 @@ def _csv_lines(
 
 
 def _located(
-    con: duckdb.DuckDBPyConnection, b: SourceSql, wanted: int, found: list[BadLine]
+    con: Connection, b: SourceSql, wanted: int, found: list[BadLine]
 ) -> list[tuple[Any, Any]]:
     """(line ordinal, reason) of the first ``wanted`` bad lines the locating query finds.
 

@@ -46,7 +46,7 @@ from ticketcost.attribution.sql import (
 from ticketcost.pricing.table import PriceTable
 
 if TYPE_CHECKING:
-    import duckdb
+    from ticketcost.attribution.connection import Connection
 
 _GROUP_KEYS = (
     "__file", "problem", "ticket_id", "tenant", "intent", "queue", "endpoint",
@@ -61,7 +61,7 @@ STANDARD_TIERS = ("default", "standard", "auto", "scale", "on_demand", "standard
 
 
 def run(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     plans: Sequence[Plan],
     traces: Sequence[LogSource],
     prices: PriceTable,
@@ -71,7 +71,7 @@ def run(
 ) -> Attribution:
     """Attribute the logs of ``plans`` (phases in order; see the module docstring)."""
     built = [
-        source_sql(con, p.source, p.fields, i, p.layout, p.found, traces)
+        source_sql(con, p.source, p.fields, i, p.layout, p.found, traces, p.names)
         for i, p in enumerate(plans)
     ]
     sources = [p.source for p in plans]
@@ -116,7 +116,7 @@ def run(
         multi_valued=totals.multi_valued,
         long_context=readers.long_context(con, priced, axes.thresholds),
         earlier_prices=readers.earlier_prices(con, priced, axes.changes),
-        time_of_day=readers.time_of_day(con, priced, axes.minutes, len(axes.changes)),
+        time_of_day=readers.time_of_day(con, priced, axes.minutes, axes.changes, axes.thresholds),
         outcome_source=outcome_source,
         tickets_without_outcome=totals.without_outcome,
         outcomes_without_requests=orphan_outcomes,
@@ -133,7 +133,7 @@ def run(
 
 
 def scan(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     built: Sequence[SourceSql],
     options: Options,
     axes: PriceAxes,
@@ -206,9 +206,12 @@ def scan(
         con.execute("SET threads = 1")
     with progress_polling(con, progress):
         con.execute(
-            f"CREATE TEMP TABLE g AS SELECT {', '.join(keys)}, {', '.join(sums)} "
+            f"CREATE TEMP TABLE g_scan AS SELECT {', '.join(keys)}, {', '.join(sums)} "
             f"FROM ({lines}) GROUP BY ALL"
         )
+    # g is a view: the duplicates phase points it at a copy without repeats (no DROP, no
+    # rename: a name keeps one meaning, as a Spark script resolves views by name)
+    con.execute("CREATE OR REPLACE TEMP VIEW g AS SELECT * FROM g_scan")
     if nested:
         con.execute("RESET threads")
     group_view(con)
@@ -234,7 +237,7 @@ OPTIONAL_COLUMNS = {
 }  # fmt: skip
 
 
-def group_view(con: duckdb.DuckDBPyConnection) -> None:
+def group_view(con: Connection) -> None:
     """View gv: table g with the optional columns it lacks as constants."""
     present = readers.g_columns(con)
     extra = "".join(f", {v} AS {k}" for k, v in OPTIONAL_COLUMNS.items() if k not in present)
@@ -282,7 +285,7 @@ def _input_sql(rules: set[CacheRule]) -> tuple[str, str]:
     )
 
 
-def _repeats(con: duckdb.DuckDBPyConnection, built: Sequence[SourceSql], union: str) -> bool:
+def _repeats(con: Connection, built: Sequence[SourceSql], union: str) -> bool:
     """Whether some request id may occur more than once: one quick pass that reads only the ids
     (a fifth of a full scan), so that logs without repeats are not grouped per request. OTLP
     batches cost as much to read for their ids as in full: they are grouped per span."""
@@ -313,15 +316,20 @@ def _window(options: Options) -> tuple[str, bool]:
 
 # ------------------------------------------------------------------------ 2. duplicates
 
+_TOKEN_SUMS = (
+    "fresh_tokens", "read_tokens", "write_tokens", "write_1h_tokens", "out_tokens",
+    "all_input_tokens",
+)  # fmt: skip
 
-def deduplicate(con: duckdb.DuckDBPyConnection) -> Duplicates:
+
+def deduplicate(con: Connection) -> Duplicates:
     """Keep one copy of each request id: the first file's (files in the order given); copies
     within one file are one group already (``usage_key``), reduced to one request."""
     if "request_id" not in readers.g_columns(con):
         return Duplicates(0, 0, {})
     # the ids seen more than once (one pass; usually none, and then nothing more to do)
     con.execute(
-        "CREATE TEMP TABLE seen_twice AS SELECT request_id FROM g WHERE problem IS NULL AND "
+        "CREATE TEMP TABLE seen_twice AS SELECT request_id FROM g_scan WHERE problem IS NULL AND "
         "request_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1 OR sum(requests) > 1"
     )
     found = con.execute("SELECT count(*) FROM seen_twice").fetchone()
@@ -329,7 +337,8 @@ def deduplicate(con: duckdb.DuckDBPyConnection) -> Duplicates:
         return Duplicates(0, 0, {})
     con.execute(
         "CREATE TEMP TABLE dup AS SELECT request_id, __file, requests, usage_key, row_number() "
-        "OVER (PARTITION BY request_id ORDER BY __file::INTEGER, usage_key) AS copy FROM g "
+        "OVER (PARTITION BY request_id ORDER BY __file::INTEGER, all_input_tokens, "
+        "fresh_tokens, read_tokens, out_tokens, given_cost, usage_key) AS copy FROM g_scan "
         "WHERE problem IS NULL AND request_id IN (SELECT request_id FROM seen_twice)"
     )
     per_file = {
@@ -345,30 +354,37 @@ def deduplicate(con: duckdb.DuckDBPyConnection) -> Duplicates:
     ).fetchone()
     if not per_file:
         return Duplicates(0, 0, {})
+    # g again without the extra copies and with repeated groups reduced to one request: a new
+    # table, not DELETE and UPDATE, so that the same SQL runs on Spark
+    one = "g.problem IS NULL AND g.request_id IS NOT NULL AND g.requests > 1"
+    kept = []
+    for c in readers.columns(con, "g"):
+        if c in _TOKEN_SUMS:
+            kept.append(f"CASE WHEN {one} THEN g.{c} // g.requests ELSE g.{c} END AS {c}")
+        elif c == "given_cost":
+            kept.append(
+                f"CASE WHEN {one} THEN (g.given_cost / g.requests)::{MONEY_SQL} "
+                f"ELSE g.given_cost END AS given_cost"
+            )
+        elif c == "requests":
+            kept.append(f"CASE WHEN {one} THEN 1 ELSE g.requests END AS requests")
+        else:
+            kept.append(f"g.{c}")
     con.execute(
-        "DELETE FROM g USING dup WHERE g.problem IS NULL AND g.request_id = dup.request_id AND "
-        "g.__file = dup.__file AND g.usage_key = dup.usage_key AND dup.copy > 1"
+        f"CREATE TEMP TABLE g_once AS SELECT {', '.join(kept)} FROM g_scan g LEFT JOIN "
+        "(SELECT request_id, __file, usage_key FROM dup WHERE copy > 1) d ON g.problem IS NULL "
+        "AND g.request_id = d.request_id AND g.__file = d.__file AND g.usage_key = d.usage_key "
+        "WHERE d.request_id IS NULL"
     )
-    columns = readers.g_columns(con)
-    scale = ", ".join(
-        f"{c} = {c} // requests"
-        for c in (
-            "fresh_tokens", "read_tokens", "write_tokens", "write_1h_tokens", "out_tokens",
-            "all_input_tokens",
-        )
-        if c in columns
-    )  # fmt: skip
-    con.execute(
-        f"UPDATE g SET {scale}, given_cost = (given_cost / requests)::{MONEY_SQL}, requests = 1 "
-        "WHERE problem IS NULL AND request_id IS NOT NULL AND requests > 1"
-    )
+    con.execute("CREATE OR REPLACE TEMP VIEW g AS SELECT * FROM g_once")
+    group_view(con)
     return Duplicates(sum(per_file.values()), int(differing[0]) if differing else 0, per_file)
 
 
 # ------------------------------------------------------------------------ 4. cost per group
 
 
-def cost_requests(con: duckdb.DuckDBPyConnection) -> None:
+def cost_requests(con: Connection) -> None:
     """View ``gc``: the good groups of ``g`` with their cost (given, or tokens × prices).
 
     A group is unpriced when its model, variant or 1-hour write price is unknown and it has
@@ -394,8 +410,9 @@ def cost_requests(con: duckdb.DuckDBPyConnection) -> None:
         if statuses
         else "'ok'"
     )
+    kept = ", ".join(f"g.{c}" for c in readers.columns(con, "gv") if c not in ("status", "outcome"))
     con.execute(
-        "CREATE TEMP VIEW gc AS SELECT g.* EXCLUDE (status, outcome), "
+        f"CREATE TEMP VIEW gc AS SELECT {kept}, "
         f"{status} AS status, "
         "lower(g.outcome) AS outcome, coalesce(last_ts, '') AS last_seen, "
         "CASE WHEN given THEN 0 ELSE requests END AS priced_requests, "
@@ -416,7 +433,7 @@ def cost_requests(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def ticket_table(
-    con: duckdb.DuckDBPyConnection, options: Options, outcomes_read_path: Path | None = None
+    con: Connection, options: Options, outcomes_read_path: Path | None = None
 ) -> tuple[str, int]:
     """Table ``tk``: cost, requests and properties per ticket, and whether it was resolved.
 
@@ -438,36 +455,40 @@ def ticket_table(
         for d in TICKET_DIMENSIONS
     )
     con.execute(
-        "CREATE TEMP TABLE tk AS SELECT ticket_id, sum(cost) AS cost, sum(requests) AS requests, "
+        "CREATE TEMP TABLE tk0 AS SELECT ticket_id, sum(cost) AS cost, sum(requests) AS requests, "
         f"{attrs}, bool_or(unpriced) AS unpriced, sum(unpriced_requests) AS unpriced_requests, "
-        "bool_and(unpriced) AS only_unpriced, false AS resolved FROM gc GROUP BY ticket_id"
+        "bool_and(unpriced) AS only_unpriced FROM gc GROUP BY ticket_id"
     )
     many = con.execute(
         "SELECT "
         + ", ".join(f"count(*) FILTER (WHERE many_{d})" for d in TICKET_DIMENSIONS)
-        + " FROM tk"
+        + " FROM tk0"
     ).fetchone()
+    joins = []
+    value = {d: f"t.{d}" for d in TICKET_DIMENSIONS}
     for d, count in zip(TICKET_DIMENSIONS, many or (), strict=True):
         if not count:  # no ticket with two values: nothing to look up
             continue
-        con.execute(
-            # latest first; on a tie (or no timestamps) the alphabetically last value, so that
-            # the answer never depends on the order DuckDB happened to read the rows in
-            f"UPDATE tk SET {d} = latest.value FROM (SELECT ticket_id, "
-            f"arg_max({d}, coalesce(last_ts, '') || chr(1) || {d}) AS value FROM gv "
-            f"WHERE problem IS NULL AND inside AND {d} IS NOT NULL AND ticket_id IN "
-            f"(SELECT ticket_id FROM tk WHERE many_{d}) GROUP BY ticket_id) latest "
-            "WHERE tk.ticket_id = latest.ticket_id"
+        # latest first; on a tie (or no timestamps) the alphabetically last value, so that the
+        # answer never depends on the order the engine happened to read the rows in
+        joins.append(
+            f"LEFT JOIN (SELECT ticket_id, arg_max({d}, coalesce(last_ts, '') || chr(1) || {d}) "
+            f"AS value FROM gv WHERE problem IS NULL AND inside AND {d} IS NOT NULL AND "
+            f"ticket_id IN (SELECT ticket_id FROM tk0 WHERE many_{d}) GROUP BY ticket_id) l_{d} "
+            f"ON l_{d}.ticket_id = t.ticket_id"
         )
+        value[d] = f"coalesce(l_{d}.value, t.{d})"
     if options.outcomes_file is not None:
-        con.execute(
-            "UPDATE tk SET outcome = o.outcome FROM outcomes o WHERE tk.ticket_id = o.ticket_id"
-        )
+        joins.append("LEFT JOIN outcomes o ON o.ticket_id = t.ticket_id")
+        value["outcome"] = f"coalesce(o.outcome, {value['outcome']})"
     resolved_list = ", ".join(sql_text(o) for o in options.resolved_outcomes)
+    dimensions = ", ".join(f"{v} AS {d}, t.many_{d}" for d, v in value.items())
     # a ticket none of whose requests has a price cost an unknown amount: it is not counted as
     # resolved at $0 (it would lower the cost per resolved ticket), and is named in the report
     con.execute(
-        f"UPDATE tk SET resolved = coalesce(outcome IN ({resolved_list}) AND NOT only_unpriced, "
-        "false)"
+        "CREATE TEMP TABLE tk AS SELECT *, coalesce(outcome IN ("
+        f"{resolved_list}) AND NOT only_unpriced, false) AS resolved FROM (SELECT t.ticket_id, "
+        f"t.cost, t.requests, {dimensions}, t.unpriced, t.unpriced_requests, t.only_unpriced "
+        f"FROM tk0 t {' '.join(joins)})"
     )
     return outcome_source, orphans

@@ -24,7 +24,7 @@ from ticketcost.pricing.model import VARIANTS, ModelPrice, PriceLevel
 from ticketcost.pricing.table import PriceTable
 
 if TYPE_CHECKING:
-    import duckdb
+    from ticketcost.attribution.connection import Connection
 
 
 class PriceAxes(NamedTuple):
@@ -66,9 +66,14 @@ def _levels(model: ModelPrice) -> list[PriceLevel]:
     return found
 
 
-def load_prices(
-    con: duckdb.DuckDBPyConnection, prices: PriceTable, axes: PriceAxes
-) -> dict[str, Resolution]:
+PRICE_COLUMNS = (
+    ("log_model", "VARCHAR"), ("band", "INTEGER"), ("period", "INTEGER"), ("slot", "INTEGER"),
+    ("variant", "VARCHAR"), ("inp", MONEY_SQL), ("outp", MONEY_SQL), ("readp", MONEY_SQL),
+    ("writep", MONEY_SQL), ("write1hp", MONEY_SQL),
+)  # fmt: skip
+
+
+def load_prices(con: Connection, prices: PriceTable, axes: PriceAxes) -> dict[str, Resolution]:
     """Table ``prices``: per-token rates of each model name the logs use, per band, period and
     variant (batch, flex, priority; NULL for standard service).
 
@@ -94,19 +99,20 @@ def load_prices(
         variants = {
             r[0] for r in con.execute("SELECT DISTINCT variant FROM g WHERE NOT given").fetchall()
         }
-    con.execute(
-        f"CREATE TEMP TABLE prices (log_model VARCHAR, band INTEGER, period INTEGER, "
-        f"slot INTEGER, variant VARCHAR, inp {MONEY_SQL}, outp {MONEY_SQL}, readp {MONEY_SQL}, "
-        f"writep {MONEY_SQL}, write1hp {MONEY_SQL})"
-    )
     rows = [
         row
         for name, found in resolved.items()
         if found.price is not None
         for row in _price_rows(name, found, axes, variants, periods)
     ]
-    if rows:
-        con.execute(f"INSERT INTO prices VALUES {', '.join(rows)}")
+    # one statement from a VALUES list, every column cast (a column of NULLs has a type too): no
+    # INSERT, so that the same SQL runs on Spark
+    empty = "(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)"
+    typed = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in PRICE_COLUMNS)
+    con.execute(
+        f"CREATE TEMP TABLE prices AS SELECT {typed} FROM (VALUES {', '.join(rows) or empty}) "
+        f"AS v({', '.join(name for name, _ in PRICE_COLUMNS)})" + ("" if rows else " WHERE false")
+    )
     return resolved
 
 

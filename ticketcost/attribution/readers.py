@@ -25,7 +25,7 @@ from ticketcost.attribution.sql import TICKET_DIMENSIONS
 from ticketcost.pricing.model import ModelPrice
 
 if TYPE_CHECKING:
-    import duckdb
+    from ticketcost.attribution.connection import Connection
 
 
 class Totals(NamedTuple):
@@ -38,7 +38,7 @@ class Totals(NamedTuple):
     multi_valued: dict[str, int]  # tickets whose requests carry more than one intent, tenant, ...
 
 
-def ticket_totals(con: duckdb.DuckDBPyConnection) -> Totals:
+def ticket_totals(con: Connection) -> Totals:
     many = ", ".join(f"count(*) FILTER (WHERE many_{d})" for d in TICKET_DIMENSIONS)
     total = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE resolved), coalesce(sum(cost), 0), "
@@ -57,7 +57,7 @@ def ticket_totals(con: duckdb.DuckDBPyConnection) -> Totals:
     )
 
 
-def given_totals(con: duckdb.DuckDBPyConnection) -> tuple[Decimal, int]:
+def given_totals(con: Connection) -> tuple[Decimal, int]:
     """Cost and number of the requests whose log gave their cost (``cost_usd``)."""
     row = con.execute(
         "SELECT coalesce(sum(cost) FILTER (WHERE given), 0), coalesce(sum(given_requests), 0) "
@@ -67,7 +67,7 @@ def given_totals(con: duckdb.DuckDBPyConnection) -> tuple[Decimal, int]:
     return Decimal(row[0]), int(row[1])
 
 
-def _request_table(con: duckdb.DuckDBPyConnection) -> str:
+def _request_table(con: Connection) -> str:
     """Requests with their ticket's properties: built only for per-request breakdowns."""
     ticket_columns = ", ".join(f"tk.{d}" for d in TICKET_DIMENSIONS)
     con.execute(
@@ -86,7 +86,7 @@ _TIME_SQL = {
 
 
 def groups(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     columns: Sequence[str],
     total_cost: Decimal,
     limit: int | None = None,
@@ -130,18 +130,31 @@ def groups(
     return found
 
 
-def percentiles(con: duckdb.DuckDBPyConnection) -> dict[str, Decimal]:
+def percentiles(con: Connection) -> dict[str, Decimal]:
     """Nearest-rank p50, p95, p99 and the maximum of cost per ticket."""
-    row = con.execute("SELECT quantile_disc(cost, [0.5, 0.95, 0.99]), max(cost) FROM tk").fetchone()
+    # the value at rank ceil(p x n) of the n costs in order (DuckDB's quantile_disc; written out
+    # so that Spark's percentile_disc, which answers in DOUBLE, is not used)
+    ranks = ", ".join(
+        f"max(CASE WHEN rn = CAST(ceil({p} * n) AS BIGINT) THEN cost END)"
+        for p in ("0.5", "0.95", "0.99")
+    )
+    row = con.execute(
+        f"SELECT {ranks}, max(cost) FROM (SELECT cost, row_number() OVER (ORDER BY cost) AS rn, "
+        "count(*) OVER () AS n FROM tk)"
+    ).fetchone()
     assert row is not None
-    p50, p95, p99 = row[0]
-    return {"p50": Decimal(p50), "p95": Decimal(p95), "p99": Decimal(p99), "max": Decimal(row[1])}
+    return {
+        "p50": Decimal(row[0]),
+        "p95": Decimal(row[1]),
+        "p99": Decimal(row[2]),
+        "max": Decimal(row[3]),
+    }
 
 
 HISTOGRAM_BINS = 24
 
 
-def histogram(con: duckdb.DuckDBPyConnection, bins: int = HISTOGRAM_BINS) -> list[Bin]:
+def histogram(con: Connection, bins: int = HISTOGRAM_BINS) -> list[Bin]:
     """Tickets by cost per ticket in ``bins`` equal bins from $0 to the dearest ticket (the last
     bin holds the maximum). Bin edges are rounded up to 18 decimals, the tables' scale."""
     row = con.execute("SELECT max(cost) FROM tk").fetchone()
@@ -159,7 +172,7 @@ def histogram(con: duckdb.DuckDBPyConnection, bins: int = HISTOGRAM_BINS) -> lis
     return [Bin(step * i, step * (i + 1), int(counts.get(i, 0))) for i in range(bins)]
 
 
-def top_tickets(con: duckdb.DuckDBPyConnection, top: int) -> list[TicketRow]:
+def top_tickets(con: Connection, top: int) -> list[TicketRow]:
     return [
         TicketRow(str(r[0]), r[1], r[2], r[3], int(r[4]), Decimal(r[5]))
         for r in con.execute(
@@ -185,7 +198,7 @@ def versions(by_version: Sequence[Group]) -> list[VersionRow]:
     return rows
 
 
-def unpriced(con: duckdb.DuckDBPyConnection, resolved: dict[str, Resolution]) -> list[Unpriced]:
+def unpriced(con: Connection, resolved: dict[str, Resolution]) -> list[Unpriced]:
     """Requests with tokens and no price, by model and variant, with the reason."""
     found = []
     for model, variant, hour, requests, inp, out in con.execute(
@@ -225,7 +238,7 @@ def _why(
     return "no price for this model in the data"
 
 
-def unpriced_only_tickets(con: duckdb.DuckDBPyConnection, top: int) -> tuple[int, list[str]]:
+def unpriced_only_tickets(con: Connection, top: int) -> tuple[int, list[str]]:
     """Tickets none of whose requests could be priced (left out of the resolved count)."""
     row = con.execute("SELECT count(*) FROM tk WHERE only_unpriced").fetchone()
     names = [
@@ -237,7 +250,7 @@ def unpriced_only_tickets(con: duckdb.DuckDBPyConnection, top: int) -> tuple[int
     return (int(row[0]) if row else 0), names
 
 
-def undated(con: duckdb.DuckDBPyConnection) -> int:
+def undated(con: Connection) -> int:
     """Requests priced from the tables with no readable date (priced at today's prices); 0 when
     no date was needed (no recorded price change, no time breakdown)."""
     if "undated" not in g_columns(con):
@@ -249,14 +262,17 @@ def undated(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def g_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+def g_columns(con: Connection) -> set[str]:
     """The columns the scan made (the optional ones only when some file maps them)."""
-    return {str(r[0]) for r in con.execute("DESCRIBE g").fetchall()}
+    return set(columns(con, "g"))
 
 
-def priced_models(
-    con: duckdb.DuckDBPyConnection, resolved: dict[str, ModelPrice | None]
-) -> list[PricedModel]:
+def columns(con: Connection, table: str) -> list[str]:
+    """The columns of ``table``, in order."""
+    return [str(r[0]) for r in con.execute(f"DESCRIBE {table}").fetchall()]
+
+
+def priced_models(con: Connection, resolved: dict[str, ModelPrice | None]) -> list[PricedModel]:
     """Every model name priced from the tables, with the price used (its service tier or Batch
     rates when the requests asked for one), the requests, and whether 1-hour writes were priced."""
     found = []
@@ -273,7 +289,7 @@ def priced_models(
 
 
 def long_context(
-    con: duckdb.DuckDBPyConnection, resolved: dict[str, ModelPrice | None], thresholds: list[int]
+    con: Connection, resolved: dict[str, ModelPrice | None], thresholds: list[int]
 ) -> list[tuple[str, int, int]]:
     """(model, its tier threshold passed, requests) for requests priced at a long-context tier."""
     reached: dict[tuple[str, int], int] = {}
@@ -290,7 +306,7 @@ def long_context(
 
 
 def earlier_prices(
-    con: duckdb.DuckDBPyConnection, resolved: dict[str, ModelPrice | None], changes: list[dt.date]
+    con: Connection, resolved: dict[str, ModelPrice | None], changes: list[dt.date]
 ) -> list[tuple[str, str | None, int]]:
     """(model, in force from, requests) for requests dated before a recorded price change."""
     earlier: list[tuple[str, str | None, int]] = []
@@ -317,23 +333,30 @@ def natural_key(text: str | None) -> tuple[int, list[tuple[int, int | str]]]:
 
 
 def time_of_day(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     resolved: dict[str, ModelPrice | None],
     minutes: Sequence[int],
-    current: int,
+    changes: Sequence[dt.date],
+    thresholds: Sequence[int] = (),
 ) -> list[tuple[str, str, int]]:
-    """(model, window, requests) for requests priced at a time-of-day window's rates."""
+    """(model, window, requests) for requests priced at a time-of-day window's rates (standard
+    service, on a date the model's prices had the window, below its own long-context tiers)."""
     if not minutes:
         return []
     counted: dict[tuple[str, str], int] = {}
-    for model, slot, count in con.execute(
-        f"SELECT model, slot, sum(priced_requests) FROM gc WHERE slot >= 0 AND band = 0 "
-        f"AND period = {current} AND variant IS NULL AND NOT unpriced AND priced_requests > 0 "
-        "GROUP BY 1, 2"
+    for model, slot, band, period, count in con.execute(
+        "SELECT model, slot, band, period, sum(priced_requests) FROM gc WHERE slot >= 0 "
+        "AND variant IS NULL AND NOT unpriced AND priced_requests > 0 GROUP BY 1, 2, 3, 4"
     ).fetchall():
-        found = resolved.get(str(model))
+        current = resolved.get(str(model))
         minute = slot_minute(minutes, int(slot))
-        if found is None or minute is None:
+        if current is None or minute is None:
+            continue
+        found = price_in_period(current, changes, int(period))
+        # band n: more input than thresholds[n - 1] (of any model); past one of this model's
+        # own tiers, the tier's rates apply, not the window's
+        passed = thresholds[int(band) - 1] if int(band) else 0
+        if any(t.above_input_tokens < passed + 1 for t in found.tiers):
             continue
         window = next((w for w in found.time_of_day if w.covers(minute)), None)
         if window is not None:

@@ -5,7 +5,7 @@ traces, CSV, Parquet), with an ordered twin that finds bad lines with their numb
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ticketcost.attribution.fields import FieldChoice, FieldMap, Preset
 from ticketcost.attribution.formats import Recognised, field_map, forced, recognise
@@ -22,10 +22,18 @@ from ticketcost.attribution.sql import (
 from ticketcost.errors import TicketcostError
 
 if TYPE_CHECKING:
-    import duckdb
+    from ticketcost.attribution.connection import Connection
 
 
 NUMBER = "row_number() OVER ()"
+
+
+class SourceView(NamedTuple):
+    """The view a file is read through, as each engine creates it (run before ``select``)."""
+
+    name: str
+    duckdb: str
+    spark: str
 
 
 class SourceSql(NamedTuple):
@@ -34,6 +42,41 @@ class SourceSql(NamedTuple):
     locate: str | None  # the same rows in file order with their line number, for bad lines
     unit: str  # what a bad "line" is: line, row, record, span
     fields: FieldMap
+    view: SourceView | None = None
+
+
+CORRUPT = "_corrupt_record"  # Spark's column for a line that is no JSON
+
+
+def view_name(index: int) -> str:
+    return f"__ticketcost_src{index}"
+
+
+def _spark_view(name: str, using: str, path: str, columns: Sequence[str], **options: str) -> str:
+    """Spark SQL for a temporary view over a file or glob (columns read as text, if given)."""
+    schema = f" ({', '.join(f'`{c}` STRING' for c in columns)})" if columns else ""
+    pairs = ", ".join(f"{k} {sql_text(v)}" for k, v in {"path": path, **options}.items())
+    return f"CREATE OR REPLACE TEMPORARY VIEW {name}{schema} USING {using} OPTIONS ({pairs})"
+
+
+def _source_view(
+    src: LogSource, index: int, duckdb_scan: str, columns: Sequence[str]
+) -> SourceView:
+    name = view_name(index)
+    location = str(src.read_path)
+    if src.format == "table":
+        spark = f"CREATE OR REPLACE TEMPORARY VIEW {name} AS SELECT * FROM {location}"
+    elif src.format == "jsonl":  # a line that is no JSON keeps its text in _corrupt_record
+        spark = _spark_view(name, "json", location, [*columns, CORRUPT], mode="PERMISSIVE")
+    elif src.format == "csv":
+        sep = "\t" if is_tsv(src.path) else ","
+        spark = _spark_view(
+            name, "csv", location, columns, header="true", quote='"', escape='"', sep=sep
+        )
+    else:
+        spark = _spark_view(name, "parquet", location, ())
+    duckdb = f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {duckdb_scan}"
+    return SourceView(name, duckdb, spark)
 
 
 class Plan(NamedTuple):
@@ -43,6 +86,7 @@ class Plan(NamedTuple):
     found: Recognised
     fields: FieldMap
     layout: str  # lines, array or document (JSON); lines for CSV and Parquet
+    names: tuple[str, ...] = ()  # a CSV file's columns
 
 
 def top_names(fields: FieldMap) -> list[str]:
@@ -57,18 +101,28 @@ def top_names(fields: FieldMap) -> list[str]:
     )
 
 
-def plan_source(con: duckdb.DuckDBPyConnection, src: LogSource, choice: FieldChoice) -> Plan:
+def plan_source(con: Connection, src: LogSource, choice: FieldChoice) -> Plan:
     """The file's format from its first records (``choice.preset`` forces the mapping)."""
     layout = "lines"
     if src.format == "csv":
         records = [dict.fromkeys(read_header(src.path))]
     elif src.format == "parquet":
-        literal = sql_text(str(src.read_path))
-        names = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal})").fetchall()
+        names = con.execute(f"DESCRIBE SELECT * FROM {_parquet(src)}").fetchall()
         records = [dict.fromkeys(str(row[0]) for row in names)]
     else:
         layout, records = sample_json(src.path)
-    found = recognise(records)
+    return plan_records(src, records, choice, layout)
+
+
+def _parquet(src: LogSource) -> str:
+    return f"read_parquet({sql_text(str(src.read_path))}, file_row_number=true)"
+
+
+def plan_records(
+    src: LogSource, records: Sequence[dict[str, Any]], choice: FieldChoice, layout: str
+) -> Plan:
+    """The plan of a file whose first records (or column names) are ``records``."""
+    found = recognise(list(records))
     detected = found is not None and choice.preset is None
     if choice.preset is not None:
         chosen = forced(choice.preset)
@@ -85,7 +139,8 @@ def plan_source(con: duckdb.DuckDBPyConnection, src: LogSource, choice: FieldCho
     if found is None:
         found = Recognised(Preset.TICKETCOST)
     seen = {k for r in records for k in r} if src.format == "jsonl" else None
-    return Plan(src, found, field_map(found, choice, detected, seen), layout)
+    names = tuple(records[0]) if src.format == "csv" and records else ()
+    return Plan(src, found, field_map(found, choice, detected, seen), layout, names)
 
 
 def _records_sql(
@@ -201,18 +256,21 @@ def _otlp_sql(src: LogSource, fields: FieldMap, tag: str, layout: str) -> Source
 
 
 def source_sql(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     src: LogSource,
     fields: FieldMap,
     index: int,
     layout: str = "lines",
     found: Recognised | None = None,
     traces: Sequence[LogSource] = (),
+    names: Sequence[str] = (),
 ) -> SourceSql:
     """SQL for one log file; ``index`` tags its rows (cheaper to group by than the file name).
 
     ``layout`` is how a JSON file holds its records (lines, array, document); ``found`` the
-    format recognised; ``traces`` the Langfuse traces files an observations file is joined with.
+    format recognised; ``traces`` the Langfuse traces files an observations file is joined with;
+    ``names`` a CSV file's columns when they are known already. The plain formats are read
+    through a view (:class:`SourceView`) that each engine creates its own way.
     """
     path = sql_text(str(src.read_path))
     tag = str(index)
@@ -227,8 +285,10 @@ def source_sql(
             f"read_json({path}, format='newline_delimited', columns={{{declared}}}, "
             "ignore_errors=true)"
         )
+        view = _source_view(src, index, scan, tops)
+        con.execute_view(view)
         columns = Columns(fields, ident)
-        select = typed_select(columns, fields, "NULL::BIGINT", tag, scan)
+        select = typed_select(columns, fields, "NULL::BIGINT", tag, view.name)
         raw_lines = (
             f"read_csv({path}, columns={{'raw': 'VARCHAR'}}, header=false, delim='\\x01', "
             "quote='', escape='', auto_detect=false)"
@@ -248,10 +308,13 @@ def source_sql(
             "__valid",
             values=True,
         )
-        locate = numbered(checked)
-        return SourceSql(src, select, locate, "line", fields)
+        if con.dialect == "duckdb":
+            locate = numbered(checked)
+        else:
+            locate = _examples(columns, fields, view, f"{ident(CORRUPT)} IS NULL")
+        return SourceSql(src, select, locate, "line", fields, view)
     if src.format == "csv":
-        header = read_header(src.path)
+        header = list(names) if names else read_header(src.path)
         present = set(header)
         declared = ", ".join(f"{sql_text(h)}: 'VARCHAR'" for h in header)
         delim = "\\t" if is_tsv(src.path) else ","
@@ -260,18 +323,30 @@ def source_sql(
             f"delim='{delim}', quote='\"', escape='\"', store_rejects=true)"
         )
         plain_scan = scan.replace(", store_rejects=true", ", ignore_errors=true")
-        scan, present = with_traces(scan, present, traces)
-        plain_scan, _ = with_traces(plain_scan, present, traces)
+        through: SourceView | None = None
+        if traces:
+            scan, present = with_traces(scan, present, traces)
+            plain_scan, _ = with_traces(plain_scan, present, traces)
+        else:
+            through = _source_view(src, index, scan, header)
+            con.execute_view(through)
+            scan = through.name
         columns = Columns(fields, lambda top: ident(top) if top in present else None)
         _require_ticket_id(columns, src, header)
         select = typed_select(columns, fields, "NULL::BIGINT", tag, scan)
         locate = numbered(
             typed_select(columns, fields, "NULL::BIGINT", tag, plain_scan, values=True)
         )
-        return SourceSql(src, select, locate, "row", fields)
-    # parquet
-    described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})").fetchall()
+        if con.dialect != "duckdb" and through is not None:
+            locate = _examples(columns, fields, through)
+        return SourceSql(src, select, locate, "row", fields, through)
+    # Parquet (or a table, on Spark): nested columns read as their JSON
+    view = _source_view(src, index, _parquet(src), ())
+    con.execute_view(view)
+    described = con.execute(f"DESCRIBE {view.name}").fetchall()
     types = {str(row[0]): str(row[1]) for row in described}
+    numbered_rows = "file_row_number" in types and src.format == "parquet"
+    types.pop("file_row_number", None) if numbered_rows else None
 
     def parquet_column(top: str) -> str | None:
         kind = types.get(top)
@@ -281,15 +356,25 @@ def source_sql(
             return f"to_json({ident(top)})::VARCHAR"
         return f"CAST({ident(top)} AS VARCHAR)"
 
-    scan, present = with_traces(f"read_parquet({path}, file_row_number=true)", set(types), traces)
+    scan, present = with_traces(view.name, set(types), traces)
     if "trace" in present:
         types["trace"] = "VARCHAR"
     columns = Columns(fields, parquet_column)
     _require_ticket_id(columns, src, list(types))
-    select = typed_select(columns, fields, "file_row_number + 1", tag, scan)
-    with_values = typed_select(columns, fields, "file_row_number + 1", tag, scan, values=True)
-    locate = f"SELECT __line, problem FROM ({with_values}) WHERE {BAD} ORDER BY __line"
-    return SourceSql(src, select, locate, "row", fields)
+    line = "file_row_number + 1" if numbered_rows else "NULL::BIGINT"
+    # (the totals never need a row's number: the same select runs on Spark's view, which has none)
+    select = typed_select(columns, fields, "NULL::BIGINT", tag, scan)
+    with_values = typed_select(columns, fields, line, tag, scan, values=True)
+    locate = f"SELECT __line, problem FROM ({with_values}) WHERE {BAD}"
+    if numbered_rows:
+        locate += " ORDER BY __line"
+    return SourceSql(src, select, locate, "row", fields, view)
+
+
+def _examples(columns: Columns, fields: FieldMap, view: SourceView, valid: str = "true") -> str:
+    """Bad lines with their reasons but no line numbers (a distributed engine keeps no order)."""
+    checked = typed_select(columns, fields, "NULL::BIGINT", "0", view.name, valid, values=True)
+    return f"SELECT __line, problem FROM ({checked}) WHERE {BAD}"
 
 
 def _require_ticket_id(columns: Columns, src: LogSource, names: Sequence[str]) -> None:

@@ -16,7 +16,7 @@ from ticketcost.attribution.sql import BAD, NOT_A_CALL
 from ticketcost.errors import TicketcostError
 
 if TYPE_CHECKING:
-    import duckdb
+    from ticketcost.attribution.connection import Connection
 
 
 class Skipped(NamedTuple):
@@ -28,7 +28,7 @@ class Skipped(NamedTuple):
 
 
 def skipped_lines(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     built: Sequence[SourceSql],
     rejects: Sequence[BadLine],
     examples: int,

@@ -20,8 +20,7 @@ from ticketcost.attribution.sql import sql_text
 from ticketcost.errors import TicketcostError
 
 if TYPE_CHECKING:
-    import duckdb
-
+    from ticketcost.attribution.connection import Connection
     from ticketcost.costs.config import Logs
 
 
@@ -245,9 +244,7 @@ def read_header(path: Path) -> list[str]:
     return [h.strip() for h in header]
 
 
-def load_outcomes(
-    con: duckdb.DuckDBPyConnection, path: Path, read_path: Path | None = None
-) -> tuple[str, int]:
+def load_outcomes(con: Connection, path: Path, read_path: Path | None = None) -> tuple[str, int]:
     """The outcomes file (ticket_id, outcome) as table ``outcomes``; a ticket's last row wins.
 
     ``read_path`` is what the engine reads (a link without glob characters, see literal_path).

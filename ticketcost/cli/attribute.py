@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ticketcost.attribution.dialect import SqlDialect
 from ticketcost.attribution.fields import LogFormat, Preset
 from ticketcost.cli.options import (
     ExportOption,
@@ -21,6 +23,7 @@ from ticketcost.cli.options import (
     emit,
     price_table,
 )
+from ticketcost.errors import TicketcostError
 from ticketcost.io.bounds import MAX_TOP
 from ticketcost.report.formats import OutputFormat
 
@@ -36,6 +39,9 @@ Examples:
   ticketcost attribute spend_logs.csv --field ticket_id=end_user
   ticketcost attribute observations.jsonl traces.jsonl --by day --since 2026-11-01
   ticketcost attribute requests.parquet --strict --format json > attribution.json
+  ticketcost attribute 's3a://logs/2026-11/*.parquet' --engine spark --spark-remote sc://spark:15002
+  ticketcost attribute --engine spark --table support.requests --by intent
+  ticketcost attribute requests.parquet --emit-sql spark > attribution.sql
 \b
 Formats, recognised from each file's content (force one with --preset): ticketcost (the fields
 below), otlp (OTLP/JSON), otel (span lines: GenAI, OpenLLMetry, OpenInference), clickhouse
@@ -53,11 +59,55 @@ cost_usd (used as given when present).
 
 
 LogfilesArgument = Annotated[
-    list[Path],
+    list[str] | None,
     typer.Argument(
         metavar="LOGFILE...",
-        help="Request logs: .jsonl, .csv or .parquet (.gz allowed).",
-        dir_okay=False,
+        help="Request logs: .jsonl, .csv or .parquet (.gz allowed). With --engine spark: "
+        "files, globs or URIs (s3a://, abfss://, gs://) as Spark reads them.",
+        show_default=False,
+    ),
+]
+
+
+class Engine(StrEnum):
+    DUCKDB = "duckdb"
+    SPARK = "spark"
+
+
+EngineOption = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        help="duckdb: embedded, one machine (millions of lines). spark: a Spark session, "
+        "local[*] or Spark Connect (billions of rows where they are; pip install "
+        "'ticketcost[spark]'). Both run the same query and give the same figures.",
+    ),
+]
+SparkRemoteOption = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-remote",
+        metavar="sc://HOST:PORT",
+        help="Spark Connect server for --engine spark (default: $SPARK_REMOTE, else local).",
+        show_default=False,
+    ),
+]
+TableOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--table",
+        metavar="NAME",
+        help="Read the requests from this table of the Spark catalog (--engine spark; repeatable).",
+        show_default=False,
+    ),
+]
+EmitSqlOption = Annotated[
+    SqlDialect | None,
+    typer.Option(
+        "--emit-sql",
+        help="Print the SQL this attribution runs, as a script for duckdb or spark (run it in "
+        "your own warehouse), instead of the report.",
+        show_default=False,
     ),
 ]
 ByOption = Annotated[
@@ -151,7 +201,7 @@ LogsConfigOption = Annotated[
 
 @command(epilog=ATTRIBUTE_EPILOG)
 def attribute(
-    logfiles: LogfilesArgument,
+    logfiles: LogfilesArgument = None,
     by: ByOption = None,
     top: TopOption = 10,
     preset: PresetOption = None,
@@ -168,6 +218,10 @@ def attribute(
     pricing: PricingOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     export: ExportOption = None,
+    engine: EngineOption = Engine.DUCKDB,
+    spark_remote: SparkRemoteOption = None,
+    table: TableOption = None,
+    emit_sql: EmitSqlOption = None,
 ) -> None:
     """Attribute real request logs to tickets: what a resolved ticket really cost.
 
@@ -205,7 +259,28 @@ def attribute(
         since=since,
         until=until,
     )
-    sources = find_sources(logfiles, input_format.value if input_format else None, glob)
+    kind = input_format.value if input_format else None
+    if engine is Engine.SPARK:
+        from ticketcost.attribution.spark import attribute_spark, spark_sources
+
+        if glob or emit_sql:
+            flag = "--glob (Spark reads patterns itself)" if glob else "--emit-sql"
+            raise TicketcostError(f"{flag} is not used with --engine spark", param="engine")
+        found = spark_sources(logfiles or [], table or [], kind)
+        result = attribute_spark(found, price_table(pricing), options, spark_remote)
+        emit(attribution_report(result), output_format, export)
+        return
+    if table or spark_remote:
+        flag = "--table" if table else "--spark-remote"
+        raise TicketcostError(f"{flag} needs --engine spark", param="engine")
+    sources = find_sources(logfiles or [], kind, glob)
+    if emit_sql is not None:
+        from ticketcost.attribution.emit import attribution_sql
+        from ticketcost.cli.options import write_stdout
+
+        script = attribution_sql(sources, price_table(pricing), options, emit_sql.value)
+        write_stdout(script, data=True)
+        return
     result = run_attribute(
         sources, price_table(pricing), options, progress=_progress_printer(sources)
     )

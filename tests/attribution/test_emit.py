@@ -1,0 +1,70 @@
+"""`attribute --emit-sql`: the script is the attribution's own SQL, and it runs unchanged.
+
+The DuckDB script is run here in a fresh DuckDB; the Spark script in tests/attribution/
+test_spark.py (it needs Java). Both must give the figures the attribution reports.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from tests.helpers import error, run
+
+LINES = [
+    # 2 tickets: T1 resolved (2 requests), T2 escalated (1 request)
+    {"ticket_id": "T1", "timestamp": "2026-10-02T09:00:00Z", "model": "gpt-5.4-mini",
+     "input_tokens": 1000, "output_tokens": 200, "outcome": "resolved", "intent": "billing"},
+    {"ticket_id": "T1", "timestamp": "2026-10-02T09:01:00Z", "model": "gpt-5.4-mini",
+     "input_tokens": 2000, "output_tokens": 100, "outcome": "resolved", "intent": "billing"},
+    {"ticket_id": "T2", "timestamp": "2026-10-02T10:00:00Z", "model": "claude-haiku-4-5",
+     "input_tokens": 500, "output_tokens": 50, "outcome": "escalated", "intent": "refund"},
+]  # fmt: skip
+
+
+def write_logs(tmp_path: Path) -> Path:
+    path = tmp_path / "requests.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in LINES))
+    return path
+
+
+def statements(script: str) -> list[str]:
+    return [s for s in script.split(";\n\n") if s.strip()]
+
+
+def test_the_duckdb_script_runs_unchanged_and_gives_the_reported_figures(tmp_path):
+    import duckdb
+
+    script = run("attribute", str(write_logs(tmp_path)), "--emit-sql", "duckdb").stdout
+    assert script.startswith("-- ticketcost attribute: the SQL run for ")
+    con = duckdb.connect()
+    for statement in statements(script):
+        con.execute(statement)
+    tickets, cost, resolved = con.execute(
+        "SELECT count(*), sum(cost), count(*) FILTER (WHERE resolved) FROM tk"
+    ).fetchone()
+    # gpt-5.4-mini $0.75 in / $4.50 out per 1M: T1 = 3,000 x 0.75/1M + 300 x 4.50/1M
+    #   = 0.00225 + 0.00135 = 0.0036; claude-haiku-4-5 $1 / $5: T2 = 500 x 1/1M + 50 x 5/1M
+    #   = 0.0005 + 0.00025 = 0.00075; 0.00435 in all, over 1 resolved ticket
+    assert (tickets, cost, resolved) == (2, Decimal("0.00435"), 1)
+
+
+def test_the_spark_script_is_spark_sql(tmp_path):
+    script = run("attribute", str(write_logs(tmp_path)), "--emit-sql", "spark").stdout
+    assert "SET spark.sql.decimalOperations.allowPrecisionLoss = false;" in script
+    assert "USING json OPTIONS (path " in script
+    assert "CACHE TABLE g_scan AS SELECT" in script
+    assert "read_json" not in script  # DuckDB's readers never reach Spark
+
+
+def test_spark_only_flags_are_refused_on_the_embedded_engine(tmp_path):
+    logs = str(write_logs(tmp_path))
+    assert "--table needs --engine spark" in error("attribute", "--table", "db.requests")
+    assert "--spark-remote needs --engine spark" in error(
+        "attribute", logs, "--spark-remote", "sc://localhost:15002"
+    )
+    assert "--glob (Spark reads patterns itself)" in error(
+        "attribute", logs, "--glob", "--engine", "spark"
+    )
+    assert "no log file given" in error("attribute")

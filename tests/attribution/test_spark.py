@@ -1,0 +1,194 @@
+"""The two engines on the same logs: every figure of the attribution equal, DuckDB and Spark.
+
+Runs with pyspark (extra ``spark``) and Java 17 or later; without them it is skipped with the
+reason (in CI, TICKETCOST_REQUIRE_SPARK=1 turns the skip into a failure). The fixture exercises
+what the one query definition has to carry to both engines: cache reads and writes, a 1-hour
+cache write, long-context tiers, Batch and flex service tiers, time-of-day prices, a price
+change between the requests' dates, given costs, a model with no price, a repeated request id,
+failed and retried requests, bad lines, and tickets whose intent changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ticketcost.attribution.engine import attribute
+from ticketcost.attribution.sources import build_options, find_sources
+from ticketcost.pricing.table import price_table
+
+
+def _spark_missing() -> str | None:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "pyspark is not installed (pip install 'ticketcost[spark]')"
+    java = shutil.which("java")
+    if java is None:
+        return "no Java on PATH: local Spark needs Java 17 or later"
+    shown = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+    found = re.search(r'version "(\d+)', shown)
+    if not found or int(found.group(1)) < 17:
+        return f"Spark needs Java 17 or later; java -version says: {shown.splitlines()[0]}"
+    return None
+
+
+MISSING = _spark_missing()
+if MISSING and os.environ.get("TICKETCOST_REQUIRE_SPARK"):
+    raise RuntimeError(f"TICKETCOST_REQUIRE_SPARK is set but {MISSING}")
+pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
+
+
+def _request(ticket: str, at: str, model: str, inp: int, out: int, **more: Any) -> dict[str, Any]:
+    return {
+        "ticket_id": ticket, "timestamp": at, "tenant": more.pop("tenant", "acme"),
+        "intent": more.pop("intent", "billing"), "prompt_version": more.pop("version", "v1"),
+        "model": model, "status": more.pop("status", "ok"), "outcome": more.pop("outcome", None),
+        "input_tokens": inp, "output_tokens": out, **more,
+    }  # fmt: skip
+
+
+RECORDS = [
+    # cache reads and writes; the ticket's intent changes (the latest wins)
+    _request("T1", "2026-10-02T09:00:00Z", "claude-haiku-4-5", 1500, 200,
+             cache_read_tokens=0, cache_write_tokens=1200, intent="other"),
+    _request("T1", "2026-10-02T09:01:00Z", "claude-haiku-4-5", 1800, 250,
+             cache_read_tokens=1200, cache_write_tokens=0, outcome="resolved"),
+    # failed, then retried on another model
+    _request("T2", "2026-10-03T12:00:00Z", "gpt-5.4-mini", 900, 0, status="429", tenant="globex"),
+    _request("T2", "2026-10-03T12:00:05Z", "gpt-5.4-mini", 900, 150, status="retry",
+             tenant="globex", intent="refund"),
+    _request("T2", "2026-10-03T12:00:09Z", "claude-sonnet-4-6", 900, 180, tenant="globex",
+             intent="refund", outcome="escalated", version="v2"),
+    # a long-context request past the 200K tier
+    _request("T3", "2026-10-04T08:00:00Z", "gemini-2.5-pro", 250_000, 1_000, outcome="resolved",
+             intent="technical", version="v2"),
+    # Batch and flex
+    _request("T4", "2026-10-05T10:00:00Z", "gpt-5.4-mini", 10_000, 2_000, service_tier="batch",
+             outcome="resolved"),
+    _request("T4", "2026-10-05T10:05:00Z", "gpt-5.4-mini", 10_000, 2_000, service_tier="flex"),
+    # time-of-day prices: one request in the peak window, one off-peak
+    _request("T5", "2026-10-06T02:30:00Z", "deepseek-v4-flash", 40_000, 3_000, tenant="initech"),
+    _request("T5", "2026-10-06T14:30:00Z", "deepseek-v4-flash", 40_000, 3_000, tenant="initech",
+             outcome="resolved"),
+    # a given cost (an embedding priced by the gateway), and a model with no price
+    _request("T6", "2026-10-07T11:00:00Z", "text-embedding-3-small", 300, 0,
+             cost_usd="0.000006"),
+    _request("T6", "2026-10-07T11:00:02Z", "acme-support-ft-v3", 700, 90, outcome="resolved"),
+    # the same request id twice (an export given twice)
+    _request("T7", "2026-10-08T16:00:00Z", "gpt-5.4-mini", 2_000, 300, request_id="req-1",
+             outcome="deflected"),
+    _request("T7", "2026-10-08T16:00:00Z", "gpt-5.4-mini", 2_000, 300, request_id="req-1",
+             outcome="deflected"),
+    # an undated request, and one a year earlier (older prices where recorded)
+    _request("T8", "", "claude-haiku-4-5", 5_000, 500, outcome="resolved"),
+    _request("T8", "2025-09-01T00:00:00Z", "gpt-4o", 5_000, 500, outcome="resolved"),
+    # bad lines: negative tokens, no ticket id, tokens that are not a number
+    _request("T9", "2026-10-09T00:00:00Z", "gpt-5.4-mini", -5, 10),
+    _request(None, "2026-10-09T00:00:00Z", "gpt-5.4-mini", 50, 10),  # type: ignore[arg-type]
+    _request("T9", "2026-10-09T00:00:00Z", "gpt-5.4-mini", "many", 10),  # type: ignore[arg-type]
+]  # fmt: skip
+
+
+def _write(tmp_path: Path, kind: str) -> Path:
+    """The fixture as JSON Lines (one bad JSON line too), CSV or Parquet (written by DuckDB)."""
+    import duckdb
+
+    lines = tmp_path / "requests.jsonl"
+    text = "\n".join(json.dumps({k: v for k, v in r.items() if v is not None}) for r in RECORDS)
+    lines.write_text(text + "\n{not json\n\n")  # and a blank line, which is no line at all
+    if kind == "jsonl":
+        return lines
+    target = tmp_path / f"requests.{kind}"
+    columns = sorted({k for r in RECORDS for k in r})
+    declared = ", ".join(f"'{c}': 'VARCHAR'" for c in columns)
+    option = "(FORMAT parquet)" if kind == "parquet" else "(FORMAT csv, HEADER)"
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT * FROM read_json('{lines}', format='newline_delimited', "
+        f"columns={{{declared}}}, ignore_errors=true)) TO '{target}' {option}"
+    )
+    return target
+
+
+def _both(path: Path, **options: Any) -> tuple[Any, Any]:
+    from ticketcost.attribution.spark import attribute_spark, spark_sources
+
+    chosen = build_options(None, **options)
+    prices = price_table()
+    embedded = attribute(find_sources([path], None), prices, chosen)
+    on_spark = attribute_spark(spark_sources([str(path)], [], None), prices, chosen)
+    return embedded, on_spark
+
+
+def _comparable(result: Any) -> dict[str, Any]:
+    found = dataclasses.asdict(result)
+    # bad lines: Spark keeps no line order, so examples carry no line number there
+    found["bad_lines"] = sorted((b.reason, b.file) for b in found["bad_lines"])
+    return found
+
+
+@pytest.mark.parametrize("kind", ["parquet", "jsonl", "csv"])
+def test_every_figure_is_equal_on_duckdb_and_spark(tmp_path: Path, kind: str) -> None:
+    path = _write(tmp_path, kind)
+    embedded, on_spark = _both(path, by=("intent", "model", "tenant,outcome", "day"), top=20)
+    left, right = _comparable(embedded), _comparable(on_spark)
+    assert [(k, left[k], right[k]) for k in left if left[k] != right[k]] == []
+    # and the figures are the ones the fixture should give, not merely the same on both:
+    # 16 good requests read, one repeated id (16 - 1 = 15 requests), 3 bad lines and the line
+    # that is no JSON (an empty row in the CSV and Parquet copies): 4 skipped
+    assert embedded.requests == 15
+    assert embedded.skipped == 4
+    assert embedded.duplicates.requests == 1
+    # T6's embedding at its given $0.000006; its other request has no price, so T6 is priced
+    # in part and still counts as resolved (one of its requests has a price)
+    assert embedded.given_cost_usd == Decimal("0.000006")
+    assert [u.model for u in embedded.unpriced] == ["acme-support-ft-v3"]
+    # resolved: T1, T3, T4, T5, T6, T8 (T2 escalated, T7 deflected)
+    assert embedded.resolved == 6
+    assert embedded.tickets == 8
+    # T5 on DeepSeek V4 Flash: 02:30 UTC is in the 01:00-04:00 peak window ($0.30 in, $1.20 out
+    # per 1M), 14:30 off-peak ($0.15, $0.60): 40,000 x 0.30/1M + 3,000 x 1.20/1M = 0.0156, plus
+    # 40,000 x 0.15/1M + 3,000 x 0.60/1M = 0.0078; 0.0234 in all
+    five = next(t for t in embedded.top_tickets if t.ticket_id == "T5")
+    assert five.cost_usd == Decimal("0.0234")
+    assert embedded.time_of_day == [("deepseek-v4-flash", "01:00–04:00 UTC", 1)]
+
+
+def test_spark_refuses_an_outcomes_file_in_one_line(tmp_path: Path) -> None:
+    from ticketcost.attribution.spark import attribute_spark, spark_sources
+    from ticketcost.errors import TicketcostError
+
+    path = _write(tmp_path, "jsonl")
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text("ticket_id,outcome\nT1,resolved\n")
+    with pytest.raises(TicketcostError, match="outcomes file is read by the embedded engine"):
+        attribute_spark(
+            spark_sources([str(path)], [], None),
+            price_table(),
+            build_options(None, outcomes_file=outcomes),
+        )
+
+
+@pytest.mark.parametrize("kind", ["parquet", "jsonl"])
+def test_the_emitted_spark_script_runs_unchanged_on_spark(tmp_path: Path, kind: str) -> None:
+    from tests.helpers import run as cli
+    from ticketcost.attribution.spark import session
+
+    path = _write(tmp_path, kind)
+    script = cli("attribute", str(path), "--emit-sql", "spark").stdout
+    spark = session()
+    for statement in [s for s in script.split(";\n\n") if s.strip()]:
+        spark.sql(statement)
+    found = spark.sql("SELECT count(*), sum(cost), count_if(resolved) FROM tk").collect()[0]
+    embedded = attribute(find_sources([path], None), price_table(), build_options(None))
+    assert tuple(found) == (embedded.tickets, embedded.cost_usd, embedded.resolved)
