@@ -1,7 +1,10 @@
 """The two engines on the same logs: every figure of the attribution equal, DuckDB and Spark.
 
 Runs with pyspark (extra ``spark``) and Java 17 or later; without them it is skipped with the
-reason (in CI, TICKETCOST_REQUIRE_SPARK=1 turns the skip into a failure). The fixture exercises
+reason (in CI, TICKETCOST_REQUIRE_SPARK=1 turns the skip into a failure). With
+TICKETCOST_SPARK_CONNECT=sc://HOST:PORT the comparison also runs through Spark Connect; with
+TICKETCOST_SPARK_CONNECT=start (as .ci/run sets) the test starts the Spark Connect server that
+ships with pyspark, on a free port, and stops it after. The fixture exercises
 what the one query definition has to carry to both engines: cache reads and writes, a 1-hour
 cache write, long-context tiers, Batch and flex service tiers, time-of-day prices, a price
 change between the requests' dates, given costs, a model with no price, a repeated request id,
@@ -120,13 +123,16 @@ def _write(tmp_path: Path, kind: str) -> Path:
     return target
 
 
-def _both(path: Path, **options: Any) -> tuple[Any, Any]:
+CONNECT = os.environ.get("TICKETCOST_SPARK_CONNECT")
+
+
+def _both(path: Path, remote: str | None = None, **options: Any) -> tuple[Any, Any]:
     from ticketcost.attribution.spark import attribute_spark, spark_sources
 
     chosen = build_options(None, **options)
     prices = price_table()
     embedded = attribute(find_sources([path], None), prices, chosen)
-    on_spark = attribute_spark(spark_sources([str(path)], [], None), prices, chosen)
+    on_spark = attribute_spark(spark_sources([str(path)], [], None), prices, chosen, remote)
     return embedded, on_spark
 
 
@@ -162,6 +168,74 @@ def test_every_figure_is_equal_on_duckdb_and_spark(tmp_path: Path, kind: str) ->
     five = next(t for t in embedded.top_tickets if t.ticket_id == "T5")
     assert five.cost_usd == Decimal("0.0234")
     assert embedded.time_of_day == [("deepseek-v4-flash", "01:00–04:00 UTC", 1)]
+
+
+def _without_line_numbers(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_line_numbers(v) for k, v in value.items() if k != "line"}
+    if isinstance(value, list):
+        return [_without_line_numbers(v) for v in value]
+    return value
+
+
+@pytest.fixture(scope="module")
+def connect_url(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The Spark Connect server to use: TICKETCOST_SPARK_CONNECT, or one started here."""
+    import signal
+    import socket
+    import time
+
+    if CONNECT is None:
+        pytest.skip("TICKETCOST_SPARK_CONNECT is not set (sc://HOST:PORT, or start)")
+    if CONNECT != "start":
+        yield CONNECT
+        return
+    import pyspark
+
+    home = Path(pyspark.__file__).parent
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    logs = tmp_path_factory.mktemp("spark-connect")
+    env = {**os.environ, "SPARK_HOME": str(home), "SPARK_LOG_DIR": str(logs)}
+    env["SPARK_PID_DIR"] = str(logs)
+    server = subprocess.Popen(
+        ["bash", str(home / "sbin" / "start-connect-server.sh"), "--wait", "--master",
+         "local[2]", "--conf", f"spark.connect.grpc.binding.port={port}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the Spark Connect server did not start (logs in {logs})")
+            time.sleep(1)
+        yield f"sc://localhost:{port}"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(60)
+
+
+def test_the_cli_report_is_the_same_through_spark_connect(tmp_path: Path, connect_url: str) -> None:
+    """Through the CLI, in a process of its own (a Python process holds either a local Spark
+    session or a Spark Connect one): the JSON report equal to the embedded engine's."""
+    import sys
+
+    from tests.helpers import run as cli
+
+    path = _write(tmp_path, "parquet")
+    flags = ["--by", "intent", "--by", "tenant,outcome", "--format", "json"]
+    embedded = json.loads(cli("attribute", str(path), *flags).stdout)
+    done = subprocess.run(
+        [sys.executable, "-m", "ticketcost", "attribute", str(path), *flags,
+         "--engine", "spark", "--spark-remote", connect_url],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert _without_line_numbers(json.loads(done.stdout)) == _without_line_numbers(embedded)
 
 
 def test_spark_refuses_an_outcomes_file_in_one_line(tmp_path: Path) -> None:

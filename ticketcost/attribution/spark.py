@@ -153,7 +153,7 @@ def session(remote: str | None = None) -> SparkSession:
         from pyspark.sql import SparkSession
     except ImportError:
         raise TicketcostError(
-            "--engine spark needs pyspark: pip install 'ticketcost[spark]'", param="engine"
+            "--engine spark needs pyspark: pip install 'ticketcost[spark]'"
         ) from None
     remote = remote or os.environ.get("SPARK_REMOTE")
     builder = SparkSession.builder

@@ -39,7 +39,7 @@ Examples:
   ticketcost attribute spend_logs.csv --field ticket_id=end_user
   ticketcost attribute observations.jsonl traces.jsonl --by day --since 2026-11-01
   ticketcost attribute requests.parquet --strict --format json > attribution.json
-  ticketcost attribute 's3a://logs/2026-11/*.parquet' --engine spark --spark-remote sc://spark:15002
+  ticketcost attribute 's3a://logs/*.parquet' --engine spark --spark-remote sc://spark:15002
   ticketcost attribute --engine spark --table support.requests --by intent
   ticketcost attribute requests.parquet --emit-sql spark > attribution.sql
 \b
