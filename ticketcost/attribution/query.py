@@ -485,8 +485,10 @@ def ticket_table(
     dimensions = ", ".join(f"{v} AS {d}, t.many_{d}" for d, v in value.items())
     # a ticket none of whose requests has a price cost an unknown amount: it is not counted as
     # resolved at $0 (it would lower the cost per resolved ticket), and is named in the report
+    # (a table when values were looked up, else a view: a copy of tk0 costs a tenth of the run)
+    kind = "TABLE" if joins else "VIEW"
     con.execute(
-        "CREATE TEMP TABLE tk AS SELECT *, coalesce(outcome IN ("
+        f"CREATE TEMP {kind} tk AS SELECT *, coalesce(outcome IN ("
         f"{resolved_list}) AND NOT only_unpriced, false) AS resolved FROM (SELECT t.ticket_id, "
         f"t.cost, t.requests, {dimensions}, t.unpriced, t.unpriced_requests, t.only_unpriced "
         f"FROM tk0 t {' '.join(joins)})"
