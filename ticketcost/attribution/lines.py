@@ -100,6 +100,7 @@ def locate_bad_lines(
     """The first ``limit`` bad lines with their line numbers: files in the order given, lines in
     file order within each."""
     con.execute("SET preserve_insertion_order = true")
+    con.execute("SET threads = 1")  # in file order, stopping at the first few: one reader
     found: list[BadLine] = []
     for b in built:
         wanted = limit - len(found)
@@ -117,6 +118,7 @@ def locate_bad_lines(
                 for n, reason in located
             ]
         found += sorted(in_file, key=lambda r: r.line or 0)[:wanted]
+    con.execute("RESET threads")
     return found
 
 

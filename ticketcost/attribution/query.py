@@ -173,7 +173,6 @@ def scan(
     sums = [
         "count(*) AS requests", "max(timestamp) AS last_ts", "sum(__fresh) AS fresh_tokens",
         "sum(cache_read_tokens) AS read_tokens", "sum(output_tokens) AS out_tokens",
-        "sum(__all_in) AS all_input_tokens",
         f"coalesce(sum(cost_usd), 0)::{MONEY_SQL} AS given_cost",
     ]  # fmt: skip
     # Columns most logs do not need are made only when a file maps them (or a flag asks); the
@@ -241,6 +240,10 @@ def group_view(con: Connection) -> None:
     """View gv: table g with the optional columns it lacks as constants."""
     present = readers.g_columns(con)
     extra = "".join(f", {v} AS {k}" for k, v in OPTIONAL_COLUMNS.items() if k not in present)
+    # a request's whole input is its fresh input, cache reads and writes, whichever way its log
+    # counts them (see _input_sql): derived here rather than summed in the scan
+    hour = "write_1h_tokens" if "write_1h_tokens" in present else "0"
+    extra += f", fresh_tokens + read_tokens + write_tokens + {hour} AS all_input_tokens"
     con.execute(f"CREATE OR REPLACE TEMP VIEW gv AS SELECT *{extra} FROM g")
 
 
@@ -318,7 +321,6 @@ def _window(options: Options) -> tuple[str, bool]:
 
 _TOKEN_SUMS = (
     "fresh_tokens", "read_tokens", "write_tokens", "write_1h_tokens", "out_tokens",
-    "all_input_tokens",
 )  # fmt: skip
 
 
@@ -337,8 +339,8 @@ def deduplicate(con: Connection) -> Duplicates:
         return Duplicates(0, 0, {})
     con.execute(
         "CREATE TEMP TABLE dup AS SELECT request_id, __file, requests, usage_key, row_number() "
-        "OVER (PARTITION BY request_id ORDER BY __file::INTEGER, all_input_tokens, "
-        "fresh_tokens, read_tokens, out_tokens, given_cost, usage_key) AS copy FROM g_scan "
+        "OVER (PARTITION BY request_id ORDER BY __file::INTEGER, fresh_tokens, read_tokens, "
+        "write_tokens, out_tokens, given_cost, usage_key) AS copy FROM g_scan "
         "WHERE problem IS NULL AND request_id IN (SELECT request_id FROM seen_twice)"
     )
     per_file = {
