@@ -314,39 +314,64 @@ def source_sql(
             locate = _examples(columns, fields, view, f"{ident(CORRUPT)} IS NULL")
         return SourceSql(src, select, locate, "line", fields, view)
     if src.format == "csv":
-        header = list(names) if names else read_header(src.path)
-        present = set(header)
-        declared = ", ".join(f"{sql_text(h)}: 'VARCHAR'" for h in header)
-        delim = "\\t" if is_tsv(src.path) else ","
-        scan = (
-            f"read_csv({path}, header=true, auto_detect=false, columns={{{declared}}}, "
-            f"delim='{delim}', quote='\"', escape='\"', store_rejects=true)"
-        )
-        plain_scan = scan.replace(", store_rejects=true", ", ignore_errors=true")
-        through: SourceView | None = None
-        if traces:
-            scan, present = with_traces(scan, present, traces)
-            plain_scan, _ = with_traces(plain_scan, present, traces)
-        else:
-            through = _source_view(src, index, scan, header)
-            con.execute_view(through)
-            scan = through.name
-        columns = Columns(fields, lambda top: ident(top) if top in present else None)
-        _require_ticket_id(columns, src, header)
-        select = typed_select(columns, fields, "NULL::BIGINT", tag, scan)
-        locate = numbered(
-            typed_select(columns, fields, "NULL::BIGINT", tag, plain_scan, values=True)
-        )
-        if con.dialect != "duckdb" and through is not None:
-            locate = _examples(columns, fields, through)
-        return SourceSql(src, select, locate, "row", fields, through)
-    # Parquet (or a table, on Spark): nested columns read as their JSON
+        return _csv_sql(con, src, fields, index, traces, names)
+    return _parquet_sql(con, src, fields, index, traces)
+
+
+def _csv_sql(
+    con: Connection,
+    src: LogSource,
+    fields: FieldMap,
+    index: int,
+    traces: Sequence[LogSource],
+    names: Sequence[str],
+) -> SourceSql:
+    """A CSV or TSV file: every column as text; rows the reader rejects are counted apart."""
+    path = sql_text(str(src.read_path))
+    tag = str(index)
+    header = list(names) if names else read_header(src.path)
+    present = set(header)
+    declared = ", ".join(f"{sql_text(h)}: 'VARCHAR'" for h in header)
+    delim = "\\t" if is_tsv(src.path) else ","
+    scan = (
+        f"read_csv({path}, header=true, auto_detect=false, columns={{{declared}}}, "
+        f"delim='{delim}', quote='\"', escape='\"', store_rejects=true)"
+    )
+    plain_scan = scan.replace(", store_rejects=true", ", ignore_errors=true")
+    through: SourceView | None = None
+    if traces:
+        scan, present = with_traces(scan, present, traces)
+        plain_scan, _ = with_traces(plain_scan, present, traces)
+    else:
+        through = _source_view(src, index, scan, header)
+        con.execute_view(through)
+        scan = through.name
+    columns = Columns(fields, lambda top: ident(top) if top in present else None)
+    _require_ticket_id(columns, src, header)
+    select = typed_select(columns, fields, "NULL::BIGINT", tag, scan)
+    locate = numbered(typed_select(columns, fields, "NULL::BIGINT", tag, plain_scan, values=True))
+    if con.dialect != "duckdb" and through is not None:
+        locate = _examples(columns, fields, through)
+    return SourceSql(src, select, locate, "row", fields, through)
+
+
+def _parquet_sql(
+    con: Connection,
+    src: LogSource,
+    fields: FieldMap,
+    index: int,
+    traces: Sequence[LogSource],
+) -> SourceSql:
+    """A Parquet file (or a table, on Spark): each value read through its text, nested columns
+    as their JSON."""
+    tag = str(index)
     view = _source_view(src, index, _parquet(src), ())
     con.execute_view(view)
     described = con.execute(f"DESCRIBE {view.name}").fetchall()
     types = {str(row[0]): str(row[1]) for row in described}
     numbered_rows = "file_row_number" in types and src.format == "parquet"
-    types.pop("file_row_number", None) if numbered_rows else None
+    if numbered_rows:
+        del types["file_row_number"]
 
     def parquet_column(top: str) -> str | None:
         kind = types.get(top)
