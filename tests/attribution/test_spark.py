@@ -238,6 +238,42 @@ def test_the_cli_report_is_the_same_through_spark_connect(tmp_path: Path, connec
     assert _without_line_numbers(json.loads(done.stdout)) == _without_line_numbers(embedded)
 
 
+LOGS = Path(__file__).parent / "logs"
+# the other tools' formats, as their published schemas give them (see docs/log-formats.md and
+# tests/attribution/test_formats.py for each fixture's source): what Spark reads
+REAL_FORMATS = [
+    "anthropic_batch_results.jsonl", "clickhouse_otel_traces.jsonl", "helicone_export.jsonl",
+    "langfuse_observations_v2.jsonl", "litellm_spend_logs.csv", "litellm_spend_logs.jsonl",
+    "openai_batch_output.jsonl", "openinference_spans.jsonl", "openllmetry_spans.jsonl",
+    "otel_flattened.jsonl", "otel_sdk_spans.jsonl", "provider_responses_mixed.jsonl",
+]  # fmt: skip
+
+
+def test_every_real_log_format_gives_the_same_figures_on_spark() -> None:
+    """Nested fields (LiteLLM's metadata, OpenTelemetry attributes, provider responses) are read
+    by one parse of their JSON per line on DuckDB and by get_json_object on Spark."""
+    differing = {}
+    for name in REAL_FORMATS:
+        embedded, on_spark = _both(LOGS / name, by=("intent", "model"))
+        left, right = _comparable(embedded), _comparable(on_spark)
+        assert embedded.requests > 0, name
+        differing[name] = [k for k in left if left[k] != right[k]]
+    assert differing == {name: [] for name in REAL_FORMATS}
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [("otlp_file_exporter.jsonl", "OTLP span batches"),
+     ("litellm_spend_logs_api.json", "a JSON array or document"),
+     ("langfuse_traces.jsonl", "a Langfuse traces export")],
+)  # fmt: skip
+def test_what_only_the_embedded_engine_reads_is_refused_in_one_line(name: str, what: str) -> None:
+    from tests.helpers import error
+
+    said = error("attribute", str(LOGS / name), "--engine", "spark")
+    assert f"{what} can be read by the embedded engine only (--engine duckdb)" in said
+
+
 def test_spark_refuses_an_outcomes_file_in_one_line(tmp_path: Path) -> None:
     from ticketcost.attribution.spark import attribute_spark, spark_sources
     from ticketcost.errors import TicketcostError

@@ -52,6 +52,18 @@ def _json_path_spark(path: str) -> str:
     return "$" + "".join(f"['{k}']" for k in keys)
 
 
+def _spark_path(path: Any) -> str:
+    """A JSON path as sqlglot parsed it (a string, or a parsed path of keys), in Spark's form."""
+    from sqlglot import exp
+
+    if isinstance(path, exp.JSONPath):
+        keys = [str(k.this) for k in path.expressions if isinstance(k, exp.JSONPathKey)]
+        if len(keys) != len(path.expressions) - 1:  # a root and keys only
+            raise ValueError(f"unexpected JSON path {path.sql('duckdb')}")
+        return "$" + "".join(f"['{k}']" for k in keys)
+    return _json_path_spark(str(path.this))
+
+
 def _rewrite_for_spark(node: Any) -> Any:
     from sqlglot import exp
 
@@ -65,19 +77,18 @@ def _rewrite_for_spark(node: Any) -> Any:
         whole.set("to", exp.DataType.build("DECIMAL(20,0)"))
         test = exp.GTE(this=whole, expression=exp.Literal.number(0))
         return exp.If(this=test, true=whole.copy(), false=exp.Null())
-    if isinstance(node, exp.Try):
-        return node.this
-    if isinstance(node, exp.JSONExtractScalar) and isinstance(node.expression, exp.Array):
-        column = node.this
-        return exp.Array(
-            expressions=[
-                exp.Anonymous(
-                    this="get_json_object",
-                    expressions=[column.copy(), exp.Literal.string(_json_path_spark(p.this))],
-                )
-                for p in node.expression.expressions
-            ]
-        )
+    if isinstance(node, exp.Try):  # (what it wraps is rewritten here: transform goes on below it)
+        return _rewrite_for_spark(node.this)
+    if isinstance(node, exp.JSONExtractScalar):
+        paths = node.expression.expressions if isinstance(node.expression, exp.Array) else None
+        reads = [
+            exp.Anonymous(
+                this="get_json_object",
+                expressions=[node.this.copy(), exp.Literal.string(_spark_path(p))],
+            )
+            for p in (paths if paths is not None else [node.expression])
+        ]
+        return exp.Array(expressions=reads) if paths is not None else reads[0]
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "suffix":
         return exp.Anonymous(this="endswith", expressions=node.expressions)
     return node

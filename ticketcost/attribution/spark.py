@@ -235,8 +235,8 @@ def plan_spark_source(spark: SparkSession, src: LogSource, options: Options) -> 
     else:
         return plan
     raise TicketcostError(
-        f"{src.path}: {what} is read by the embedded engine only (--engine duckdb); on Spark, "
-        "flatten the records first (one request a record)",
+        f"{src.path}: {what} can be read by the embedded engine only (--engine duckdb); on "
+        "Spark, flatten the records first (one request a record)",
         param="engine",
     )
 
