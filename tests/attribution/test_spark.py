@@ -170,6 +170,22 @@ def test_every_figure_is_equal_on_duckdb_and_spark(tmp_path: Path, kind: str) ->
     assert embedded.time_of_day == [("deepseek-v4-flash", "01:00–04:00 UTC", 1)]
 
 
+def test_windows_and_time_breakdowns_are_equal_on_both_engines(tmp_path: Path) -> None:
+    embedded, on_spark = _both(
+        _write(tmp_path, "jsonl"),
+        by=("week", "month", "prompt_version", "status", "queue,endpoint"),
+        since="2026-10-03",
+        until="2026-10-08T12:00:00",
+    )
+    left, right = _comparable(embedded), _comparable(on_spark)
+    assert [k for k in left if left[k] != right[k]] == []
+    # T2 (Oct 3) to T7 (Oct 8 16:00 is past the window): T2, T3, T4, T5, T6 = 3 + 1 + 2 + 2 + 2
+    assert embedded.requests == 10
+    # outside: T1's 2 (Oct 2), T7's 2 copies (Oct 8 16:00; counted before repeats are removed)
+    # and T8's 2025 request; undated: T8's other one
+    assert (embedded.window.outside, embedded.window.undated) == (5, 1)
+
+
 def _without_line_numbers(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _without_line_numbers(v) for k, v in value.items() if k != "line"}
