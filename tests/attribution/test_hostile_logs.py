@@ -193,3 +193,13 @@ def test_line_numbers_count_blank_lines(here):
     assert [(f["line"], f["reason"]) for f in data["skipped"]["first"]] == [
         (5, "input_tokens is negative (got -5)")
     ]
+
+
+def test_a_repeated_request_with_a_large_given_cost_keeps_every_digit(here):
+    # two identical copies of request r1, given $12,345.678901234567 (12 decimals): counted once,
+    # to the last digit (DuckDB divides a DECIMAL in DOUBLE: 24,691.357802469134 / 2 came back
+    # as 12,345.67890123456774144)
+    Path("log.jsonl").write_text(line("T1", request_id="r1", cost_usd="12345.678901234567") * 2)
+    data = as_json("attribute", "log.jsonl")
+    assert data["totals"]["cost_usd"] == Decimal("12345.678901234567")
+    assert data["totals"]["requests"] == 1

@@ -92,6 +92,11 @@ RECORDS = [
              outcome="deflected"),
     _request("T7", "2026-10-08T16:00:00Z", "gpt-5.4-mini", 2_000, 300, request_id="req-1",
              outcome="deflected"),
+    # a large given cost, repeated (one copy's cost is kept exactly, not divided in DOUBLE)
+    _request("T10", "2026-10-05T09:00:00Z", "gpt-5.4-mini", 100, 10, request_id="req-2",
+             cost_usd="12345.678901234567", outcome="escalated"),
+    _request("T10", "2026-10-05T09:00:00Z", "gpt-5.4-mini", 100, 10, request_id="req-2",
+             cost_usd="12345.678901234567", outcome="escalated"),
     # an undated request, and one a year earlier (older prices where recorded)
     _request("T8", "", "claude-haiku-4-5", 5_000, 500, outcome="resolved"),
     _request("T8", "2025-09-01T00:00:00Z", "gpt-4o", 5_000, 500, outcome="resolved"),
@@ -150,18 +155,18 @@ def test_every_figure_is_equal_on_duckdb_and_spark(tmp_path: Path, kind: str) ->
     left, right = _comparable(embedded), _comparable(on_spark)
     assert [(k, left[k], right[k]) for k in left if left[k] != right[k]] == []
     # and the figures are the ones the fixture should give, not merely the same on both:
-    # 16 good requests read, one repeated id (16 - 1 = 15 requests), 3 bad lines and the line
+    # 18 good requests read, two repeated ids (18 - 2 = 16 requests), 3 bad lines and the line
     # that is no JSON (an empty row in the CSV and Parquet copies): 4 skipped
-    assert embedded.requests == 15
+    assert embedded.requests == 16
     assert embedded.skipped == 4
-    assert embedded.duplicates.requests == 1
-    # T6's embedding at its given $0.000006; its other request has no price, so T6 is priced
-    # in part and still counts as resolved (one of its requests has a price)
-    assert embedded.given_cost_usd == Decimal("0.000006")
+    assert embedded.duplicates.requests == 2
+    # T6's embedding at its given $0.000006 (its other request has no price, so T6 is priced
+    # in part and still counts as resolved), and T10's request once: $12,345.678901234567
+    assert embedded.given_cost_usd == Decimal("12345.678907234567")
     assert [u.model for u in embedded.unpriced] == ["acme-support-ft-v3"]
-    # resolved: T1, T3, T4, T5, T6, T8 (T2 escalated, T7 deflected)
+    # resolved: T1, T3, T4, T5, T6, T8 (T2 and T10 escalated, T7 deflected)
     assert embedded.resolved == 6
-    assert embedded.tickets == 8
+    assert embedded.tickets == 9
     # T5 on DeepSeek V4 Flash: 02:30 UTC is in the 01:00-04:00 peak window ($0.30 in, $1.20 out
     # per 1M), 14:30 off-peak ($0.15, $0.60): 40,000 x 0.30/1M + 3,000 x 1.20/1M = 0.0156, plus
     # 40,000 x 0.15/1M + 3,000 x 0.60/1M = 0.0078; 0.0234 in all
@@ -179,8 +184,9 @@ def test_windows_and_time_breakdowns_are_equal_on_both_engines(tmp_path: Path) -
     )
     left, right = _comparable(embedded), _comparable(on_spark)
     assert [k for k in left if left[k] != right[k]] == []
-    # T2 (Oct 3) to T7 (Oct 8 16:00 is past the window): T2, T3, T4, T5, T6 = 3 + 1 + 2 + 2 + 2
-    assert embedded.requests == 10
+    # T2 (Oct 3) to T7 (Oct 8 16:00 is past the window): T2, T3, T4, T5, T6, T10 = 3 + 1 + 2 + 2
+    # + 2 + 1 (T10's two copies of one request)
+    assert embedded.requests == 11
     # outside: T1's 2 (Oct 2), T7's 2 copies (Oct 8 16:00; counted before repeats are removed)
     # and T8's 2025 request; undated: T8's other one
     assert (embedded.window.outside, embedded.window.undated) == (5, 1)

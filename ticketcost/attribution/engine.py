@@ -14,6 +14,9 @@ digit. Given costs (``cost_usd``) are read to 12 decimal places.
 
 Line numbers of bad lines come from a second, ordered pass over the raw lines that applies the
 same checks and stops at the first few bad ones (it runs only when something was skipped).
+
+The same statements run on Apache Spark (:mod:`.spark`, ``engine="spark"``), rendered by
+:mod:`.dialect`; :mod:`.emit` prints them as a script.
 """
 
 from __future__ import annotations

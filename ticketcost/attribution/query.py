@@ -1,13 +1,16 @@
 """The attribution query, one named phase per function, in the order :func:`run` calls them.
 
-1. :func:`scan` reads every log once into table ``g``: tokens and given costs summed per (file,
-   problem, ticket, tenant, intent, queue, endpoint, prompt version, model, status, outcome,
-   request id, variant, given, band, period, time-of-day slot). Bad lines keep their reason in
+Every statement is DuckDB SQL that also runs on Spark once rendered (:mod:`.dialect`): tables are
+made from SELECTs, never updated in place, and a name keeps one meaning.
+
+1. :func:`scan` reads every log once into table ``g_scan`` (read through view ``g``): tokens and
+   given costs summed per (file, problem, ticket, tenant, intent, queue, endpoint, prompt
+   version, model, status, outcome, request id, variant, given, band, period, time-of-day slot). Bad lines keep their reason in
    ``problem`` and are counted, never priced. Each line's tokens are read by its own rules
    (whether its input counts cache reads and writes; 1-hour cache writes; its service tier or
    Batch).
 2. :func:`deduplicate` keeps one copy of each request id seen more than once (the same export
-   given twice, or as CSV and JSONL) and counts the copies.
+   given twice, or as CSV and JSONL), counts the copies, and points ``g`` at the result.
 3. :func:`~ticketcost.attribution.rates.load_prices` resolves each distinct model name once, in
    Python, into table ``prices`` (exact per-token rates per band, period, slot and variant).
 4. :func:`cost_requests` joins the two into view ``gc`` (one cost per group, statuses normalised).
@@ -264,6 +267,9 @@ def _optional_columns(mapped: set[str], keys: list[str], sums: list[str]) -> Non
             "cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, cost_usd) END "
             "AS usage_key",
         ]
+        # one copy's given cost, for a group of identical copies reduced to one request (an
+        # exact value: DuckDB divides a DECIMAL in DOUBLE)
+        sums.append("max(cost_usd) AS copy_cost")
     if "cache_write_1h_tokens" in mapped:
         sums += [
             "sum(cache_write_tokens - cache_write_1h_tokens) AS write_tokens",
@@ -365,7 +371,7 @@ def deduplicate(con: Connection) -> Duplicates:
             kept.append(f"CASE WHEN {one} THEN g.{c} // g.requests ELSE g.{c} END AS {c}")
         elif c == "given_cost":
             kept.append(
-                f"CASE WHEN {one} THEN (g.given_cost / g.requests)::{MONEY_SQL} "
+                f"CASE WHEN {one} THEN coalesce(g.copy_cost, 0)::{MONEY_SQL} "
                 f"ELSE g.given_cost END AS given_cost"
             )
         elif c == "requests":
