@@ -5,10 +5,10 @@ made from SELECTs, never updated in place, and a name keeps one meaning.
 
 1. :func:`scan` reads every log once into table ``g_scan`` (read through view ``g``): tokens and
    given costs summed per (file, problem, ticket, tenant, intent, queue, endpoint, prompt
-   version, model, status, outcome, request id, variant, given, band, period, time-of-day slot). Bad lines keep their reason in
-   ``problem`` and are counted, never priced. Each line's tokens are read by its own rules
-   (whether its input counts cache reads and writes; 1-hour cache writes; its service tier or
-   Batch).
+   version, model, status, outcome, request id, variant, given, band, period, time-of-day
+   slot). Bad lines keep their reason in ``problem`` and are counted, never priced. Each line's
+   tokens are read by its own rules (whether its input counts cache reads and writes; 1-hour
+   cache writes; its service tier or Batch).
 2. :func:`deduplicate` keeps one copy of each request id seen more than once (the same export
    given twice, or as CSV and JSONL), counts the copies, and points ``g`` at the result.
 3. :func:`~ticketcost.attribution.rates.load_prices` resolves each distinct model name once, in

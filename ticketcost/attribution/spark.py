@@ -109,13 +109,6 @@ class SparkConnection:
         if text.startswith("DESCRIBE "):
             schema = self.spark.table(text.split()[1]).schema
             return _Rows([(f.name, _duckdb_type(f.dataType)) for f in schema.fields])
-        if text.startswith("DROP TABLE "):
-            name = text.split()[2]
-            frame = self.kept.pop(name, None)
-            if frame is not None:
-                frame.unpersist()
-            self.spark.catalog.dropTempView(name)
-            return _Rows([])
         created = CREATE_STATEMENT.fullmatch(text)
         if created:
             kind, if_not_exists, name, select = created.groups()
