@@ -203,3 +203,17 @@ def test_a_repeated_request_with_a_large_given_cost_keeps_every_digit(here):
     data = as_json("attribute", "log.jsonl")
     assert data["totals"]["cost_usd"] == Decimal("12345.678901234567")
     assert data["totals"]["requests"] == 1
+
+
+def test_the_first_bad_parquet_rows_are_shown_in_file_order(here):
+    # 4,000 rows, every 400th from row 8 with negative input tokens: 10 bad rows; the five shown
+    # are rows 8, 408, 808, 1,208 and 1,608 (row numbers from 1)
+    duckdb.sql(
+        "COPY (SELECT 'T' || (i // 4) AS ticket_id, 'gpt-5.4-mini' AS model, "
+        "CASE WHEN i % 400 = 7 THEN -1 ELSE 100 END AS input_tokens, 10 AS output_tokens, "
+        "'resolved' AS outcome FROM range(4000) t(i)) TO 'log.parquet' (FORMAT parquet, "
+        "ROW_GROUP_SIZE 512)"
+    )
+    data = as_json("attribute", "log.parquet")
+    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    assert shown == [(n, "input_tokens is negative (got -1)") for n in (8, 408, 808, 1208, 1608)]

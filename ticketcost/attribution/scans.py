@@ -390,9 +390,9 @@ def _parquet_sql(
     # (the totals never need a row's number: the same select runs on Spark's view, which has none)
     select = typed_select(columns, fields, "NULL::BIGINT", tag, scan)
     with_values = typed_select(columns, fields, line, tag, scan, values=True)
+    # in file order (insertion order is kept while bad rows are located): it stops at the first
+    # few instead of sorting every bad row of the file
     locate = f"SELECT __line, problem FROM ({with_values}) WHERE {BAD}"
-    if numbered_rows:
-        locate += " ORDER BY __line"
     return SourceSql(src, select, locate, "row", fields, view)
 
 
