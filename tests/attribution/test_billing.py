@@ -69,6 +69,39 @@ def test_bedrock_regional_price_is_ten_percent_above_anthropic() -> None:
     assert [r * D("1.1") for r in own.rates[:4]] == list(regional.rates[:4])
 
 
+def test_names_the_price_table_does_not_spell_are_priced_in_a_second_pass(
+    tmp_path: Path,
+) -> None:
+    # The tally prices by the names the price table spells (ids and aliases); a route, another
+    # case or a Bedrock id is found among the logs' names after it, and the tally runs again with
+    # them. gpt-5.4-mini: $0.75 in, $4.50 out per 1M; Haiku 4.5 on a Bedrock us. profile: $1.10
+    # in, $5.50 out (10% above Anthropic's $1 / $5).
+    records = [
+        {"ticket_id": "T1", "model": "gpt-5.4-mini", "input_tokens": 1000, "output_tokens": 100},
+        {"ticket_id": "T2", "model": "openai/gpt-5.4-mini", "input_tokens": 1000,
+         "output_tokens": 100},
+        {"ticket_id": "T3", "model": "GPT-5.4-Mini", "input_tokens": 1000, "output_tokens": 100},
+        {"ticket_id": "T4", "model": "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+         "input_tokens": 1000, "output_tokens": 100},
+        {"ticket_id": "T5", "model": "my-own-model", "input_tokens": 1000, "output_tokens": 100},
+    ]  # fmt: skip
+    result = run_core(write(tmp_path / "names.jsonl", records))
+    # 1,000 x 0.75 + 100 x 4.50 = 750 + 450 = 1,200 µ$ each for T1-T3;
+    # T4: 1,000 x 1.10 + 100 x 5.50 = 1,100 + 550 = 1,650 µ$; T5 has no price
+    mini = D("0.0012")
+    assert costs(result) == {"T1": mini, "T2": mini, "T3": mini, "T4": D("0.00165"), "T5": 0}
+    assert [u.model for u in result.unpriced] == ["my-own-model"]
+    assert sorted(p.log_name for p in result.priced_models) == [
+        "GPT-5.4-Mini", "gpt-5.4-mini", "openai/gpt-5.4-mini",
+        "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+    ]  # fmt: skip
+    script = run("attribute", str(tmp_path / "names.jsonl"), "--emit-sql", "duckdb").stdout
+    assert "CREATE TEMP TABLE tally_named AS" in script  # the second pass
+    exact = run("attribute", str(write(tmp_path / "exact.jsonl", records[:1])), "--emit-sql",
+                "duckdb").stdout  # fmt: skip
+    assert "tally_named" not in exact  # every name as the table spells it: one pass
+
+
 @pytest.mark.parametrize(
     ("name", "why"),
     [

@@ -54,7 +54,8 @@ def test_the_spark_script_is_spark_sql(tmp_path):
     script = run("attribute", str(write_logs(tmp_path)), "--emit-sql", "spark").stdout
     assert "SET spark.sql.decimalOperations.allowPrecisionLoss = false;" in script
     assert "USING json OPTIONS (path " in script
-    assert "CACHE TABLE g_scan AS SELECT" in script
+    assert "CACHE TABLE tally AS SELECT" in script
+    assert "GROUP BY GROUPING SETS ((ticket, " in script  # one pass over the logs
     assert "read_json" not in script  # DuckDB's readers never reach Spark
 
 

@@ -96,20 +96,24 @@ def locate_bad_lines(
     built: Sequence[SourceSql],
     rejects: Sequence[BadLine],
     limit: int,
+    counts: Sequence[int],
 ) -> list[BadLine]:
     """The first ``limit`` bad lines with their line numbers: files in the order given, lines in
-    file order within each."""
+    file order within each. ``counts``: how many bad lines each file has (the scan counted them),
+    so that the ordered pass stops at the last one it needs and skips a file with none."""
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET threads = 1")  # in file order, stopping at the first few: one reader
     found: list[BadLine] = []
-    for b in built:
+    for index, b in enumerate(built):
         wanted = limit - len(found)
         if wanted <= 0:
             break
         path = str(b.source.path)
         file_rejects = [r for r in rejects if r.file == path]
         in_file: list[BadLine] = []  # lines that are not UTF-8 are added by _located
-        located = _located(con, b, wanted, in_file)
+        # (the pass stops at the last bad line wanted, and a file without any is not read)
+        bad = min(wanted, counts[index])
+        located = _located(con, b, bad, in_file) if bad > 0 else []
         if b.source.format == "csv" and con.dialect == "duckdb":
             in_file += _csv_lines(b.source.path, file_rejects, located)
         else:

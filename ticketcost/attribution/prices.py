@@ -4,13 +4,14 @@ per-token SQL literal, and the price a request pays in its long-context band and
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
 from ticketcost import money
-from ticketcost.attribution.sql import MONEY_SQL, TOKEN_SCALE
+from ticketcost.attribution.sql import TOKEN_SCALE
 from ticketcost.errors import TicketcostError
 from ticketcost.pricing.model import ModelPrice
 from ticketcost.pricing.table import PriceTable
@@ -99,17 +100,20 @@ def resolve(table: PriceTable, name: str) -> Resolution:
     return Resolution(None, "no price for this model in the data")
 
 
-def per_token_usd(usd_per_mtok: Decimal) -> str:
-    """The exact per-token price as SQL text (refuses a price finer than 10^-18 a token)."""
+def per_token_text(usd_per_mtok: Decimal) -> str:
+    """The exact per-token price as a plain decimal number (refuses a price finer than 10^-18 a
+    token)."""
     per_token = usd_per_mtok.scaleb(-6)
-    if per_token != per_token.quantize(
-        Decimal(1).scaleb(-TOKEN_SCALE), context=money.MONEY_CONTEXT
-    ):
+    try:  # (the exact context raises on a digit lost)
+        exact = per_token.quantize(Decimal(1).scaleb(-TOKEN_SCALE), context=money.MONEY_CONTEXT)
+    except decimal.Inexact:
+        exact = None
+    if exact != per_token:
         raise TicketcostError(
             f"a price of {usd_per_mtok} USD per 1M tokens has more than 12 decimal places; "
             "it cannot be summed exactly"
         )
-    return f"{per_token:f}::{MONEY_SQL}"
+    return f"{per_token:f}"
 
 
 def price_in_period(current: ModelPrice, changes: Sequence[dt.date], period: int) -> ModelPrice:

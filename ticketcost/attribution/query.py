@@ -3,48 +3,58 @@
 Every statement is DuckDB SQL that also runs on Spark once rendered (:mod:`.dialect`): tables are
 made from SELECTs, never updated in place, and a name keeps one meaning.
 
-1. :func:`scan` reads every log once into table ``g_scan`` (read through view ``g``): tokens and
-   given costs summed per (file, problem, ticket, tenant, intent, queue, endpoint, prompt
-   version, model, status, outcome, request id, variant, given, band, period, time-of-day
-   slot). Bad lines keep their reason in ``problem`` and are counted, never priced. Each line's
-   tokens are read by its own rules (whether its input counts cache reads and writes; 1-hour
-   cache writes; its service tier or Batch).
-2. :func:`deduplicate` keeps one copy of each request id seen more than once (the same export
-   given twice, or as CSV and JSONL), counts the copies, and points ``g`` at the result.
-3. :func:`~ticketcost.attribution.rates.load_prices` resolves each distinct model name once, in
-   Python, into table ``prices`` (exact per-token rates per band, period, slot and variant).
-4. :func:`cost_requests` joins the two into view ``gc`` (one cost per group, statuses normalised).
-5. :func:`ticket_table` sums ``gc`` per ticket into ``tk`` with the ticket's latest properties and
-   whether it was resolved (outcome field or the outcomes file; never a ticket none of whose
-   requests could be priced).
-6. The readers (:mod:`.readers`) turn those tables into the values of
+1. :func:`scan` writes the SQL of the requests: every line of every log read once, validated
+   (bad lines keep their reason in ``problem`` and are counted, never priced), its tokens read
+   by its own rules (whether its input counts cache reads and writes; 1-hour cache writes; its
+   service tier or Batch), with the long-context band, price period and time-of-day slot it is
+   priced in. When some request id occurs twice, the lines are first summed per request into
+   table ``g_scan`` and :func:`deduplicate` keeps one copy of each (view ``g``).
+2. :func:`~ticketcost.attribution.rates.load_prices` resolves model names once, in Python, into
+   table ``prices``: the names of the price table (most logs write those), or the exact names of
+   the requests when they were summed first.
+3. :func:`~ticketcost.attribution.tally.tally` prices each request as it is read and sums them
+   per ticket and per class (model, tier, date, ...) in one grouping: the pass over the logs.
+   A log name that is not in the price table as written but resolves to a price (a gateway
+   route, a Bedrock id) is found in the class rows, and the tally runs again with it.
+4. :func:`~ticketcost.attribution.tally.ticket_table` makes ``tk``: per ticket, its latest
+   properties and whether it was resolved (outcome field or the outcomes file; never a ticket
+   none of whose requests could be priced).
+5. The readers (:mod:`.readers`) turn those tables into the values of
    :class:`~ticketcost.attribution.results.Attribution`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ticketcost.attribution import readers
-from ticketcost.attribution.connection import progress_polling
+from ticketcost.attribution.connection import DuckDb, progress_polling
 from ticketcost.attribution.fields import TIME_DIMENSIONS, CacheRule, Preset
 from ticketcost.attribution.lines import csv_rejects
-from ticketcost.attribution.rates import PriceAxes, load_prices, price_axes
+from ticketcost.attribution.prices import Resolution, resolve
+from ticketcost.attribution.rates import PriceAxes, candidate_names, load_prices, price_axes
 from ticketcost.attribution.results import Attribution, Duplicates, Window
 from ticketcost.attribution.scans import Plan, SourceSql, source_sql
 from ticketcost.attribution.skipped import refuse_unusable, skipped_lines
-from ticketcost.attribution.sources import LogSource, Options, load_outcomes
+from ticketcost.attribution.sources import LogSource, Options
 from ticketcost.attribution.sql import (
     MONEY_SQL,
-    TICKET_DIMENSIONS,
     day_sql,
-    normal_status,
     sql_text,
     time_of_day_sql,
     timestamp_sql,
+)
+from ticketcost.attribution.tally import (
+    CLASS_KEYS,
+    Sets,
+    plan_sets,
+    tally,
+    tally_views,
+    ticket_table,
 )
 from ticketcost.pricing.table import PriceTable
 
@@ -79,20 +89,22 @@ def run(
     ]
     sources = [p.source for p in plans]
     axes = price_axes(prices)
-    window = scan(con, built, options, axes, progress)
-    duplicates = deduplicate(con)
-    rejects = csv_rejects(con, sources)
-    resolved_prices = load_prices(con, prices, axes)
-    cost_requests(con)
-    outcome_source, orphan_outcomes = ticket_table(con, options, outcomes_read_path)
+    scanned = scan(con, built, options, axes, progress)
+    duplicates = deduplicate(con) if scanned.grouped else Duplicates(0, 0, {})
+    sets = plan_sets(options.by, scanned.present)
+    resolved, table = price_and_tally(con, scanned, sets, prices, axes, progress)
+    rejects = csv_rejects(con, sources)  # (after the pass over the logs, which records them)
+    tally_views(con, sets, table)
+    window = find_window(con, options)
+    outcome_source, orphan_outcomes = ticket_table(con, sets, options, outcomes_read_path)
     totals = readers.ticket_totals(con)
     skipped = skipped_lines(con, built, rejects, options.examples, duplicates, plans)
     lone = any(p.found.preset is Preset.LANGFUSE for p in plans) and not traces
     hint = LANGFUSE_HINT if lone else None
     refuse_unusable(options, sources, totals.requests, skipped, window, hint)
     given_cost, given_requests = readers.given_totals(con)
-    by = {spec: readers.groups(con, list(spec), totals.cost) for spec in options.by}
-    priced = {name: r.price for name, r in resolved_prices.items()}
+    by = {spec: readers.groups(con, list(spec), totals.cost, sets) for spec in options.by}
+    priced = {name: r.price for name, r in resolved.items()}
     return Attribution(
         files=skipped.files,
         requests=totals.requests,
@@ -103,13 +115,13 @@ def run(
         given_requests=given_requests,
         resolved_outcomes=options.resolved_outcomes,
         percentiles=readers.percentiles(con) if totals.tickets else {},
-        outcomes=readers.groups(con, ["outcome"], totals.cost),
-        statuses=readers.groups(con, ["status"], totals.cost),
+        outcomes=readers.groups(con, ["outcome"], totals.cost, sets),
+        statuses=readers.groups(con, ["status"], totals.cost, sets),
         top_tickets=readers.top_tickets(con, options.top),
-        top_tenants=readers.groups(con, ["tenant"], totals.cost, limit=options.top),
-        versions=readers.versions(readers.groups(con, ["prompt_version"], totals.cost)),
+        top_tenants=readers.groups(con, ["tenant"], totals.cost, sets, limit=options.top),
+        versions=readers.versions(readers.groups(con, ["prompt_version"], totals.cost, sets)),
         groups=by,
-        unpriced=readers.unpriced(con, resolved_prices),
+        unpriced=readers.unpriced(con, resolved),
         unpriced_tickets=totals.unpriced_tickets,
         unpriced_only_tickets=readers.unpriced_only_tickets(con, options.top),
         priced_models=readers.priced_models(con, priced),
@@ -132,7 +144,112 @@ def run(
     )
 
 
+def price_and_tally(
+    con: Connection,
+    scanned: Scanned,
+    sets: Sets,
+    prices: PriceTable,
+    axes: PriceAxes,
+    progress: Callable[[float], None] | None,
+) -> tuple[dict[str, Resolution], str]:
+    """Tables ``prices`` and ``tally`` (see the module docstring); returns each model name of the
+    priced requests resolved, and the name of the tally's table. Prices are loaded for the names
+    of the price table, or for the requests' own names when the scan summed them first (they are
+    known then); a name the tally finds that is neither, and that resolves to a price, is loaded
+    and the tally runs again."""
+    if scanned.grouped:
+        names = [
+            str(r[0])
+            for r in con.execute(
+                "SELECT DISTINCT model FROM gv WHERE problem IS NULL AND inside AND NOT given "
+                "AND model IS NOT NULL"
+            ).fetchall()
+        ]
+    else:
+        names = candidate_names(prices)
+    loaded = load_prices(con, prices, axes, names)
+    _tally(con, scanned, sets, progress, "prices", "tally")
+    used = [
+        str(r[0])
+        for r in con.execute(
+            f"SELECT DISTINCT model FROM tally WHERE grouping_set = {sets.mask(CLASS_KEYS)} AND "
+            "problem IS NULL AND inside AND NOT given AND model IS NOT NULL ORDER BY 1"
+        ).fetchall()
+    ]
+    resolved = {name: loaded.resolved.get(name) or resolve(prices, name) for name in used}
+    missed = [n for n in used if n not in loaded.resolved and resolved[n].price is not None]
+    table = "tally"
+    if missed:  # names written another way than the price table's: priced in a second pass
+        loaded = load_prices(con, prices, axes, [*names, *missed], "prices_named")
+        table = "tally_named"
+        _tally(con, scanned, sets, progress, "prices_named", table)
+    for name, found in resolved.items():
+        if found.price is not None and found.price.id in loaded.inexact:
+            raise loaded.inexact[found.price.id]
+        # the scan gave time slots only to the names matching axes.timed_names
+        timed = found.price is not None and bool(found.price.time_of_day)
+        if timed and not re.search(axes.timed_names, name):
+            raise RuntimeError(f"{name} resolves to a time-priced model the scan missed")
+    return resolved, table
+
+
+def _tally(
+    con: Connection,
+    scanned: Scanned,
+    sets: Sets,
+    progress: Callable[[float], None] | None,
+    prices: str,
+    name: str,
+) -> None:
+    """The tally over the requests; when it reads the logs themselves, with progress, and (on
+    DuckDB) with the join's sides kept as written: the logs' size is unknown to the planner,
+    which would otherwise build its hash table from the logs instead of the prices."""
+    native = isinstance(con, DuckDb) and not scanned.grouped
+    if isinstance(con, DuckDb) and native:
+        con.execute_native("SET disabled_optimizers = 'build_side_probe_side'")
+    try:
+        with progress_polling(con, None if scanned.grouped else progress):
+            tally(
+                con,
+                scanned.requests,
+                sets,
+                variant=scanned.variant,
+                hour=scanned.hour,
+                prices=prices,
+                name=name,
+            )
+    finally:
+        if isinstance(con, DuckDb) and native:
+            con.execute_native("RESET disabled_optimizers")
+    if progress is not None:
+        progress(1.0)
+
+
+def find_window(con: Connection, options: Options) -> Window:
+    """How many requests --since/--until left out: dated outside the window, or undated."""
+    found = Window(options.since, options.until, 0, 0)
+    if options.since is None and options.until is None:
+        return found
+    row = con.execute(
+        "SELECT coalesce(sum(requests) FILTER (WHERE NOT inside AND NOT undated), 0), "
+        "coalesce(sum(requests) FILTER (WHERE NOT inside AND undated), 0) FROM tc "
+        "WHERE problem IS NULL"
+    ).fetchone()
+    assert row is not None
+    return Window(options.since, options.until, int(row[0]), int(row[1]))
+
+
 # ------------------------------------------------------------------------------ 1. the scan
+
+
+class Scanned(NamedTuple):
+    """The requests, as SQL of a relation with the columns of view ``gv``."""
+
+    requests: str
+    grouped: bool  # summed per request first (repeated request ids): table g_scan, view gv
+    present: set[str]  # the optional columns that are not constants (see OPTIONAL_COLUMNS)
+    variant: bool  # some file maps a service tier
+    hour: bool  # some file maps 1-hour cache writes
 
 
 def scan(
@@ -141,13 +258,10 @@ def scan(
     options: Options,
     axes: PriceAxes,
     progress: Callable[[float], None] | None,
-) -> Window:
-    """Table ``g``: every source read once, validated, and summed per group key."""
+) -> Scanned:
+    """The requests of every source, validated, each with its price band, period and slot."""
     union = " UNION ALL ".join(f"SELECT * FROM ({b.select})" for b in built)
-    # A group is either all given-cost requests or all to-be-priced ones (``given`` is a key), so
-    # every aggregate is a plain sum: FILTER clauses on a million rows cost a third of the scan.
-    # Endpoint and queue split groups (or widen them) and are only kept when --by asks for them:
-    # without endpoint a million-line log makes a quarter fewer groups and runs a fifth faster.
+    # Endpoint and queue are only kept when --by asks for them (fewer groups in the tally).
     wanted = {name for spec in options.by for name in spec}
     optional = [d for d in ("endpoint", "queue") if d not in wanted]
     fresh, all_input = _input_sql({b.fields.cache_rule for b in built})
@@ -173,13 +287,16 @@ def scan(
         keys.append(
             f"CASE WHEN __tod IS NULL THEN -1 ELSE {passed_edges} END AS slot"
         )  # __tod is NULL on the lines of other models
+    # each sum: as summed per request (repeated ids), and as one line's own value
     sums = [
-        "count(*) AS requests", "max(timestamp) AS last_ts", "sum(__fresh) AS fresh_tokens",
-        "sum(cache_read_tokens) AS read_tokens", "sum(output_tokens) AS out_tokens",
-        f"coalesce(sum(cost_usd), 0)::{MONEY_SQL} AS given_cost",
+        ("count(*)", "1", "requests"), ("max(timestamp)", "timestamp", "last_ts"),
+        ("sum(__fresh)", "__fresh", "fresh_tokens"),
+        ("sum(cache_read_tokens)", "cache_read_tokens", "read_tokens"),
+        ("sum(output_tokens)", "output_tokens", "out_tokens"),
+        (f"coalesce(sum(cost_usd), 0)::{MONEY_SQL}", "coalesce(cost_usd, 0)", "given_cost"),
     ]  # fmt: skip
     # Columns most logs do not need are made only when a file maps them (or a flag asks); the
-    # view gv gives the others as constants: narrower groups keep every later phase fast.
+    # view gv gives the others as constants
     _optional_columns(mapped, keys, sums)
     if dated:
         keys.append("(__day IS NULL) AS undated")
@@ -201,14 +318,21 @@ def scan(
         f"SELECT *, {dated_day} AS __day, {tod} AS __tod, {all_input} AS __all_in, "
         f"{fresh} AS __fresh FROM (SELECT *, {stamp} AS __ts FROM ({union}))"
     )
+    names = {k.rsplit(" AS ", 1)[-1] for k in keys} | {name for _, _, name in sums}
+    variant, hour = "variant" in names, "write_1h_tokens" in names
+    if "request_id" not in mapped:  # each line a request: the tally reads the logs themselves
+        per_line = [*keys, *(f"{line} AS {name}" for _, line, name in sums)]
+        requests = with_defaults(names, f"SELECT {', '.join(per_line)} FROM ({lines})")
+        return Scanned(requests, False, names, variant, hour)
     # OTLP batches are read as nested lists of spans: a thread's share of them takes more than
     # half the memory limit, so they are read on one thread
     nested = any(b.fields.preset is Preset.OTLP for b in built)
     if nested:
         con.execute("SET threads = 1")
+    summed = ", ".join(f"{agg} AS {name}" for agg, _, name in sums)
     with progress_polling(con, progress):
         con.execute(
-            f"CREATE TEMP TABLE g_scan AS SELECT {', '.join(keys)}, {', '.join(sums)} "
+            f"CREATE TEMP TABLE g_scan AS SELECT {', '.join(keys)}, {summed} "
             f"FROM ({lines}) GROUP BY ALL"
         )
     # g is a view: the duplicates phase points it at a copy without repeats (no DROP, no
@@ -217,18 +341,7 @@ def scan(
     if nested:
         con.execute("RESET threads")
     group_view(con)
-    if progress is not None:
-        progress(1.0)
-    found = Window(options.since, options.until, 0, 0)
-    if outside:
-        row = con.execute(
-            "SELECT coalesce(sum(requests) FILTER (WHERE NOT inside AND NOT undated), 0), "
-            "coalesce(sum(requests) FILTER (WHERE NOT inside AND undated), 0) FROM gv "
-            "WHERE problem IS NULL"
-        ).fetchone()
-        assert row is not None
-        found = Window(options.since, options.until, int(row[0]), int(row[1]))
-    return found
+    return Scanned("SELECT * FROM gv", True, names, variant, hour)
 
 
 # The columns of g that the scan makes only when needed, and what the view gv shows without them
@@ -239,18 +352,19 @@ OPTIONAL_COLUMNS = {
 }  # fmt: skip
 
 
+def with_defaults(present: set[str], relation: str) -> str:
+    """SQL of ``relation`` with the optional columns it lacks as constants."""
+    extra = "".join(f", {v} AS {k}" for k, v in OPTIONAL_COLUMNS.items() if k not in present)
+    return f"SELECT *{extra} FROM ({relation})"
+
+
 def group_view(con: Connection) -> None:
     """View gv: table g with the optional columns it lacks as constants."""
     present = readers.g_columns(con)
-    extra = "".join(f", {v} AS {k}" for k, v in OPTIONAL_COLUMNS.items() if k not in present)
-    # a request's whole input is its fresh input, cache reads and writes, whichever way its log
-    # counts them (see _input_sql): derived here rather than summed in the scan
-    hour = "write_1h_tokens" if "write_1h_tokens" in present else "0"
-    extra += f", fresh_tokens + read_tokens + write_tokens + {hour} AS all_input_tokens"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW gv AS SELECT *{extra} FROM g")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW gv AS {with_defaults(present, 'SELECT * FROM g')}")
 
 
-def _optional_columns(mapped: set[str], keys: list[str], sums: list[str]) -> None:
+def _optional_columns(mapped: set[str], keys: list[str], sums: list[tuple[str, str, str]]) -> None:
     """Group keys and sums for the fields some file maps (service tier, request id, 1-hour cache
     writes); :func:`group_view` stands in for the others."""
     if "service_tier" in mapped:
@@ -269,14 +383,15 @@ def _optional_columns(mapped: set[str], keys: list[str], sums: list[str]) -> Non
         ]
         # one copy's given cost, for a group of identical copies reduced to one request (an
         # exact value: DuckDB divides a DECIMAL in DOUBLE)
-        sums.append("max(cost_usd) AS copy_cost")
+        sums.append(("max(cost_usd)", "cost_usd", "copy_cost"))
     if "cache_write_1h_tokens" in mapped:
+        five_minutes = "cache_write_tokens - cache_write_1h_tokens"
         sums += [
-            "sum(cache_write_tokens - cache_write_1h_tokens) AS write_tokens",
-            "sum(cache_write_1h_tokens) AS write_1h_tokens",
+            (f"sum({five_minutes})", five_minutes, "write_tokens"),
+            ("sum(cache_write_1h_tokens)", "cache_write_1h_tokens", "write_1h_tokens"),
         ]
     else:
-        sums.append("sum(cache_write_tokens) AS write_tokens")
+        sums.append(("sum(cache_write_tokens)", "cache_write_tokens", "write_tokens"))
 
 
 def _input_sql(rules: set[CacheRule]) -> tuple[str, str]:
@@ -387,118 +502,3 @@ def deduplicate(con: Connection) -> Duplicates:
     con.execute("CREATE OR REPLACE TEMP VIEW g AS SELECT * FROM g_once")
     group_view(con)
     return Duplicates(sum(per_file.values()), int(differing[0]) if differing else 0, per_file)
-
-
-# ------------------------------------------------------------------------ 4. cost per group
-
-
-def cost_requests(con: Connection) -> None:
-    """View ``gc``: the good groups of ``g`` with their cost (given, or tokens × prices).
-
-    A group is unpriced when its model, variant or 1-hour write price is unknown and it has
-    tokens to price; a failed request with no usage costs $0 whatever its model. Statuses are
-    normalised once per distinct value (the view is read many times).
-    """
-    columns = readers.g_columns(con)
-    hour = "write_1h_tokens" in columns
-    no_rate = (
-        "(inp IS NULL OR (write_1h_tokens > 0 AND write1hp IS NULL))" if hour else "inp IS NULL"
-    )
-    missing = f"(NOT given AND (all_input_tokens + out_tokens) > 0 AND {no_rate})"
-    hour_cost = "+ coalesce(write_1h_tokens * write1hp, 0) " if hour else ""
-    variant = "AND g.variant IS NOT DISTINCT FROM prices.variant" if "variant" in columns else ""
-    statuses = con.execute(
-        f"SELECT status, {normal_status('status')} FROM (SELECT DISTINCT status FROM g "
-        "WHERE status IS NOT NULL)"
-    ).fetchall()
-    status = (
-        "CASE g.status "
-        + " ".join(f"WHEN {sql_text(raw)} THEN {sql_text(norm)}" for raw, norm in statuses)
-        + " ELSE 'ok' END"
-        if statuses
-        else "'ok'"
-    )
-    kept = ", ".join(f"g.{c}" for c in readers.columns(con, "gv") if c not in ("status", "outcome"))
-    con.execute(
-        f"CREATE TEMP VIEW gc AS SELECT {kept}, "
-        f"{status} AS status, "
-        "lower(g.outcome) AS outcome, coalesce(last_ts, '') AS last_seen, "
-        "CASE WHEN given THEN 0 ELSE requests END AS priced_requests, "
-        "CASE WHEN given THEN requests ELSE 0 END AS given_requests, "
-        f"CASE WHEN given THEN given_cost WHEN {missing} THEN 0 ELSE coalesce(fresh_tokens * inp "
-        f"+ read_tokens * readp + write_tokens * writep {hour_cost}"
-        f"+ out_tokens * outp, 0) END::{MONEY_SQL} AS cost, "
-        f"{missing} AS unpriced, out_tokens AS all_output_tokens, inp AS inp_rate, "
-        "write1hp AS write1h_rate, "
-        f"CASE WHEN {missing} THEN requests ELSE 0 END AS unpriced_requests "
-        "FROM gv g LEFT JOIN prices ON g.model = prices.log_model AND g.band = prices.band "
-        f"AND g.period = prices.period AND g.slot = prices.slot {variant} "
-        "WHERE problem IS NULL AND inside"
-    )
-
-
-# ------------------------------------------------------------------------------ 5. tickets
-
-
-def ticket_table(
-    con: Connection, options: Options, outcomes_read_path: Path | None = None
-) -> tuple[str, int]:
-    """Table ``tk``: cost, requests and properties per ticket, and whether it was resolved.
-
-    Returns where outcomes came from and how many outcomes name no ticket in the logs.
-    """
-    outcome_source = "the outcome field of the requests"
-    orphans = 0
-    if options.outcomes_file is not None:
-        outcome_source, orphans = load_outcomes(con, options.outcomes_file, outcomes_read_path)
-
-    # A ticket's tenant, intent, queue, prompt version and outcome are those of its latest request
-    # that has one. Most tickets have one value, so take any and find the tickets with several by
-    # comparing hashes (string min/max cost three times as much); only those look for the latest.
-    def nonnull_hash(d: str, agg: str) -> str:
-        return f"{agg}(hash({d})) FILTER (WHERE {d} IS NOT NULL)"
-
-    attrs = ", ".join(
-        f"any_value({d}) AS {d}, {nonnull_hash(d, 'min')} <> {nonnull_hash(d, 'max')} AS many_{d}"
-        for d in TICKET_DIMENSIONS
-    )
-    con.execute(
-        "CREATE TEMP TABLE tk0 AS SELECT ticket_id, sum(cost) AS cost, sum(requests) AS requests, "
-        f"{attrs}, bool_or(unpriced) AS unpriced, sum(unpriced_requests) AS unpriced_requests, "
-        "bool_and(unpriced) AS only_unpriced FROM gc GROUP BY ticket_id"
-    )
-    many = con.execute(
-        "SELECT "
-        + ", ".join(f"count(*) FILTER (WHERE many_{d})" for d in TICKET_DIMENSIONS)
-        + " FROM tk0"
-    ).fetchone()
-    joins = []
-    value = {d: f"t.{d}" for d in TICKET_DIMENSIONS}
-    for d, count in zip(TICKET_DIMENSIONS, many or (), strict=True):
-        if not count:  # no ticket with two values: nothing to look up
-            continue
-        # latest first; on a tie (or no timestamps) the alphabetically last value, so that the
-        # answer never depends on the order the engine happened to read the rows in
-        joins.append(
-            f"LEFT JOIN (SELECT ticket_id, arg_max({d}, coalesce(last_ts, '') || chr(1) || {d}) "
-            f"AS value FROM gv WHERE problem IS NULL AND inside AND {d} IS NOT NULL AND "
-            f"ticket_id IN (SELECT ticket_id FROM tk0 WHERE many_{d}) GROUP BY ticket_id) l_{d} "
-            f"ON l_{d}.ticket_id = t.ticket_id"
-        )
-        value[d] = f"coalesce(l_{d}.value, t.{d})"
-    if options.outcomes_file is not None:
-        joins.append("LEFT JOIN outcomes o ON o.ticket_id = t.ticket_id")
-        value["outcome"] = f"coalesce(o.outcome, {value['outcome']})"
-    resolved_list = ", ".join(sql_text(o) for o in options.resolved_outcomes)
-    dimensions = ", ".join(f"{v} AS {d}, t.many_{d}" for d, v in value.items())
-    # a ticket none of whose requests has a price cost an unknown amount: it is not counted as
-    # resolved at $0 (it would lower the cost per resolved ticket), and is named in the report
-    # (a table when values were looked up, else a view: a copy of tk0 costs a tenth of the run)
-    kind = "TABLE" if joins else "VIEW"
-    con.execute(
-        f"CREATE TEMP {kind} tk AS SELECT *, coalesce(outcome IN ("
-        f"{resolved_list}) AND NOT only_unpriced, false) AS resolved FROM (SELECT t.ticket_id, "
-        f"t.cost, t.requests, {dimensions}, t.unpriced, t.unpriced_requests, t.only_unpriced "
-        f"FROM tk0 t {' '.join(joins)})"
-    )
-    return outcome_source, orphans

@@ -26,6 +26,7 @@ from ticketcost.pricing.model import ModelPrice
 
 if TYPE_CHECKING:
     from ticketcost.attribution.connection import Connection
+    from ticketcost.attribution.tally import Sets
 
 
 class Totals(NamedTuple):
@@ -60,24 +61,34 @@ def ticket_totals(con: Connection) -> Totals:
 def given_totals(con: Connection) -> tuple[Decimal, int]:
     """Cost and number of the requests whose log gave their cost (``cost_usd``)."""
     row = con.execute(
-        "SELECT coalesce(sum(cost) FILTER (WHERE given), 0), coalesce(sum(given_requests), 0) "
-        "FROM gc"
+        "SELECT coalesce(sum(cost) FILTER (WHERE given), 0), "
+        f"coalesce(sum(requests) FILTER (WHERE given), 0) FROM tc WHERE {USED}"
     ).fetchone()
     assert row is not None
     return Decimal(row[0]), int(row[1])
 
 
-def _request_table(con: Connection) -> str:
-    """Requests with their ticket's properties: built only for per-request breakdowns."""
-    ticket_columns = ", ".join(f"tk.{d}" for d in TICKET_DIMENSIONS)
-    con.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS gx AS SELECT gc.ticket_id, gc.model, gc.endpoint, "
-        f"gc.status, gc.requests, gc.cost, gc.unpriced_requests, {ticket_columns}, "
-        "tk.resolved, gc.day FROM gc JOIN tk USING (ticket_id)"
+# the class rows of requests that were used: good lines inside --since/--until
+USED = "problem IS NULL AND inside"
+# ... and priced from the tables (not given a cost by their log), with a price
+PRICED = f"{USED} AND NOT given AND NOT unpriced"
+
+
+def _request_rows(view: str, columns: Sequence[str]) -> str:
+    """Per-ticket rows of a breakdown set with their ticket's properties (its latest values)."""
+    own = ", ".join(
+        f"r.{c}"
+        for c in dict.fromkeys(_TIME_COLUMN.get(c, c) for c in columns)
+        if c not in TICKET_DIMENSIONS
     )
-    return "gx"
+    ticket_columns = ", ".join(f"tk.{d}" for d in TICKET_DIMENSIONS)
+    return (
+        f"(SELECT r.ticket_id, {own}, r.requests, r.cost, r.unpriced_requests, "
+        f"{ticket_columns}, tk.resolved FROM {view} r JOIN tk ON tk.ticket_id = r.ticket_id)"
+    )
 
 
+_TIME_COLUMN = {"week": "day", "month": "day"}
 _TIME_SQL = {
     "day": "day",
     "week": "strftime(date_trunc('week', day::DATE), '%Y-%m-%d') AS week",
@@ -89,10 +100,12 @@ def groups(
     con: Connection,
     columns: Sequence[str],
     total_cost: Decimal,
+    sets: Sets,
     limit: int | None = None,
 ) -> list[Group]:
-    """Cost by ``columns``: from tickets when all are ticket-level, else from requests. Groups
-    by time (day, week starting Monday, month) come in time order, the others by cost."""
+    """Cost by ``columns``: from tickets when all are ticket-level, else from the per-ticket
+    rows of the tally's set for them. Groups by time (day, week starting Monday, month) come in
+    time order, the others by cost."""
     select = ", ".join(_TIME_SQL.get(c, c) for c in columns)
     timed = any(c in _TIME_SQL for c in columns)
     if all(c in TICKET_DIMENSIONS for c in columns):
@@ -100,10 +113,10 @@ def groups(
         table = "tk"
     elif list(columns) == ["status"]:  # tickets with such a request; resolution is not asked for
         counts = "count(DISTINCT ticket_id), 0"
-        table = "gc"
+        table = "tt"
     else:
         counts = "count(DISTINCT ticket_id), count(DISTINCT ticket_id) FILTER (WHERE resolved)"
-        table = _request_table(con)
+        table = _request_rows(sets.view_for(columns), columns)
     query = (
         f"SELECT {select}, sum(requests), {counts}, sum(cost) AS cost, "
         f"sum(unpriced_requests) FROM {table} "
@@ -202,10 +215,9 @@ def unpriced(con: Connection, resolved: dict[str, Resolution]) -> list[Unpriced]
     """Requests with tokens and no price, by model and variant, with the reason."""
     found = []
     for model, variant, hour, requests, inp, out in con.execute(
-        "SELECT model, variant, bool_or(write_1h_tokens > 0 AND write1h_rate IS NULL AND "
-        "inp_rate IS NOT NULL), sum(priced_requests), sum(all_input_tokens), "
-        "sum(all_output_tokens) FROM gc "
-        "WHERE unpriced GROUP BY ALL ORDER BY 4 DESC, 1, 2"
+        "SELECT model, variant, bool_or(has_1h AND rated), sum(requests), sum(unpriced_input), "
+        "sum(unpriced_output) FROM tc "
+        "WHERE unpriced GROUP BY model, variant ORDER BY 4 DESC, 1, 2"
     ).fetchall():
         found.append(
             Unpriced(
@@ -253,11 +265,8 @@ def unpriced_only_tickets(con: Connection, top: int) -> tuple[int, list[str]]:
 def undated(con: Connection) -> int:
     """Requests priced from the tables with no readable date (priced at today's prices); 0 when
     no date was needed (no recorded price change, no time breakdown)."""
-    if "undated" not in g_columns(con):
-        return 0
     row = con.execute(
-        "SELECT coalesce(sum(requests), 0) FROM g WHERE problem IS NULL AND undated AND NOT given"
-        + (" AND inside" if "inside" in g_columns(con) else "")
+        f"SELECT coalesce(sum(requests), 0) FROM tc WHERE {USED} AND undated AND NOT given"
     ).fetchone()
     return int(row[0]) if row else 0
 
@@ -277,8 +286,8 @@ def priced_models(con: Connection, resolved: dict[str, ModelPrice | None]) -> li
     rates when the requests asked for one), the requests, and whether 1-hour writes were priced."""
     found = []
     for model, variant, count, hour in con.execute(
-        "SELECT model, variant, sum(priced_requests), bool_or(write_1h_tokens > 0) FROM gc "
-        "WHERE NOT unpriced AND priced_requests > 0 GROUP BY ALL ORDER BY 1, 2 NULLS FIRST"
+        f"SELECT model, variant, sum(requests), bool_or(has_1h) FROM tc WHERE {PRICED} "
+        "GROUP BY model, variant HAVING sum(requests) > 0 ORDER BY 1, 2 NULLS FIRST"
     ).fetchall():
         price = resolved.get(str(model))
         if price is not None:
@@ -294,8 +303,8 @@ def long_context(
     """(model, its tier threshold passed, requests) for requests priced at a long-context tier."""
     reached: dict[tuple[str, int], int] = {}
     for model, number, count in con.execute(
-        "SELECT model, band, sum(priced_requests) FROM gc WHERE band > 0 AND NOT unpriced "
-        "AND priced_requests > 0 GROUP BY 1, 2"
+        f"SELECT model, band, sum(requests) FROM tc WHERE band > 0 AND {PRICED} GROUP BY 1, 2 "
+        "HAVING sum(requests) > 0"
     ).fetchall():
         found = resolved.get(str(model))
         tier = found.level().for_input(thresholds[int(number) - 1] + 1)[1] if found else None
@@ -311,8 +320,8 @@ def earlier_prices(
     """(model, in force from, requests) for requests dated before a recorded price change."""
     earlier: list[tuple[str, str | None, int]] = []
     for model, when, count in con.execute(
-        f"SELECT model, period, sum(priced_requests) FROM gc WHERE period < {len(changes)} "
-        "AND NOT unpriced AND priced_requests > 0 GROUP BY 1, 2 ORDER BY 1, 2"
+        f"SELECT model, period, sum(requests) FROM tc WHERE period < {len(changes)} AND {PRICED} "
+        "GROUP BY 1, 2 HAVING sum(requests) > 0 ORDER BY 1, 2"
     ).fetchall():
         latest = resolved.get(str(model))
         if latest is None:
@@ -345,8 +354,8 @@ def time_of_day(
         return []
     counted: dict[tuple[str, str], int] = {}
     for model, slot, band, period, count in con.execute(
-        "SELECT model, slot, band, period, sum(priced_requests) FROM gc WHERE slot >= 0 "
-        "AND variant IS NULL AND NOT unpriced AND priced_requests > 0 GROUP BY 1, 2, 3, 4"
+        f"SELECT model, slot, band, period, sum(requests) FROM tc WHERE slot >= 0 "
+        f"AND variant IS NULL AND {PRICED} GROUP BY 1, 2, 3, 4 HAVING sum(requests) > 0"
     ).fetchall():
         current = resolved.get(str(model))
         minute = slot_minute(minutes, int(slot))

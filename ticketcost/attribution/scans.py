@@ -45,6 +45,11 @@ class SourceSql(NamedTuple):
     view: SourceView | None = None
 
 
+# integer column types as DESCRIBE names them (Spark's as the Spark connection renders them)
+INTEGER_TYPES = frozenset(
+    {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
+     "HUGEINT", "INT"}
+)  # fmt: skip
 CORRUPT = "_corrupt_record"  # Spark's column for a line that is no JSON
 
 
@@ -384,7 +389,8 @@ def _parquet_sql(
     scan, present = with_traces(view.name, set(types), traces)
     if "trace" in present:
         types["trace"] = "VARCHAR"
-    columns = Columns(fields, parquet_column)
+    integers = frozenset(n for n, kind in types.items() if kind in INTEGER_TYPES)
+    columns = Columns(fields, parquet_column, integers=integers)
     _require_ticket_id(columns, src, list(types))
     line = "file_row_number + 1" if numbered_rows else "NULL::BIGINT"
     # (the totals never need a row's number: the same select runs on Spark's view, which has none)

@@ -37,7 +37,7 @@ def skipped_lines(
 ) -> Skipped:
     """Every skipped line counted by reason and by file; the first few located."""
     counted = con.execute(
-        "SELECT problem, sum(requests) FROM g WHERE problem IS NOT NULL GROUP BY 1 "
+        "SELECT problem, sum(requests) FROM tc WHERE problem IS NOT NULL GROUP BY 1 "
         "ORDER BY 2 DESC, 1"
     ).fetchall()
     reasons = [(str(r[0]), int(r[1])) for r in counted if r[0] != NOT_A_CALL]
@@ -47,7 +47,7 @@ def skipped_lines(
         for r in con.execute(
             "SELECT __file, coalesce(sum(requests) FILTER (WHERE problem IS NULL AND inside), 0), "
             f"coalesce(sum(requests) FILTER (WHERE {BAD}), 0), "
-            "coalesce(sum(requests), 0) FROM gv GROUP BY 1"
+            "coalesce(sum(requests), 0) FROM tc GROUP BY 1"
         ).fetchall()
     }
     unread = []  # CSV files whose rest could not be parsed
@@ -62,7 +62,8 @@ def skipped_lines(
         reasons + [(r.reason, 1) for r in rejects] + [(UNCLOSED, n) for _, (_, n) in unread]
     )
     lines = sum(n for _, n in reasons)
-    bad_lines = locate_bad_lines(con, built, rejects, examples) if lines else []
+    counts = [per_file.get(index, (0, 0, 0))[1] for index in range(len(built))]
+    bad_lines = locate_bad_lines(con, built, rejects, examples, counts) if lines else []
     if unread:  # in file order, then line order, as locate_bad_lines gives them
         order = {str(b.source.path): i for i, b in enumerate(built)}
         bad_lines += [line for _, (line, _) in unread]

@@ -290,7 +290,7 @@ def load_outcomes(con: Connection, path: Path, read_path: Path | None = None) ->
         raise TicketcostError(f"{path}: cannot read the outcomes file ({first})") from None
     con.execute("SET preserve_insertion_order = false")
     orphan = con.execute(
-        "SELECT count(*) FROM outcomes WHERE ticket_id NOT IN (SELECT ticket_id FROM gc)"
+        "SELECT count(*) FROM outcomes WHERE ticket_id NOT IN (SELECT ticket_id FROM tt)"
     ).fetchone()
     return str(path), int(orphan[0]) if orphan else 0
 

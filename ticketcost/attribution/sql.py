@@ -65,10 +65,14 @@ class Columns:
         fields: FieldMap,
         column_sql: Callable[[str], str | None],
         maps: frozenset[str] = frozenset(),
+        integers: frozenset[str] = frozenset(),
     ) -> None:
         # column_sql(top-level name) -> an expression, or None when the source has no such column;
-        # ``maps``: top-level columns that are MAP(VARCHAR, VARCHAR), read by key, not as JSON
+        # ``maps``: top-level columns that are MAP(VARCHAR, VARCHAR), read by key, not as JSON;
+        # ``integers``: top-level columns of an integer type (typed Parquet): a token count read
+        # from one of them alone is checked as a number, not through its text (``integer``)
         self.sql: dict[str, str] = {}
+        self.integer: set[str] = set()
         self._maps = maps
         self._nested: dict[str, list[str]] = {}  # column -> its JSON paths, in order
         for name, alternatives in fields.paths.items():
@@ -89,6 +93,11 @@ class Columns:
                 if len(options) == 1
                 else f"coalesce({', '.join(options)})"
             )
+            # one alternative of one path of one key: a top-level column
+            top = alternatives[0][0][0] if _one_column(alternatives) else None
+            if name in TOKEN_FIELDS and top in integers:
+                self.sql[name] = ident(str(top))
+                self.integer.add(name)
         self.prelude = [
             f"try(json_extract_string({column}, [{', '.join(paths)}])) AS __x{n}"
             for n, (column, paths) in enumerate(self._nested.items())
@@ -117,6 +126,11 @@ class Columns:
         if not self.prelude:
             return source
         return f"(SELECT *, {', '.join(self.prelude)} FROM {source})"
+
+
+def _one_column(alternatives: Sequence[Alternative]) -> bool:
+    """Whether a field reads one top-level column and nothing else."""
+    return len(alternatives) == 1 and len(alternatives[0]) == 1 and len(alternatives[0][0]) == 1
 
 
 def _alternative(
@@ -165,8 +179,15 @@ NOT_A_CALL = "not a model call (no model, usage or cost)"
 BAD = f"problem IS NOT NULL AND problem <> {sql_text(NOT_A_CALL)}"
 
 
-def _token_checks(name: str) -> tuple[str, list[tuple[str, ...]]]:
-    """The cheap test that a token count is bad, and the reasons it can be, in order."""
+def _token_checks(name: str, integer: bool = False) -> tuple[str, list[tuple[str, ...]]]:
+    """The cheap test that a token count is bad, and the reasons it can be, in order (read as a
+    number when its column is an ``integer`` one)."""
+    if integer:
+        test = f"(raw_{name} < 0 OR raw_{name} > {MAX_TOKENS})"
+        return test, [
+            (f"raw_{name} < 0", f"{name} is negative", f"raw_{name}"),
+            (f"raw_{name} > {MAX_TOKENS}", f"{name} is above {MAX_TOKENS:,}", f"raw_{name}"),
+        ]
     number = f"TRY_CAST(raw_{name} AS DOUBLE)"
     # UBIGINT refuses text and negatives but rounds 12.5, hence the test for a decimal point.
     test = (
@@ -216,7 +237,9 @@ def includes_cache_sql(fields: FieldMap) -> str:
     return f"NOT coalesce({low} = 'message' OR {low} LIKE '%anthropic%', false)"
 
 
-def _checks(fields: FieldMap) -> tuple[list[str], list[tuple[str, ...]]]:
+def _checks(
+    fields: FieldMap, integer: set[str] | frozenset[str] = frozenset()
+) -> tuple[list[str], list[tuple[str, ...]]]:
     """The cheap combined test that a line is bad, and each reason it can be, in order (a reason
     may carry the column whose value it quotes)."""
     all_missing = " AND ".join(
@@ -234,7 +257,7 @@ def _checks(fields: FieldMap) -> tuple[list[str], list[tuple[str, ...]]]:
     for name in TOKEN_FIELDS:
         if name not in mapped:  # NULL on every line: nothing to check
             continue
-        test, checks = _token_checks(name)
+        test, checks = _token_checks(name, name in integer)
         cheap.append(test)
         detail += checks
     if fields.zero_cost_is_unknown:
@@ -308,17 +331,22 @@ def typed_select(
     cast.append(f"{given} AS cost_usd")
     cast.append(f"{includes_cache_sql(fields)} AS __incl")
 
-    cheap, detail = _checks(fields)
+    cheap, detail = _checks(fields, columns.integer)
 
     def said(entry: tuple[str, ...]) -> str:
         if values and len(entry) == 3:  # the offending value, cut short, for the examples
-            return f"{sql_text(entry[1] + ' (got ')} || left({entry[2]}, 40) || ')'"
+            quoted = f"CAST({entry[2]} AS VARCHAR)"
+            return f"{sql_text(entry[1] + ' (got ')} || left({quoted}, 40) || ')'"
         return sql_text(entry[1])
 
     reason = "CASE " + " ".join(f"WHEN {e[0]} THEN {said(e)}" for e in detail) + " END"
-    # (bounded before the cast: a count above the bound is a skipped line, never a failed query)
+    # (bounded before the cast: a count above the bound is a skipped line, never a failed query;
+    # a CASE costs less than least(coalesce(...)), which widens the types)
     tokens = ", ".join(
-        f"least(coalesce(u_{n}, 0), {MAX_TOKENS})::BIGINT AS {n}" for n in TOKEN_FIELDS
+        f"CASE WHEN u_{n} <= {MAX_TOKENS} THEN CAST(u_{n} AS BIGINT) ELSE 0 END AS {n}"
+        if fields.paths.get(n)
+        else f"CAST(0 AS BIGINT) AS {n}"
+        for n in TOKEN_FIELDS
     )
     return (
         f"SELECT __line, __file, __valid, {', '.join(TEXT_FIELDS)}, {tokens}, __incl, cost_usd, "
