@@ -303,6 +303,24 @@ def test_every_real_log_format_gives_the_same_figures_on_spark() -> None:
     assert differing == {name: [] for name in REAL_FORMATS}
 
 
+def test_names_priced_in_a_second_pass_are_equal_on_both_engines(tmp_path: Path) -> None:
+    # a gateway route and another case are not the price table's spelling: the tally runs again
+    # with them (table tally_named) on both engines. gpt-5.4-mini: $0.75 in, $4.50 out per 1M:
+    # 1,000 x 0.75 + 100 x 4.50 = 750 + 450 = 1,200 µ$ a request
+    path = tmp_path / "names.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"ticket_id": f"T{i}", "model": name, "input_tokens": 1000,
+                        "output_tokens": 100, "outcome": "resolved"}) + "\n"
+            for i, name in enumerate(["gpt-5.4-mini", "openai/gpt-5.4-mini", "GPT-5.4-Mini"])
+        )
+    )  # fmt: skip
+    embedded, on_spark = _both(path)
+    left, right = _comparable(embedded), _comparable(on_spark)
+    assert [(k, left[k], right[k]) for k in left if left[k] != right[k]] == []
+    assert on_spark.cost_usd == Decimal("0.0036") and not on_spark.unpriced
+
+
 @pytest.mark.parametrize(
     ("name", "what"),
     [("otlp_file_exporter.jsonl", "OTLP span batches"),

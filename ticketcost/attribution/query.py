@@ -49,7 +49,6 @@ from ticketcost.attribution.sql import (
     timestamp_sql,
 )
 from ticketcost.attribution.tally import (
-    CLASS_KEYS,
     Sets,
     plan_sets,
     tally,
@@ -169,11 +168,12 @@ def price_and_tally(
         names = candidate_names(prices)
     loaded = load_prices(con, prices, axes, names)
     _tally(con, scanned, sets, progress, "prices", "tally")
+    inside = sets.class_column("inside")
     used = [
         str(r[0])
         for r in con.execute(
-            f"SELECT DISTINCT model FROM tally WHERE grouping_set = {sets.mask(CLASS_KEYS)} AND "
-            "problem IS NULL AND inside AND NOT given AND model IS NOT NULL ORDER BY 1"
+            f"SELECT DISTINCT model FROM tally WHERE grouping_set = {sets.mask(sets.classes)} AND "
+            f"problem IS NULL AND {inside} AND NOT given AND model IS NOT NULL ORDER BY 1"
         ).fetchall()
     ]
     resolved = {name: loaded.resolved.get(name) or resolve(prices, name) for name in used}

@@ -32,19 +32,26 @@ from ticketcost.attribution.sql import MONEY_SQL, TICKET_DIMENSIONS, normal_stat
 if TYPE_CHECKING:
     from ticketcost.attribution.connection import Connection
 
-# the columns of the class set (see the module docstring)
+# the columns of the class set (see the module docstring), and what view tc shows for those the
+# requests have only as a constant (no service tier mapped, no window, ...): a constant key would
+# widen every row of the tally for nothing
 CLASS_KEYS = (
     "__file", "problem", "model", "variant", "band", "period", "slot", "given", "undated",
     "inside", "unpriced", "rated",
 )  # fmt: skip
+CLASS_CONSTANTS = {
+    "variant": "CAST(NULL AS VARCHAR)", "slot": "-1", "undated": "false", "inside": "true",
+}  # fmt: skip
 # per-request dimensions a breakdown can ask for, and the column of the requests each reads
 REQUEST_DIMENSIONS = {"model": "model", "endpoint": "endpoint", "status": "status"} | {
     d: "day" for d in TIME_DIMENSIONS
 }
+# (counts of requests as BIGINT, not the 128-bit sums of integers: the table is a row per ticket
+# and status, and at 10M lines it is most of the memory limit)
 SUMS = (
-    "sum(requests) AS requests", "max(last_ts) AS last_ts",
+    "CAST(sum(requests) AS BIGINT) AS requests", "max(last_ts) AS last_ts",
     f"CAST(sum(cost) AS {MONEY_SQL}) AS cost",
-    "sum(CASE WHEN unpriced THEN requests ELSE 0 END) AS unpriced_requests",
+    "CAST(sum(CASE WHEN unpriced THEN requests ELSE 0 END) AS BIGINT) AS unpriced_requests",
     "bool_or(unpriced) AS any_unpriced", "bool_and(unpriced) AS only_unpriced",
     # the tokens of requests left unpriced (a price is all the others need)
     "sum(CASE WHEN unpriced THEN fresh_tokens + read_tokens + write_tokens + write_1h_tokens "
@@ -57,11 +64,12 @@ class Sets(NamedTuple):
     """The grouping sets of one tally: their columns, and the view each is read through."""
 
     ticket: tuple[str, ...]  # the ticket set's columns
+    classes: tuple[str, ...]  # the class set's columns
     breakdowns: dict[tuple[str, ...], str]  # request columns of a breakdown set -> its view
 
     @property
     def all(self) -> list[tuple[str, ...]]:
-        return [self.ticket, CLASS_KEYS, *(("ticket", *cols) for cols in self.breakdowns)]
+        return [self.ticket, self.classes, *(("ticket", *cols) for cols in self.breakdowns)]
 
     @property
     def keys(self) -> list[str]:
@@ -72,6 +80,10 @@ class Sets(NamedTuple):
         """The number ``grouping_set`` holds for the rows of ``group`` (a bit per column it
         does not group by)."""
         return sum(1 << i for i, key in enumerate(self.keys) if key not in group)
+
+    def class_column(self, name: str) -> str:
+        """A column of the class set, or the constant it stands for when it is not one."""
+        return name if name in self.classes else CLASS_CONSTANTS[name]
 
     def view_for(self, columns: Sequence[str]) -> str:
         """The view of per-ticket rows that a breakdown by ``columns`` reads."""
@@ -88,12 +100,13 @@ def _request_columns(columns: Sequence[str]) -> tuple[str, ...]:
 def plan_sets(specs: Sequence[Sequence[str]], present: set[str]) -> Sets:
     """The grouping sets for the breakdowns ``specs`` (``present``: the requests' columns)."""
     ticket = ("ticket", *(d for d in TICKET_DIMENSIONS if d in present), "status")
+    classes = tuple(k for k in CLASS_KEYS if k not in CLASS_CONSTANTS or k in present)
     breakdowns: dict[tuple[str, ...], str] = {}
     for spec in specs:
         wanted = _request_columns(spec)
         if wanted and not set(wanted) <= {"status"} and wanted not in breakdowns:
             breakdowns[wanted] = f"tb{len(breakdowns)}"
-    return Sets(ticket, breakdowns)
+    return Sets(ticket, classes, breakdowns)
 
 
 def tally(
@@ -136,7 +149,7 @@ def tally(
     )
     keys = sets.keys
     # which set a row belongs to: a bit per column it is not grouped by (Spark and DuckDB alike)
-    mask = " + ".join(f"CAST(grouping({k}) AS BIGINT) * {1 << i}" for i, k in enumerate(keys))
+    mask = " + ".join(f"CAST(grouping({k}) AS INTEGER) * {1 << i}" for i, k in enumerate(keys))
     groups = ", ".join("(" + ", ".join(group) + ")" for group in sets.all)
     hours = "bool_or(write_1h_tokens > 0)" if hour else "false"
     con.execute(
@@ -169,10 +182,10 @@ def tally_views(con: Connection, sets: Sets, name: str = "tally") -> None:
         f"{sums}, last_ts, any_unpriced, only_unpriced FROM {name} "
         f"WHERE grouping_set = {ticket} AND ticket IS NOT NULL"
     )
+    classes = ", ".join(f"{sets.class_column(k)} AS {k}" for k in CLASS_KEYS)
     con.execute(
-        f"CREATE TEMP VIEW tc AS SELECT {', '.join(CLASS_KEYS)}, {sums}, unpriced_input, "
-        "unpriced_output, has_1h FROM "
-        f"{name} WHERE grouping_set = {sets.mask(CLASS_KEYS)}"
+        f"CREATE TEMP VIEW tc AS SELECT {classes}, {sums}, unpriced_input, unpriced_output, "
+        f"has_1h FROM {name} WHERE grouping_set = {sets.mask(sets.classes)}"
     )
     for columns, view in sets.breakdowns.items():
         chosen = ", ".join(f"{status} AS status" if c == "status" else c for c in columns)
