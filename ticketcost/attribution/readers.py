@@ -74,6 +74,9 @@ USED = "problem IS NULL AND inside"
 PRICED = f"{USED} AND NOT given AND NOT unpriced"
 
 
+_TIME_COLUMN = {"week": "day", "month": "day"}  # the requests' column a time breakdown reads
+
+
 def _request_rows(view: str, columns: Sequence[str]) -> str:
     """Per-ticket rows of a breakdown set with their ticket's properties (its latest values)."""
     own = ", ".join(
@@ -88,7 +91,6 @@ def _request_rows(view: str, columns: Sequence[str]) -> str:
     )
 
 
-_TIME_COLUMN = {"week": "day", "month": "day"}
 _TIME_SQL = {
     "day": "day",
     "week": "strftime(date_trunc('week', day::DATE), '%Y-%m-%d') AS week",
