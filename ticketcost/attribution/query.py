@@ -204,9 +204,9 @@ def _tally(
     """The tally over the requests; when it reads the logs themselves, with progress, and (on
     DuckDB) with the join's sides kept as written: the logs' size is unknown to the planner,
     which would otherwise build its hash table from the logs instead of the prices."""
-    native = isinstance(con, DuckDb) and not scanned.grouped
-    if isinstance(con, DuckDb) and native:
-        con.execute_native("SET disabled_optimizers = 'build_side_probe_side'")
+    native = con if isinstance(con, DuckDb) and not scanned.grouped else None
+    if native is not None:
+        native.execute_native("SET disabled_optimizers = 'build_side_probe_side'")
     try:
         with progress_polling(con, None if scanned.grouped else progress):
             tally(
@@ -219,8 +219,8 @@ def _tally(
                 name=name,
             )
     finally:
-        if isinstance(con, DuckDb) and native:
-            con.execute_native("RESET disabled_optimizers")
+        if native is not None:
+            native.execute_native("RESET disabled_optimizers")
     if progress is not None:
         progress(1.0)
 
