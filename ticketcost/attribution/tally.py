@@ -179,7 +179,7 @@ def tally_views(con: Connection, sets: Sets, name: str = "tally") -> None:
     )
     con.execute(
         f"CREATE TEMP VIEW tt AS SELECT ticket AS ticket_id, {dimensions}, {status} AS status, "
-        f"{sums}, last_ts, any_unpriced, only_unpriced FROM {name} "
+        f"{sums}, last_ts, any_unpriced AS unpriced, only_unpriced FROM {name} "
         f"WHERE grouping_set = {ticket} AND ticket IS NOT NULL"
     )
     classes = ", ".join(f"{sets.class_column(k)} AS {k}" for k in CLASS_KEYS)
@@ -213,7 +213,7 @@ def ticket_table(
     # The ticket rows without their statuses: most tickets have one combination of values, and
     # grouping by them costs less than picking any of them (strings are hashed, not copied twice)
     sums = (
-        "sum(cost) AS cost, sum(requests) AS requests, bool_or(any_unpriced) AS unpriced, "
+        "sum(cost) AS cost, sum(requests) AS requests, bool_or(unpriced) AS unpriced, "
         "sum(unpriced_requests) AS unpriced_requests, bool_and(only_unpriced) AS only_unpriced"
     )
     grouped = ", ".join(["ticket_id", *present])
@@ -226,18 +226,15 @@ def ticket_table(
         "CREATE TEMP TABLE tk_several AS SELECT ticket_id FROM tk0 GROUP BY ticket_id "
         "HAVING count(*) > 1"
     )
-    several = con.execute("SELECT count(*) FROM tk_several").fetchone()
+    found = con.execute("SELECT count(*) FROM tk_several").fetchone()
+    several = bool(found and found[0])
     kept = ", ".join(
         (f"t.{d}" if d in present else f"CAST(NULL AS VARCHAR) AS {d}") + f", false AS many_{d}"
         for d in TICKET_DIMENSIONS
     )
     values = "t.cost, t.requests, t.unpriced, t.unpriced_requests, t.only_unpriced"
     rows = f"SELECT t.ticket_id, {kept}, {values} FROM tk0 t"
-    if several and several[0]:
-        merged = (
-            "sum(cost) AS cost, sum(requests) AS requests, bool_or(unpriced) AS unpriced, "
-            "sum(unpriced_requests) AS unpriced_requests, bool_and(only_unpriced) AS only_unpriced"
-        )
+    if several:
         # latest first; on a tie (or no timestamps) the alphabetically last value
         latest = ", ".join(
             f"max_by({d}, coalesce(last_ts, '') || chr(1) || {d}) FILTER (WHERE {d} IS NOT NULL) "
@@ -248,7 +245,7 @@ def ticket_table(
         )
         rows = (
             f"{rows} LEFT JOIN tk_several s ON s.ticket_id = t.ticket_id WHERE s.ticket_id IS NULL "
-            f"UNION ALL SELECT ticket_id, {latest}, {merged} FROM tk0 "
+            f"UNION ALL SELECT ticket_id, {latest}, {sums} FROM tk0 "
             "WHERE ticket_id IN (SELECT ticket_id FROM tk_several) GROUP BY ticket_id"
         )
     outcome, joins = "t.outcome", ""
@@ -265,7 +262,7 @@ def ticket_table(
     # a ticket none of whose requests has a price cost an unknown amount: it is not counted as
     # resolved at $0 (it would lower the cost per resolved ticket), and is named in the report
     # (a table when values were looked up, else a view: a copy of tk0 costs a tenth of the run)
-    kind = "TABLE" if several and several[0] else "VIEW"
+    kind = "TABLE" if several else "VIEW"
     con.execute(
         f"CREATE TEMP {kind} tk AS SELECT *, coalesce(outcome IN ({resolved_list}) AND NOT "
         f"only_unpriced, false) AS resolved FROM (SELECT t.ticket_id, t.cost, t.requests, "
