@@ -16,10 +16,25 @@ from ticketcost.attribution import attribute, find_sources
 from ticketcost.attribution.connection import DuckDb
 from ticketcost.attribution.rates import candidate_names, load_prices, price_axes, rows_sql
 from ticketcost.attribution.sources import build_options
+from ticketcost.attribution.sql import edges_passed
 from ticketcost.errors import TicketcostError
 from ticketcost.pricing.table import PriceTable, bundled_prices
 
 D = Decimal
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 4, 14, 15])
+def test_band_period_and_slot_numbers_count_the_edges_passed(count: int) -> None:
+    # the nested CASE of edges_passed against counting by hand, for every value around every
+    # edge: ">=" (a price change on the request's own day applies) and ">" (a long-context tier
+    # applies to more input than its threshold)
+    edges = [10 * (i + 1) for i in range(count)]  # 10, 20, ...
+    values = range(0, 10 * count + 12)
+    for operator in (">=", ">"):
+        query = edges_passed("v", [str(e) for e in edges], operator)
+        found = duckdb.sql(f"SELECT v, {query} FROM range({len(values)}) t(v) ORDER BY v")
+        by_hand = [sum(v >= e if operator == ">=" else v > e for e in edges) for v in values]
+        assert [n for _, n in found.fetchall()] == by_hand, operator
 
 
 def test_rows_sent_as_text_come_back_exactly() -> None:

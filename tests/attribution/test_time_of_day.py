@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from helpers import as_json, error, run
 
 from ticketcost.attribution import attribute, find_sources
@@ -83,6 +84,33 @@ def test_each_request_pays_its_own_hours_rates(tmp_path: Path):
     assert "2 acme-peak requests were sent 22:30–00:30 UTC and priced at that window's rates" in (
         " ".join(out.split())
     )
+
+
+@pytest.mark.parametrize("repeated", [False, True], ids=["each line a request", "ids repeat"])
+def test_a_name_written_another_way_pays_the_window_too(tmp_path: Path, repeated: bool):
+    # Lines are given a time of day by the names the prices are loaded for: those of the price
+    # table first, then (second pass) the log's own names that resolve to a time-priced model;
+    # when request ids repeat, the scan sums per request first and matches names by pattern.
+    prices = tmp_path / "acme.yaml"
+    prices.write_text(PRICES)
+    names = ["acme-peak", "Acme-Peak", "openrouter/acme-peak", "acme@peak"]
+    records = [{**_request(n, "2026-11-20T02:15:00Z"), "model": n} for n in names]
+    records.append({**_request("off", "2026-11-20T12:00:00Z"), "model": "Acme-Peak"})
+    if repeated:
+        records = [{**r, "request_id": f"req-{i}"} for i, r in enumerate(records)]
+        records.append(records[0])  # the same request logged twice: counted once
+    logs = tmp_path / "requests.jsonl"
+    logs.write_text("".join(json.dumps(r) + "\n" for r in records))
+    result = attribute(
+        find_sources([logs], None), price_table([prices]), build_options(None, preset=None)
+    )
+    costs = {t.ticket_id: t.cost_usd for t in result.top_tickets}
+    # in the window: 1,000 x 2 + 100 x 4 = 2,400 µ$; at noon: 1,000 x 1 + 100 x 2 = 1,200 µ$
+    assert costs == {**dict.fromkeys(names, D("0.0024")), "off": D("0.0012")}
+    assert result.time_of_day == [
+        ("Acme-Peak", "01:00–04:00 UTC", 1), ("acme-peak", "01:00–04:00 UTC", 1),
+        ("acme@peak", "01:00–04:00 UTC", 1), ("openrouter/acme-peak", "01:00–04:00 UTC", 1),
+    ]  # fmt: skip
 
 
 def test_models_and_estimate_show_the_windows(tmp_path: Path):

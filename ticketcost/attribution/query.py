@@ -36,7 +36,13 @@ from ticketcost.attribution.connection import DuckDb, progress_polling
 from ticketcost.attribution.fields import TIME_DIMENSIONS, CacheRule, Preset
 from ticketcost.attribution.lines import csv_rejects
 from ticketcost.attribution.prices import Resolution, resolve
-from ticketcost.attribution.rates import PriceAxes, candidate_names, load_prices, price_axes
+from ticketcost.attribution.rates import (
+    Loaded,
+    PriceAxes,
+    candidate_names,
+    load_prices,
+    price_axes,
+)
 from ticketcost.attribution.results import Attribution, Duplicates, Window
 from ticketcost.attribution.scans import Plan, SourceSql, source_sql
 from ticketcost.attribution.skipped import refuse_unusable, skipped_lines
@@ -44,6 +50,7 @@ from ticketcost.attribution.sources import LogSource, Options
 from ticketcost.attribution.sql import (
     MONEY_SQL,
     day_sql,
+    edges_passed,
     sql_text,
     time_of_day_sql,
     timestamp_sql,
@@ -167,7 +174,7 @@ def price_and_tally(
     else:
         names = candidate_names(prices)
     loaded = load_prices(con, prices, axes, names)
-    _tally(con, scanned, sets, progress, "prices", "tally")
+    _tally(con, scanned, loaded, sets, progress, "prices", "tally")
     inside = sets.class_column("inside")
     used = [
         str(r[0])
@@ -182,13 +189,13 @@ def price_and_tally(
     if missed:  # names written another way than the price table's: priced in a second pass
         loaded = load_prices(con, prices, axes, [*names, *missed], "prices_named")
         table = "tally_named"
-        _tally(con, scanned, sets, progress, "prices_named", table)
+        _tally(con, scanned, loaded, sets, progress, "prices_named", table)
     for name, found in resolved.items():
         if found.price is not None and found.price.id in loaded.inexact:
             raise loaded.inexact[found.price.id]
-        # the scan gave time slots only to the names matching axes.timed_names
+        # summed first, the scan gave time slots only to the names matching axes.timed_names
         timed = found.price is not None and bool(found.price.time_of_day)
-        if timed and not re.search(axes.timed_names, name):
+        if timed and scanned.grouped and not re.search(axes.timed_names, name):
             raise RuntimeError(f"{name} resolves to a time-priced model the scan missed")
     return resolved, table
 
@@ -196,6 +203,7 @@ def price_and_tally(
 def _tally(
     con: Connection,
     scanned: Scanned,
+    loaded: Loaded,
     sets: Sets,
     progress: Callable[[float], None] | None,
     prices: str,
@@ -211,7 +219,7 @@ def _tally(
         with progress_polling(con, None if scanned.grouped else progress):
             tally(
                 con,
-                scanned.requests,
+                scanned.requests(loaded.timed),
                 sets,
                 variant=scanned.variant,
                 hour=scanned.hour,
@@ -245,7 +253,9 @@ def find_window(con: Connection, options: Options) -> Window:
 class Scanned(NamedTuple):
     """The requests, as SQL of a relation with the columns of view ``gv``."""
 
-    requests: str
+    # SQL of the requests, given the log names of time-priced models (their lines are given a
+    # time of day; any name like theirs when the scan summed the requests first)
+    requests: Callable[[Sequence[str]], str]
     grouped: bool  # summed per request first (repeated request ids): table g_scan, view gv
     present: set[str]  # the optional columns that are not constants (see OPTIONAL_COLUMNS)
     variant: bool  # some file maps a service tier
@@ -267,15 +277,17 @@ def scan(
     fresh, all_input = _input_sql({b.fields.cache_rule for b in built})
     # Long-context tiers bill a whole request by its own input size, so requests are grouped by
     # which tier thresholds (of any model in the price table) they pass: a small "band" number.
-    band = " + ".join(f"(__all_in > {t})::INTEGER" for t in axes.thresholds) or "0"
+    band = edges_passed("__all_in", [str(t) for t in axes.thresholds], ">")
     # Recorded price changes: a request is priced at the prices in force on its date. "period" n
     # counts the change dates on or before the request's day (no readable date: today's prices).
     windowed = options.since is not None or options.until is not None
     by_time = bool(wanted & set(TIME_DIMENSIONS))
     dated = bool(axes.changes) or by_time or windowed or bool(axes.minutes)
     day = "__day"
-    passed = " + ".join(f"({day} >= DATE {sql_text(d.isoformat())})::INTEGER" for d in axes.changes)
-    period = f"coalesce({passed}, {len(axes.changes)})" if axes.changes else "0"
+    passed = edges_passed(day, [f"DATE {sql_text(d.isoformat())}" for d in axes.changes])
+    period = f"CASE WHEN {day} IS NULL THEN {len(axes.changes)} ELSE {passed} END"
+    if not axes.changes:
+        period = "0"
     mapped = {name for b in built for name, paths in b.fields.paths.items() if paths}
     if "request_id" in mapped and not _repeats(con, built, union):
         mapped.discard("request_id")  # no id seen twice: no group per request needed
@@ -283,7 +295,7 @@ def scan(
     keys += ["cost_usd IS NOT NULL AS given", f"{band} AS band", f"{period} AS period"]
     if axes.minutes:  # prices by time of day: which window edges the request's time passes,
         # worked out only for the lines of a model with such prices (-1: the base rates)
-        passed_edges = " + ".join(f"(__tod >= {m})::INTEGER" for m in axes.minutes)
+        passed_edges = edges_passed("__tod", [str(m) for m in axes.minutes])
         keys.append(
             f"CASE WHEN __tod IS NULL THEN -1 ELSE {passed_edges} END AS slot"
         )  # __tod is NULL on the lines of other models
@@ -310,19 +322,27 @@ def scan(
         dated_day = "CAST(__ts AS DATE)"
     else:
         dated_day = day_sql("timestamp") if dated else "NULL::DATE"
-    tod = "NULL::INTEGER"
-    if axes.minutes:
-        timed = f"regexp_matches(model, {sql_text(axes.timed_names)})"
-        tod = f"CASE WHEN {timed} THEN {time_of_day_sql('timestamp')} END"
-    lines = (
-        f"SELECT *, {dated_day} AS __day, {tod} AS __tod, {all_input} AS __all_in, "
-        f"{fresh} AS __fresh FROM (SELECT *, {stamp} AS __ts FROM ({union}))"
-    )
+
+    def lines(timed: str) -> str:
+        """The lines, those of the models ``timed`` (an SQL test) with their time of day."""
+        tod = "NULL::INTEGER"
+        if axes.minutes:
+            tod = f"CASE WHEN {timed} THEN {time_of_day_sql('timestamp')} END"
+        return (
+            f"SELECT *, {dated_day} AS __day, {tod} AS __tod, {all_input} AS __all_in, "
+            f"{fresh} AS __fresh FROM (SELECT *, {stamp} AS __ts FROM ({union}))"
+        )
+
     names = {k.rsplit(" AS ", 1)[-1] for k in keys} | {name for _, _, name in sums}
     variant, hour = "variant" in names, "write_1h_tokens" in names
     if "request_id" not in mapped:  # each line a request: the tally reads the logs themselves
         per_line = [*keys, *(f"{line} AS {name}" for _, line, name in sums)]
-        requests = with_defaults(names, f"SELECT {', '.join(per_line)} FROM ({lines})")
+
+        def requests(timed: Sequence[str]) -> str:
+            # (the names the prices are loaded for: a list, not a pattern matched on every line)
+            test = f"model IN ({', '.join(sql_text(n) for n in timed)})" if timed else "false"
+            return with_defaults(names, f"SELECT {', '.join(per_line)} FROM ({lines(test)})")
+
         return Scanned(requests, False, names, variant, hour)
     # OTLP batches are read as nested lists of spans: a thread's share of them takes more than
     # half the memory limit, so they are read on one thread
@@ -330,10 +350,12 @@ def scan(
     if nested:
         con.execute("SET threads = 1")
     summed = ", ".join(f"{agg} AS {name}" for agg, _, name in sums)
+    # (the names are known only after this pass: every name like one of a time-priced model's)
+    timed = f"regexp_matches(model, {sql_text(axes.timed_names)})"
     with progress_polling(con, progress):
         con.execute(
             f"CREATE TEMP TABLE g_scan AS SELECT {', '.join(keys)}, {summed} "
-            f"FROM ({lines}) GROUP BY ALL"
+            f"FROM ({lines(timed)}) GROUP BY ALL"
         )
     # g is a view: the duplicates phase points it at a copy without repeats (no DROP, no
     # rename: a name keeps one meaning, as a Spark script resolves views by name)
@@ -341,7 +363,7 @@ def scan(
     if nested:
         con.execute("RESET threads")
     group_view(con)
-    return Scanned("SELECT * FROM gv", True, names, variant, hour)
+    return Scanned(lambda _: "SELECT * FROM gv", True, names, variant, hour)
 
 
 # The columns of g that the scan makes only when needed, and what the view gv shows without them

@@ -73,6 +73,17 @@ class Loaded(NamedTuple):
     resolved: dict[str, Resolution]
     inexact: dict[str, TicketcostError]
 
+    @property
+    def timed(self) -> list[str]:
+        """The names of models with time-of-day prices in the table: the lines given a time."""
+        return [
+            name
+            for name, found in self.resolved.items()
+            if found.price is not None
+            and found.price.time_of_day
+            and found.price.id not in self.inexact
+        ]
+
 
 def candidate_names(prices: PriceTable) -> list[str]:
     """Every id and alias of the price table, as written and in lower case: the names most logs

@@ -356,6 +356,23 @@ def typed_select(
     )
 
 
+def edges_passed(value: str, edges: Sequence[str], operator: str = ">=") -> str:
+    """SQL of how many of ``edges`` (ascending SQL constants) ``value`` (never NULL) passes
+    (``value >= edge``, or the ``operator`` given): a binary search of nested CASEs, so that a
+    line is compared with a few edges instead of every one."""
+
+    def passed(low: int, high: int) -> str:  # the answer lies in low..high
+        if low == high:
+            return str(low)
+        middle = (low + high + 1) // 2  # passing edge number ``middle`` means at least middle
+        return (
+            f"CASE WHEN {value} {operator} {edges[middle - 1]} THEN {passed(middle, high)} "
+            f"ELSE {passed(low, middle - 1)} END"
+        )
+
+    return passed(0, len(edges))
+
+
 def day_sql(column: str) -> str:
     """A log timestamp's UTC day as a DATE; ISO text in UTC (``...Z``, the usual case) is read
     from its first ten characters, anything else by :func:`timestamp_sql`."""
