@@ -512,10 +512,16 @@ def test_user_price_file_prices_the_unpriced_model(tmp_path: Path, log: Path, pr
     assert origins["acme-support-ft-v3"] == str(prices)
 
 
-def test_progress_is_reported_to_the_callback(log: Path) -> None:
+def test_progress_is_reported_to_the_callback(log: Path, tmp_path: Path) -> None:
     seen: list[float] = []
     attribute(find_sources([log], None), bundled_prices(), Options(FieldChoice()), seen.append)
-    assert seen[-1] == 1.0 and all(0 <= f <= 1 for f in seen)
+    assert seen[0] == 0.0 and seen[-1] == 1.0 and all(0 <= f <= 1 for f in seen)
+    # a name the price table spells another way: a second pass, which starts from 0 again
+    routed = write_jsonl(tmp_path / "routed.jsonl", [req("T1", "openai/" + MINI, 1000, 10)])
+    seen.clear()
+    attribute(find_sources([routed], None), bundled_prices(), Options(FieldChoice()), seen.append)
+    ends = [i for i, f in enumerate(seen) if f == 1.0]
+    assert seen[0] == 0.0 and seen[-1] == 1.0 and seen[ends[0] + 1] == 0.0
 
 
 def test_a_ticket_with_several_values_takes_its_latest(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from helpers import ROOT
 from typer.testing import CliRunner
 
 from ticketcost.cli import app
+from ticketcost.cli.attribute import progress_line
 from ticketcost.costs.starter import STARTER_YAML
 from ticketcost.report.texttable import width
 
@@ -136,3 +137,20 @@ def test_shell_completion_completes_commands_and_options():
 
     assert complete("ticketcost est", 1).split() == ["estimate"]
     assert "--cache" in complete("ticketcost estimate --ca", 2).split()
+
+
+def test_the_progress_line_names_a_second_pass() -> None:
+    out = io.StringIO()
+    show = progress_line(361_000_000, out)
+    for fraction in (0.0, 0.5, 1.0, 1.0, 0.0, 0.25, 1.0):  # (the end of a pass may come twice)
+        show(fraction)
+    lines = out.getvalue().split("\n")
+    assert [line.rsplit("\r", 1)[-1] for line in lines] == [
+        "Reading 361 MB of logs: 100%",
+        "Reading 361 MB of logs again (model names spelled another way): 100%",
+        "",
+    ]
+    assert lines[0] == "\r".join(
+        ["", "Reading 361 MB of logs:   0%", "Reading 361 MB of logs:  50%",
+         "Reading 361 MB of logs: 100%"]
+    )  # fmt: skip

@@ -51,7 +51,9 @@ def attribute(
 ) -> Attribution:
     """Attribute the request logs in ``sources`` to tickets, priced from ``prices``.
 
-    ``progress``, if given, is called with the fraction of the scan done (0..1).
+    ``progress``, if given, is called with the fraction of each pass over the logs done (0..1):
+    from 0 when it starts to 1 when it ends; a second pass (log names the price table spells
+    another way) starts from 0 again.
     """
     con, folder = connect()
     return attribute_on(con, folder, sources, prices, options, progress)

@@ -213,6 +213,8 @@ def _tally(
     DuckDB) with the join's sides kept as written: the logs' size is unknown to the planner,
     which would otherwise build its hash table from the logs instead of the prices."""
     native = con if isinstance(con, DuckDb) and not scanned.grouped else None
+    if progress is not None and not scanned.grouped:
+        progress(0.0)  # a pass starts: a second one starts from 0 again
     if native is not None:
         native.execute_native("SET disabled_optimizers = 'build_side_probe_side'")
     try:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -294,10 +294,25 @@ def _progress_printer(sources: Sequence[LogSource]) -> Callable[[float], None] |
     size = sum(s.path.stat().st_size for s in sources)
     if size < 50_000_000:
         return None
+    return progress_line(size, sys.stderr)
+
+
+def progress_line(size: int, stream: TextIO) -> Callable[[float], None]:
+    """A line that shows the fraction of each pass over ``size`` bytes of logs; a pass that
+    starts after one has finished (log names the price table spells another way are priced in
+    a second pass) gets a line of its own that says so."""
+    state = {"finished": 0, "last": 0.0}  # passes finished; the fraction shown last
 
     def show(fraction: float) -> None:
+        if fraction >= 1 and state["last"] >= 1:
+            return  # (this pass's end is shown already)
+        again = " again (model names spelled another way)"
+        line = f"Reading {size / 1e6:,.0f} MB of logs{again if state['finished'] else ''}"
+        state["last"] = fraction
+        if fraction >= 1:
+            state["finished"] += 1
         end = "\n" if fraction >= 1 else ""
-        sys.stderr.write(f"\rReading {size / 1e6:,.0f} MB of logs: {fraction * 100:3.0f}%{end}")
-        sys.stderr.flush()
+        stream.write(f"\r{line}: {fraction * 100:3.0f}%{end}")
+        stream.flush()
 
     return show
