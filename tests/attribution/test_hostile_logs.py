@@ -16,6 +16,8 @@ import duckdb
 import pytest
 from helpers import as_json, error, run
 
+from ticketcost.attribution import lines
+
 HEADER = "ticket_id,model,input_tokens,output_tokens,outcome\n"
 
 
@@ -217,3 +219,62 @@ def test_the_first_bad_parquet_rows_are_shown_in_file_order(here):
     data = as_json("attribute", "log.parquet")
     shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
     assert shown == [(n, "input_tokens is negative (got -1)") for n in (8, 408, 808, 1208, 1608)]
+
+
+@pytest.mark.parametrize("early", [False, True], ids=["bad lines only at the end", "one early"])
+def test_bad_lines_at_the_end_of_a_large_log_are_numbered_from_its_line_count(
+    here, early, monkeypatch
+):
+    # A log cut off in the middle of its last line: its bad lines all lie in its last megabyte
+    # and are numbered from the file's line count, not by reading it in order from the start;
+    # with a bad line earlier too, the ordered pass numbers them. 12,000 lines of ~190 bytes
+    # (2.3 MB, over two megabytes), blank lines on the way.
+    text = [line(f"T{i}", tenant="t" * 100) for i in range(12_000)]
+    text[5] = "\n"  # line 6: blank, keeps its number
+    text[11_000] = line("T-11001", input_tokens=-3)  # line 11,001
+    if early:
+        text[99] = line("T-100", output_tokens=-1)  # line 100
+    text.append("\n")  # line 12,001: blank
+    text.append(line("T-12002", input_tokens=-7))  # line 12,002
+    text.append('{"ticket_id": "T-cut", "model": "gpt-5.4-mi')  # line 12,003: cut off
+    Path("log.jsonl").write_text("".join(text), newline="")
+    # the lines' numbers by hand: Python's own count of the lines
+    raw = Path("log.jsonl").read_bytes().split(b"\n")
+    assert raw[11_000].startswith(b'{"ticket_id": "T-11001"') and raw[12_002].startswith(b'{"t')
+    if not early:  # numbered without the ordered pass
+
+        def ordered(*args: object) -> None:
+            raise AssertionError("the ordered pass ran")
+
+        monkeypatch.setattr(lines, "_located", ordered)
+    data = totals("log.jsonl")
+    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    expected = [
+        (11_001, "input_tokens is negative (got -3)"),
+        (12_002, "input_tokens is negative (got -7)"),
+        (12_003, "malformed JSON"),
+    ]
+    if early:
+        expected = [(100, "output_tokens is negative (got -1)"), *expected]
+    assert shown == expected
+
+
+@pytest.mark.parametrize("first", ["\n", "\r\n"])
+def test_lines_that_end_both_ways_keep_their_numbers(here, first):
+    # logs from two systems joined: most lines end in "\n", some in "\r\n" (or the other way
+    # round); DuckDB's line reader stops at the mix, so bad lines are numbered on a copy whose
+    # lines all end in "\n"
+    other = "\r\n" if first == "\n" else "\n"
+    text = [line(f"T{i}").replace("\n", first) for i in range(1, 11)]
+    text[2] = text[2].replace(first, other)  # line 3
+    text[6] = line("T7", input_tokens=-2).replace("\n", first)  # line 7
+    text[8] = line("T9", output_tokens=-4).replace("\n", other)  # line 9
+    Path("joined.jsonl").write_text("".join(text), newline="")
+    data = totals("joined.jsonl")
+    # 8 good lines of 100 + 50 tokens of gpt-5.4-mini
+    assert data["requests"] == 8 and data["skipped"]["lines"] == 2
+    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    assert shown == [
+        (7, "input_tokens is negative (got -2)"),
+        (9, "output_tokens is negative (got -4)"),
+    ]

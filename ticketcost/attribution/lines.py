@@ -102,7 +102,6 @@ def locate_bad_lines(
     file order within each. ``counts``: how many bad lines each file has (the scan counted them),
     so that the ordered pass stops at the last one it needs and skips a file with none."""
     con.execute("SET preserve_insertion_order = true")
-    con.execute("SET threads = 1")  # in file order, stopping at the first few: one reader
     found: list[BadLine] = []
     for index, b in enumerate(built):
         wanted = limit - len(found)
@@ -113,7 +112,11 @@ def locate_bad_lines(
         in_file: list[BadLine] = []  # lines that are not UTF-8 are added by _located
         # (the pass stops at the last bad line wanted, and a file without any is not read)
         bad = min(wanted, counts[index])
-        located = _located(con, b, bad, in_file) if bad > 0 else []
+        located = _tail_located(con, b, counts[index], bad) if bad > 0 else []
+        if located is None:
+            con.execute("SET threads = 1")  # in file order, stopping at the first few: one reader
+            located = _located(con, b, bad, in_file)
+            con.execute("RESET threads")
         if b.source.format == "csv" and con.dialect == "duckdb":
             in_file += _csv_lines(b.source.path, file_rejects, located)
         else:
@@ -122,7 +125,6 @@ def locate_bad_lines(
                 for n, reason in located
             ]
         found += sorted(in_file, key=lambda r: r.line or 0)[:wanted]
-    con.execute("RESET threads")
     return found
 
 
@@ -154,9 +156,11 @@ def _located(
 ) -> list[tuple[Any, Any]]:
     """(line ordinal, reason) of the first ``wanted`` bad lines the locating query finds.
 
-    A JSON Lines file with a line that is not valid UTF-8 stops DuckDB's line reader; those lines
-    are then found here (appended to ``found``) and the query runs on a copy of the file in which
-    they are blank, so every other line keeps its number.
+    Two kinds of JSON Lines file stop DuckDB's line reader: one with a line that is not valid
+    UTF-8, and one whose lines end both ways (``\\n`` and ``\\r\\n``, as when logs from two
+    systems are joined). The query then runs on a copy of the file in which the lines that are
+    not UTF-8 are blank (appended to ``found`` here) and every line ends in ``\\n``, so every line
+    keeps its number.
     """
     import duckdb
 
@@ -164,10 +168,11 @@ def _located(
     try:
         return con.execute(f"{b.locate} LIMIT {wanted}").fetchall()
     except duckdb.Error as exc:
-        if b.source.format != "jsonl" or "unicode" not in str(exc).lower():
+        reading = str(exc).lower()
+        if b.source.format != "jsonl" or not ("unicode" in reading or "state machine" in reading):
             raise
     path = b.source.path
-    copy = Path(tempfile.mkdtemp(prefix="ticketcost-utf8-")) / "lines.jsonl"
+    copy = Path(tempfile.mkdtemp(prefix="ticketcost-lines-")) / "lines.jsonl"
     try:
         with opener(path)(path, "rb") as source, open(copy, "wb") as target:
             for number, raw in enumerate(source, 1):
@@ -176,8 +181,53 @@ def _located(
                 except UnicodeDecodeError as exc:
                     found.append(BadLine(str(path), number, f"not UTF-8 text ({exc.reason})"))
                     raw = b"\n"
-                target.write(raw)
+                target.write(raw[:-2] + b"\n" if raw.endswith(b"\r\n") else raw)
         query = b.locate.replace(sql_text(str(b.source.read_path)), sql_text(str(copy)))
         return con.execute(f"{query} LIMIT {wanted}").fetchall()
     finally:
         shutil.rmtree(copy.parent, ignore_errors=True)
+
+
+TAIL_BYTES = 1 << 20
+
+
+def _tail_located(
+    con: Connection, b: SourceSql, count: int, wanted: int
+) -> list[tuple[Any, Any]] | None:
+    """The first ``wanted`` bad lines of a JSON Lines file whose ``count`` bad lines all lie in
+    its last megabyte (a log cut off in the middle of its last line: the usual case), numbered
+    from the file's line count rather than by reading it in order from the start; None when
+    some lie before it (or the file is small, compressed, or not read by DuckDB)."""
+    import duckdb
+
+    path = b.source.read_path
+    if b.raw_lines is None or con.dialect != "duckdb" or path.name.lower().endswith(".gz"):
+        return None
+    size = path.stat().st_size
+    if size <= 2 * TAIL_BYTES:
+        return None  # (read in order, it takes no longer)
+    with open(path, "rb") as handle:
+        handle.seek(size - TAIL_BYTES)
+        block = handle.read()
+    start = block.find(b"\n") + 1  # the tail starts at a line: the engine numbers lines alike
+    if start == 0 or b.locate is None:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="ticketcost-tail-"))
+    try:
+        tail = folder / "tail.jsonl"
+        tail.write_bytes(block[start:])
+        moved = sql_text(str(tail))
+        counted = f"SELECT count(*) FROM {b.raw_lines}"
+        try:
+            located = con.execute(b.locate.replace(sql_text(str(path)), moved)).fetchall()
+            if len(located) < count:
+                return None  # some bad line lies before the tail
+            total = con.execute(counted).fetchone()
+            in_tail = con.execute(counted.replace(sql_text(str(path)), moved)).fetchone()
+        except duckdb.Error:
+            return None  # (lines that are not UTF-8, or end both ways: see _located)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    assert total is not None and in_tail is not None
+    before = int(total[0]) - int(in_tail[0])
+    return [(before + int(n), reason) for n, reason in located[:wanted]]

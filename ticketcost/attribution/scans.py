@@ -43,6 +43,8 @@ class SourceSql(NamedTuple):
     unit: str  # what a bad "line" is: line, row, record, span
     fields: FieldMap
     view: SourceView | None = None
+    # (JSON Lines) the table function that reads the lines as the locating query numbers them
+    raw_lines: str | None = None
 
 
 # integer column types as DESCRIBE names them (Spark's as the Spark connection renders them)
@@ -317,7 +319,7 @@ def source_sql(
             locate = numbered(checked)
         else:
             locate = _examples(columns, fields, view, f"{ident(CORRUPT)} IS NULL")
-        return SourceSql(src, select, locate, "line", fields, view)
+        return SourceSql(src, select, locate, "line", fields, view, raw_lines)
     if src.format == "csv":
         return _csv_sql(con, src, fields, index, traces, names)
     return _parquet_sql(con, src, fields, index, traces)
