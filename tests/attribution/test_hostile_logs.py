@@ -278,3 +278,19 @@ def test_lines_that_end_both_ways_keep_their_numbers(here, first):
         (7, "input_tokens is negative (got -2)"),
         (9, "output_tokens is negative (got -4)"),
     ]
+
+
+def test_a_csv_whose_lines_end_both_ways_is_refused_naming_the_line(here):
+    # DuckDB's CSV reader stops at a mix of "\n" and "\r\n"; say where, and what to do
+    Path("joined.csv").write_text(
+        HEADER  # line 1 ends in "\n"
+        + "A1,gpt-5.4-mini,100,50,resolved\n"
+        + "A2,gpt-5.4-mini,100,50,resolved\r\n"  # line 3
+        + "A3,gpt-5.4-mini,100,50,resolved\n",
+        newline="",
+    )
+    message = error("attribute", "joined.csv")
+    assert message == (
+        "Error: joined.csv:3: this line ends otherwise than line 1 (\\r\\n and \\n); the CSV "
+        "reader needs every line to end alike: convert the file (e.g. dos2unix) and run again\n"
+    )

@@ -38,6 +38,7 @@ from ticketcost.attribution.sources import (
     build_options,
     find_sources,
     literal_path,
+    mixed_line_end,
 )
 from ticketcost.errors import TicketcostError
 from ticketcost.pricing.table import PriceTable
@@ -103,6 +104,15 @@ def attribute_on(
         raise
     except duckdb.Error as exc:
         message = str(exc).splitlines()[0]
+        if "state machine" in message:  # (DuckDB's CSV reader on lines that end both ways)
+            for source in sources:
+                line = mixed_line_end(source.path) if source.format == "csv" else None
+                if line is not None:
+                    raise TicketcostError(
+                        f"{source.path}:{line}: this line ends otherwise than line 1 (\\r\\n and "
+                        "\\n); the CSV reader needs every line to end alike: convert the file "
+                        "(e.g. dos2unix) and run again"
+                    ) from None
         names = ", ".join(str(s.path) for s in sources)
         raise TicketcostError(f"{names}: reading the logs failed: {message}") from None
     finally:

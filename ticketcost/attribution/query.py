@@ -277,30 +277,14 @@ def scan(
     wanted = {name for spec in options.by for name in spec}
     optional = [d for d in ("endpoint", "queue") if d not in wanted]
     fresh, all_input = _input_sql({b.fields.cache_rule for b in built})
-    # Long-context tiers bill a whole request by its own input size, so requests are grouped by
-    # which tier thresholds (of any model in the price table) they pass: a small "band" number.
-    band = edges_passed("__all_in", [str(t) for t in axes.thresholds], ">")
-    # Recorded price changes: a request is priced at the prices in force on its date. "period" n
-    # counts the change dates on or before the request's day (no readable date: today's prices).
     windowed = options.since is not None or options.until is not None
     by_time = bool(wanted & set(TIME_DIMENSIONS))
     dated = bool(axes.changes) or by_time or windowed or bool(axes.minutes)
-    day = "__day"
-    passed = edges_passed(day, [f"DATE {sql_text(d.isoformat())}" for d in axes.changes])
-    period = f"CASE WHEN {day} IS NULL THEN {len(axes.changes)} ELSE {passed} END"
-    if not axes.changes:
-        period = "0"
     mapped = {name for b in built for name, paths in b.fields.paths.items() if paths}
     if "request_id" in mapped and not _repeats(con, built, union):
         mapped.discard("request_id")  # no id seen twice: no group per request needed
     keys = [k for k in _GROUP_KEYS if k not in optional]
-    keys += ["cost_usd IS NOT NULL AS given", f"{band} AS band", f"{period} AS period"]
-    if axes.minutes:  # prices by time of day: which window edges the request's time passes,
-        # worked out only for the lines of a model with such prices (-1: the base rates)
-        passed_edges = edges_passed("__tod", [str(m) for m in axes.minutes])
-        keys.append(
-            f"CASE WHEN __tod IS NULL THEN -1 ELSE {passed_edges} END AS slot"
-        )  # __tod is NULL on the lines of other models
+    keys += ["cost_usd IS NOT NULL AS given", *_axes_keys(axes)]
     # each sum: as summed per request (repeated ids), and as one line's own value
     sums = [
         ("count(*)", "1", "requests"), ("max(timestamp)", "timestamp", "last_ts"),
@@ -315,7 +299,7 @@ def scan(
     if dated:
         keys.append("(__day IS NULL) AS undated")
     if by_time:
-        keys.append(f"strftime({day}, '%Y-%m-%d') AS day")
+        keys.append("strftime(__day, '%Y-%m-%d') AS day")
     inside, outside = _window(options)
     if outside:
         keys.append(f"{inside} AS inside")
@@ -366,6 +350,27 @@ def scan(
         con.execute("RESET threads")
     group_view(con)
     return Scanned(lambda _: "SELECT * FROM gv", True, names, variant, hour)
+
+
+def _axes_keys(axes: PriceAxes) -> list[str]:
+    """The scan's keys for the price axes: a request's long-context band, price period and (with
+    prices by time of day) time-of-day slot."""
+    # Long-context tiers bill a whole request by its own input size, so requests are grouped by
+    # which tier thresholds (of any model in the price table) they pass: a small "band" number.
+    band = edges_passed("__all_in", [str(t) for t in axes.thresholds], ">")
+    # Recorded price changes: a request is priced at the prices in force on its date. "period" n
+    # counts the change dates on or before the request's day (no readable date: today's prices).
+    period = "0"
+    if axes.changes:
+        passed = edges_passed("__day", [f"DATE {sql_text(d.isoformat())}" for d in axes.changes])
+        period = f"CASE WHEN __day IS NULL THEN {len(axes.changes)} ELSE {passed} END"
+    keys = [f"{band} AS band", f"{period} AS period"]
+    if axes.minutes:  # prices by time of day: which window edges the request's time passes,
+        # worked out only for the lines of a model with such prices (-1: the base rates; __tod
+        # is NULL on the lines of other models)
+        edges = edges_passed("__tod", [str(m) for m in axes.minutes])
+        keys.append(f"CASE WHEN __tod IS NULL THEN -1 ELSE {edges} END AS slot")
+    return keys
 
 
 # The columns of g that the scan makes only when needed, and what the view gv shows without them

@@ -216,6 +216,22 @@ def check_encoding(path: Path) -> None:
         )
 
 
+def mixed_line_end(path: Path) -> int | None:
+    """The first line that ends otherwise than line 1 (``\\r\\n`` or ``\\n``), or None: DuckDB's
+    CSV reader stops at such a mix. Read only after a reader failed."""
+    first: bool | None = None  # whether line 1 ends in \\r\\n
+    with opener(path)(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            if not raw.endswith(b"\n"):
+                return None  # the last line, with no end
+            crlf = raw.endswith(b"\r\n")
+            if first is None:
+                first = crlf
+            elif crlf != first:
+                return number
+    return None
+
+
 def read_header(path: Path) -> list[str]:
     """The CSV header's column names (the first line only, at most 1 MiB of it)."""
     try:
