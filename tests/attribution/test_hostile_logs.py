@@ -294,3 +294,16 @@ def test_a_csv_whose_lines_end_both_ways_is_refused_naming_the_line(here):
         "Error: joined.csv:3: this line ends otherwise than line 1 (\\r\\n and \\n); the CSV "
         "reader needs every line to end alike: convert the file (e.g. dos2unix) and run again\n"
     )
+
+
+def test_a_line_that_is_not_utf8_before_the_tail_is_still_shown(here):
+    # the tail holds one of the two bad lines (the cut-off last one), so the ordered pass numbers
+    # both: line 51 (not UTF-8) and line 12,001; 12,000 lines of ~190 bytes (2.3 MB)
+    text = [line(f"T{i}", tenant="t" * 100).encode() for i in range(12_000)]
+    text[50] = b'{"ticket_id": "T50", "model": "gpt-5.4-mini\xff", "input_tokens": 100}\n'
+    text.append(b'{"ticket_id": "T-cut", "mo')
+    Path("log.jsonl").write_bytes(b"".join(text))
+    data = totals("log.jsonl")
+    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    assert shown == [(51, "not UTF-8 text (invalid start byte)"), (12_001, "malformed JSON")]
+    assert data["requests"] == 11_999 and data["skipped"]["lines"] == 2

@@ -168,8 +168,7 @@ def _located(
     try:
         return con.execute(f"{b.locate} LIMIT {wanted}").fetchall()
     except duckdb.Error as exc:
-        reading = str(exc).lower()
-        if b.source.format != "jsonl" or not ("unicode" in reading or "state machine" in reading):
+        if b.source.format != "jsonl" or not _unreadable_lines(exc):
             raise
     path = b.source.path
     copy = Path(tempfile.mkdtemp(prefix="ticketcost-lines-")) / "lines.jsonl"
@@ -186,6 +185,13 @@ def _located(
         return con.execute(f"{query} LIMIT {wanted}").fetchall()
     finally:
         shutil.rmtree(copy.parent, ignore_errors=True)
+
+
+def _unreadable_lines(error: Exception) -> bool:
+    """Whether DuckDB's line reader stopped at a line that is not UTF-8, or at lines that end
+    both ways (its CSV parser's "invalid state")."""
+    reading = str(error).lower()
+    return "unicode" in reading or "state machine" in reading
 
 
 TAIL_BYTES = 1 << 20
@@ -224,7 +230,9 @@ def _tail_located(
                 return None  # some bad line lies before the tail
             total = con.execute(counted).fetchone()
             in_tail = con.execute(counted.replace(sql_text(str(path)), moved)).fetchone()
-        except duckdb.Error:
+        except duckdb.Error as exc:
+            if not _unreadable_lines(exc):
+                raise
             return None  # (lines that are not UTF-8, or end both ways: see _located)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
