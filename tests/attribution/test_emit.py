@@ -48,6 +48,13 @@ def test_the_duckdb_script_runs_unchanged_and_gives_the_reported_figures(tmp_pat
     #   = 0.00225 + 0.00135 = 0.0036; claude-haiku-4-5 $1 / $5: T2 = 500 x 1/1M + 50 x 5/1M
     #   = 0.0005 + 0.00025 = 0.00075; 0.00435 in all, over 1 resolved ticket
     assert (tickets, cost, resolved) == (2, Decimal("0.00435"), 1)
+    # the percentiles hold for any rows: every ticket ranked in one query, not the bins of cost
+    # this run found (their bounds and ranks are the sample's); p50 of 2 is rank 1, T2's
+    last = statements(script)
+    ranked = [s for s in last if "row_number() OVER (ORDER BY cost)" in s]
+    assert len(ranked) == 1 and not any(" AS bin, " in s for s in last)
+    p50 = con.execute(ranked[0]).fetchone()[0]
+    assert p50 == Decimal("0.00075")
 
 
 def test_the_spark_script_is_spark_sql(tmp_path):

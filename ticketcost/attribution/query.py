@@ -36,6 +36,7 @@ from ticketcost.attribution.connection import DuckDb, progress_polling
 from ticketcost.attribution.fields import TIME_DIMENSIONS, CacheRule, Preset
 from ticketcost.attribution.lines import csv_rejects
 from ticketcost.attribution.prices import Resolution, resolve
+from ticketcost.attribution.ranks import percentiles
 from ticketcost.attribution.rates import (
     Loaded,
     PriceAxes,
@@ -109,6 +110,7 @@ def run(
     hint = LANGFUSE_HINT if lone else None
     refuse_unusable(options, sources, totals.requests, skipped, window, hint)
     given_cost, given_requests = readers.given_totals(con)
+    recorded = isinstance(con, DuckDb) and con.statements is not None  # (--emit-sql)
     by = {spec: readers.groups(con, list(spec), totals.cost, sets) for spec in options.by}
     priced = {name: r.price for name, r in resolved.items()}
     return Attribution(
@@ -120,7 +122,7 @@ def run(
         given_cost_usd=given_cost,
         given_requests=given_requests,
         resolved_outcomes=options.resolved_outcomes,
-        percentiles=readers.percentiles(con) if totals.tickets else {},
+        percentiles=percentiles(con, recorded=recorded) if totals.tickets else {},
         outcomes=readers.groups(con, ["outcome"], totals.cost, sets),
         statuses=readers.groups(con, ["status"], totals.cost, sets),
         top_tickets=readers.top_tickets(con, options.top),

@@ -1,4 +1,4 @@
-"""Readers of the attribution tables: totals, groups, percentiles, the most expensive tickets,
+"""Readers of the attribution tables: totals, groups, the most expensive tickets,
 prices used, unpriced requests with the reason, and notes (long-context tiers, earlier prices),
 each turned into plain values of :class:`~ticketcost.attribution.results.Attribution`."""
 
@@ -143,27 +143,6 @@ def groups(
             )
         )
     return found
-
-
-def percentiles(con: Connection) -> dict[str, Decimal]:
-    """Nearest-rank p50, p95, p99 and the maximum of cost per ticket."""
-    # the value at rank ceil(p x n) of the n costs in order (DuckDB's quantile_disc; written out
-    # so that Spark's percentile_disc, which answers in DOUBLE, is not used)
-    ranks = ", ".join(
-        f"max(CASE WHEN rn = CAST(ceil({p} * n) AS BIGINT) THEN cost END)"
-        for p in ("0.5", "0.95", "0.99")
-    )
-    row = con.execute(
-        f"SELECT {ranks}, max(cost) FROM (SELECT cost, row_number() OVER (ORDER BY cost) AS rn, "
-        "count(*) OVER () AS n FROM tk)"
-    ).fetchone()
-    assert row is not None
-    return {
-        "p50": Decimal(row[0]),
-        "p95": Decimal(row[1]),
-        "p99": Decimal(row[2]),
-        "max": Decimal(row[3]),
-    }
 
 
 HISTOGRAM_BINS = 24
