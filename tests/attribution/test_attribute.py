@@ -656,3 +656,26 @@ def test_requests_are_priced_at_the_prices_of_their_date(tmp_path: Path) -> None
     # T1: 250,000 * 6 + 100 * 22.50 = 1,502,250 µ$; T2, T3: 250,000 * 3 + 100 * 15 = 751,500 µ$
     assert costs == {"T1": D("1.50225"), "T2": D("0.7515"), "T3": D("0.7515")}
     assert result.earlier_prices == [("claude-sonnet-4-6", None, 1)]
+
+
+def test_queue_and_endpoint_group_the_cost_when_a_breakdown_asks(tmp_path: Path) -> None:
+    # the report shows how the file maps them either way; asked for, they group the cost (the
+    # tally keeps them only then). gpt-5.4-mini $0.75 in, $4.50 out:
+    # T1 1,000 x 0.75/1M + 100 x 4.50/1M = 0.00075 + 0.00045 = 0.0012; T2 2,000 x 0.75/1M = 0.0015
+    records = [
+        req("T1", MINI, 1000, 100, queue="billing", endpoint="chat"),
+        req("T2", MINI, 2000, 0, queue="orders", endpoint="embed"),
+    ]
+    log = str(write_jsonl(tmp_path / "qe.jsonl", records))
+    plain = as_json("attribute", log)
+    assert plain["fields"][0]["paths"]["queue"] == ["queue"]
+    assert plain["fields"][0]["paths"]["endpoint"] == ["endpoint"]
+    assert plain["totals"]["cost_usd"] == D("0.0027")
+    asked = as_json("attribute", log, "--by", "queue", "--by", "endpoint")
+    found = {
+        tuple(g["by"]): {r[g["by"][0]]: r["cost_usd"] for r in g["rows"]} for g in asked["groups"]
+    }
+    assert found == {
+        ("queue",): {"billing": D("0.0012"), "orders": D("0.0015")},
+        ("endpoint",): {"chat": D("0.0012"), "embed": D("0.0015")},
+    }
