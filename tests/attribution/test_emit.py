@@ -76,3 +76,44 @@ def test_spark_only_flags_are_refused_on_the_embedded_engine(tmp_path):
         "attribute", logs, "--glob", "--engine", "spark"
     )
     assert "no log file given" in error("attribute")
+
+
+def test_the_script_holds_for_rows_other_than_the_sample(tmp_path):
+    # made from LINES, run with its view pointed at more rows: T1's intent changes to "refund"
+    # in a later request that failed. The script must not have kept what the sample showed (no
+    # ticket with several values, no "error" status): T1 is one ticket, of its latest intent,
+    # and the failed request is counted as an error
+    import duckdb
+
+    sample = write_logs(tmp_path)
+    script = run("attribute", str(sample), "--emit-sql", "duckdb").stdout
+    more = tmp_path / "more.jsonl"
+    later = {**LINES[0], "timestamp": "2026-10-02T09:05:00Z", "intent": "refund", "status": "500"}
+    more.write_text("".join(json.dumps(line) + "\n" for line in [*LINES, later]))
+    con = duckdb.connect()
+    for statement in statements(script.replace(str(sample), str(more))):
+        con.execute(statement)
+    tickets = con.execute("SELECT ticket_id, intent FROM tk ORDER BY 1").fetchall()
+    assert tickets == [("T1", "refund"), ("T2", "refund")]
+    statuses = con.execute("SELECT status, sum(requests) FROM tt GROUP BY 1 ORDER BY 1").fetchall()
+    assert statuses == [("error", 1), ("ok", 3)]
+
+
+def test_a_request_repeated_in_the_rows_but_not_the_sample_is_counted_once(tmp_path):
+    # the sample's request ids are all different; the rows the script runs on log r1 twice
+    import duckdb
+
+    with_ids = [{**line, "request_id": f"r{i}"} for i, line in enumerate(LINES, 1)]
+    sample = tmp_path / "sample.jsonl"
+    sample.write_text("".join(json.dumps(line) + "\n" for line in with_ids))
+    script = run("attribute", str(sample), "--emit-sql", "duckdb").stdout
+    more = tmp_path / "more.jsonl"
+    more.write_text("".join(json.dumps(line) + "\n" for line in [*with_ids, with_ids[0]]))
+    con = duckdb.connect()
+    for statement in statements(script.replace(str(sample), str(more))):
+        con.execute(statement)
+    # three requests, $0.00435 as in the first test: the copy of r1 is not counted again
+    assert con.execute("SELECT sum(requests), sum(cost) FROM tk").fetchone() == (
+        3,
+        Decimal("0.00435"),
+    )

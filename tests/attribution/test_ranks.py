@@ -23,11 +23,11 @@ def by_sorting(costs: list[Decimal]) -> dict[str, Decimal]:
     return found | {"max": ordered[-1]}
 
 
-def binned(costs: list[Decimal], recorded: bool = False) -> dict[str, Decimal]:
+def binned(costs: list[Decimal], portable: bool = False) -> dict[str, Decimal]:
     con = duckdb.connect()
     con.execute("CREATE TABLE tk (cost DECIMAL(38,18))")
     con.executemany("INSERT INTO tk VALUES (?)", [(str(c),) for c in costs])
-    return ranks.percentiles(con, recorded=recorded)
+    return ranks.percentiles(con, portable=portable)
 
 
 def test_a_hundred_tickets_by_hand():
@@ -74,4 +74,4 @@ def test_the_same_as_sorting_every_ticket(costs: list[Decimal]):
         patch.setattr(ranks, "SORT_LIMIT", 3)
         assert binned(costs) == by_sorting(costs)
     assert binned(costs) == by_sorting(costs)  # (the shipped bins and limit: one sort)
-    assert binned(costs, recorded=True) == by_sorting(costs)  # (--emit-sql: one window)
+    assert binned(costs, portable=True) == by_sorting(costs)  # (--emit-sql: one window)

@@ -96,21 +96,24 @@ def run(
     ]
     sources = [p.source for p in plans]
     axes = price_axes(prices)
-    scanned = scan(con, built, options, axes, progress)
-    duplicates = deduplicate(con) if scanned.grouped else Duplicates(0, 0, {})
+    # --emit-sql: the statements are a script that may run on other rows than these, so none may
+    # hold what was found in these (whether an id repeats, which statuses occur, whether a
+    # ticket's values differ, the range of its costs)
+    portable = isinstance(con, DuckDb) and con.statements is not None
+    scanned = scan(con, built, options, axes, progress, portable)
+    duplicates = deduplicate(con, portable) if scanned.grouped else Duplicates(0, 0, {})
     sets = plan_sets(options.by, scanned.present)
     resolved, table = price_and_tally(con, scanned, sets, prices, axes, progress)
     rejects = csv_rejects(con, sources)  # (after the pass over the logs, which records them)
-    tally_views(con, sets, table)
+    tally_views(con, sets, table, portable)
     window = find_window(con, options)
-    outcome_source, orphan_outcomes = ticket_table(con, sets, options, outcomes_read_path)
+    outcome_source, orphan_outcomes = ticket_table(con, sets, options, outcomes_read_path, portable)
     totals = readers.ticket_totals(con)
     skipped = skipped_lines(con, built, rejects, options.examples, duplicates, plans)
     lone = any(p.found.preset is Preset.LANGFUSE for p in plans) and not traces
     hint = LANGFUSE_HINT if lone else None
     refuse_unusable(options, sources, totals.requests, skipped, window, hint)
     given_cost, given_requests = readers.given_totals(con)
-    recorded = isinstance(con, DuckDb) and con.statements is not None  # (--emit-sql)
     by = {spec: readers.groups(con, list(spec), totals.cost, sets) for spec in options.by}
     priced = {name: r.price for name, r in resolved.items()}
     return Attribution(
@@ -122,7 +125,7 @@ def run(
         given_cost_usd=given_cost,
         given_requests=given_requests,
         resolved_outcomes=options.resolved_outcomes,
-        percentiles=percentiles(con, recorded=recorded) if totals.tickets else {},
+        percentiles=percentiles(con, portable=portable) if totals.tickets else {},
         outcomes=readers.groups(con, ["outcome"], totals.cost, sets),
         statuses=readers.groups(con, ["status"], totals.cost, sets),
         top_tickets=readers.top_tickets(con, options.top),
@@ -272,8 +275,10 @@ def scan(
     options: Options,
     axes: PriceAxes,
     progress: Callable[[float], None] | None,
+    portable: bool = False,
 ) -> Scanned:
-    """The requests of every source, validated, each with its price band, period and slot."""
+    """The requests of every source, validated, each with its price band, period and slot
+    (``portable``: summed per request whenever a file maps request ids, repeated here or not)."""
     union = " UNION ALL ".join(f"SELECT * FROM ({b.select})" for b in built)
     # Endpoint and queue are only kept when --by asks for them (fewer groups in the tally).
     wanted = {name for spec in options.by for name in spec}
@@ -283,7 +288,7 @@ def scan(
     by_time = bool(wanted & set(TIME_DIMENSIONS))
     dated = bool(axes.changes) or by_time or windowed or bool(axes.minutes)
     mapped = {name for b in built for name, paths in b.fields.paths.items() if paths}
-    if "request_id" in mapped and not _repeats(con, built, union):
+    if "request_id" in mapped and not portable and not _repeats(con, built, union):
         mapped.discard("request_id")  # no id seen twice: no group per request needed
     keys = [k for k in _GROUP_KEYS if k not in optional]
     keys += ["cost_usd IS NOT NULL AS given", *_axes_keys(axes)]
@@ -476,9 +481,10 @@ _TOKEN_SUMS = (
 )  # fmt: skip
 
 
-def deduplicate(con: Connection) -> Duplicates:
+def deduplicate(con: Connection, portable: bool = False) -> Duplicates:
     """Keep one copy of each request id: the first file's (files in the order given); copies
-    within one file are one group already (``usage_key``), reduced to one request."""
+    within one file are one group already (``usage_key``), reduced to one request. ``portable``:
+    every statement runs, repeats found or not."""
     if "request_id" not in readers.g_columns(con):
         return Duplicates(0, 0, {})
     # the ids seen more than once (one pass; usually none, and then nothing more to do)
@@ -487,7 +493,7 @@ def deduplicate(con: Connection) -> Duplicates:
         "request_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1 OR sum(requests) > 1"
     )
     found = con.execute("SELECT count(*) FROM seen_twice").fetchone()
-    if not found or not found[0]:
+    if (not found or not found[0]) and not portable:
         return Duplicates(0, 0, {})
     con.execute(
         "CREATE TEMP TABLE dup AS SELECT request_id, __file, requests, usage_key, row_number() "
@@ -506,7 +512,7 @@ def deduplicate(con: Connection) -> Duplicates:
         "SELECT count(*) FROM (SELECT request_id FROM dup GROUP BY 1 "
         "HAVING count(DISTINCT usage_key) > 1)"
     ).fetchone()
-    if not per_file:
+    if not per_file and not portable:
         return Duplicates(0, 0, {})
     # g again without the extra copies and with repeated groups reduced to one request: a new
     # table, not DELETE and UPDATE, so that the same SQL runs on Spark

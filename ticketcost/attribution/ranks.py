@@ -34,12 +34,12 @@ def _money(value: Decimal) -> str:
     return f"CAST({sql_text(str(value))} AS {MONEY_SQL})"
 
 
-def percentiles(con: Connection, table: str = "tk", recorded: bool = False) -> dict[str, Decimal]:
+def percentiles(con: Connection, table: str = "tk", portable: bool = False) -> dict[str, Decimal]:
     """p50, p95, p99 (nearest rank) and the maximum of the ``cost`` of ``table`` (not empty).
 
-    ``recorded``: the statements are kept as a script to run on other rows (``--emit-sql``), so
+    ``portable``: the statements are kept as a script to run on other rows (``--emit-sql``), so
     they may not hold this run's counts and bounds: one query ranks every ticket instead."""
-    if recorded:
+    if portable:
         return _in_one_window(con, table)
     row = con.execute(f"SELECT count(*), min(cost), max(cost) FROM {table}").fetchone()
     assert row is not None and row[0]

@@ -158,21 +158,24 @@ def tally(
     )
 
 
-def tally_views(con: Connection, sets: Sets, name: str = "tally") -> None:
+def tally_views(con: Connection, sets: Sets, name: str = "tally", portable: bool = False) -> None:
     """Views ``tt`` (ticket rows, statuses normalised), ``tc`` (class rows) and one per
-    breakdown set over table ``name``."""
+    breakdown set over table ``name``. Statuses are normalised by a CASE over the ones that
+    occur, or (``portable``: for any rows) by the whole rule."""
     ticket = sets.mask(sets.ticket)
-    statuses = con.execute(
-        f"SELECT status, {normal_status('status')} FROM (SELECT DISTINCT status FROM {name} "
-        f"WHERE grouping_set = {ticket} AND status IS NOT NULL)"
-    ).fetchall()
-    status = (
-        "CASE status "
-        + " ".join(f"WHEN {sql_text(raw)} THEN {sql_text(norm)}" for raw, norm in statuses)
-        + " ELSE 'ok' END"
-        if statuses
-        else "'ok'"
-    )
+    status = normal_status("status")
+    if not portable:
+        statuses = con.execute(
+            f"SELECT status, {status} FROM (SELECT DISTINCT status FROM {name} "
+            f"WHERE grouping_set = {ticket} AND status IS NOT NULL)"
+        ).fetchall()
+        status = (
+            "CASE status "
+            + " ".join(f"WHEN {sql_text(raw)} THEN {sql_text(norm)}" for raw, norm in statuses)
+            + " ELSE 'ok' END"
+            if statuses
+            else "'ok'"
+        )
     sums = "requests, cost, unpriced_requests"
     dimensions = ", ".join(
         "lower(outcome) AS outcome" if d == "outcome" else d for d in sets.ticket[1:-1]
@@ -196,7 +199,11 @@ def tally_views(con: Connection, sets: Sets, name: str = "tally") -> None:
 
 
 def ticket_table(
-    con: Connection, sets: Sets, options: Options, outcomes_read_path: Path | None = None
+    con: Connection,
+    sets: Sets,
+    options: Options,
+    outcomes_read_path: Path | None = None,
+    portable: bool = False,
 ) -> tuple[str, int]:
     """Table ``tk``: cost, requests and properties per ticket, and whether it was resolved.
 
@@ -227,7 +234,7 @@ def ticket_table(
         "HAVING count(*) > 1"
     )
     found = con.execute("SELECT count(*) FROM tk_several").fetchone()
-    several = bool(found and found[0])
+    several = portable or bool(found and found[0])  # (portable: for rows where some may)
     kept = ", ".join(
         (f"t.{d}" if d in present else f"CAST(NULL AS VARCHAR) AS {d}") + f", false AS many_{d}"
         for d in TICKET_DIMENSIONS
