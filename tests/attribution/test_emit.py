@@ -100,20 +100,24 @@ def test_the_script_holds_for_rows_other_than_the_sample(tmp_path):
 
 
 def test_a_request_repeated_in_the_rows_but_not_the_sample_is_counted_once(tmp_path):
-    # the sample's request ids are all different; the rows the script runs on log r1 twice
+    # the sample's request ids are all different; the rows the script runs on log r1 twice, and
+    # a request to a model the sample does not use (its prices are in the script all the same)
     import duckdb
 
     with_ids = [{**line, "request_id": f"r{i}"} for i, line in enumerate(LINES, 1)]
     sample = tmp_path / "sample.jsonl"
     sample.write_text("".join(json.dumps(line) + "\n" for line in with_ids))
     script = run("attribute", str(sample), "--emit-sql", "duckdb").stdout
+    nano = {**with_ids[2], "ticket_id": "T3", "request_id": "r4", "model": "gpt-5.4-nano"}
     more = tmp_path / "more.jsonl"
-    more.write_text("".join(json.dumps(line) + "\n" for line in [*with_ids, with_ids[0]]))
+    rows = [*with_ids, with_ids[0], nano]
+    more.write_text("".join(json.dumps(line) + "\n" for line in rows))
     con = duckdb.connect()
     for statement in statements(script.replace(str(sample), str(more))):
         con.execute(statement)
-    # three requests, $0.00435 as in the first test: the copy of r1 is not counted again
+    # $0.00435 as in the first test, the copy of r1 not counted again; T3 on gpt-5.4-nano
+    # ($0.20 in, $1.25 out per 1M): 500 x 0.20/1M + 50 x 1.25/1M = 0.0001 + 0.0000625
     assert con.execute("SELECT sum(requests), sum(cost) FROM tk").fetchone() == (
-        3,
-        Decimal("0.00435"),
+        4,
+        Decimal("0.0045125"),
     )

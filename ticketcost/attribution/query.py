@@ -165,19 +165,19 @@ def price_and_tally(
 ) -> tuple[dict[str, Resolution], str]:
     """Tables ``prices`` and ``tally`` (see the module docstring); returns each model name of the
     priced requests resolved, and the name of the tally's table. Prices are loaded for the names
-    of the price table, or for the requests' own names when the scan summed them first (they are
-    known then); a name the tally finds that is neither, and that resolves to a price, is loaded
-    and the tally runs again."""
-    if scanned.grouped:
-        names = [
+    of the price table, and for the requests' own names too when the scan summed them first (they
+    are known then); a name the tally finds that is neither, and that resolves to a price, is
+    loaded and the tally runs again."""
+    names = candidate_names(prices)
+    if scanned.grouped:  # (their own names are known then: no second pass)
+        names += [
             str(r[0])
             for r in con.execute(
                 "SELECT DISTINCT model FROM gv WHERE problem IS NULL AND inside AND NOT given "
                 "AND model IS NOT NULL"
             ).fetchall()
         ]
-    else:
-        names = candidate_names(prices)
+        names = sorted(set(names))
     loaded = load_prices(con, prices, axes, names)
     _tally(con, scanned, loaded, sets, progress, "prices", "tally")
     inside = sets.class_column("inside")
