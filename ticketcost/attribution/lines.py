@@ -181,10 +181,14 @@ def _located(
                     found.append(BadLine(str(path), number, f"not UTF-8 text ({exc.reason})"))
                     raw = b"\n"
                 target.write(raw[:-2] + b"\n" if raw.endswith(b"\r\n") else raw)
-        query = b.locate.replace(sql_text(str(b.source.read_path)), sql_text(str(copy)))
-        return con.execute(f"{query} LIMIT {wanted}").fetchall()
+        return con.execute(f"{_reading(b.locate, b, copy)} LIMIT {wanted}").fetchall()
     finally:
         shutil.rmtree(copy.parent, ignore_errors=True)
+
+
+def _reading(sql: str, b: SourceSql, copy: Path) -> str:
+    """``sql`` (a query over ``b``'s file) reading ``copy`` instead."""
+    return sql.replace(sql_text(str(b.source.read_path)), sql_text(str(copy)))
 
 
 def _unreadable_lines(error: Exception) -> bool:
@@ -207,7 +211,9 @@ def _tail_located(
     import duckdb
 
     path = b.source.read_path
-    if b.raw_lines is None or con.dialect != "duckdb" or path.name.lower().endswith(".gz"):
+    if b.raw_lines is None or b.locate is None or con.dialect != "duckdb":
+        return None
+    if path.name.lower().endswith(".gz"):
         return None
     size = path.stat().st_size
     if size <= 2 * TAIL_BYTES:
@@ -216,20 +222,19 @@ def _tail_located(
         handle.seek(size - TAIL_BYTES)
         block = handle.read()
     start = block.find(b"\n") + 1  # the tail starts at a line: the engine numbers lines alike
-    if start == 0 or b.locate is None:
+    if start == 0:
         return None
     folder = Path(tempfile.mkdtemp(prefix="ticketcost-tail-"))
     try:
         tail = folder / "tail.jsonl"
         tail.write_bytes(block[start:])
-        moved = sql_text(str(tail))
         counted = f"SELECT count(*) FROM {b.raw_lines}"
         try:
-            located = con.execute(b.locate.replace(sql_text(str(path)), moved)).fetchall()
+            located = con.execute(_reading(b.locate, b, tail)).fetchall()
             if len(located) < count:
                 return None  # some bad line lies before the tail
             total = con.execute(counted).fetchone()
-            in_tail = con.execute(counted.replace(sql_text(str(path)), moved)).fetchone()
+            in_tail = con.execute(_reading(counted, b, tail)).fetchone()
         except duckdb.Error as exc:
             if not _unreadable_lines(exc):
                 raise
