@@ -296,6 +296,58 @@ def test_a_csv_whose_lines_end_both_ways_is_refused_naming_the_line(here):
     )
 
 
+def lone_carriage_returns(count: int = 10) -> list[bytes]:
+    """``count`` good lines, but line 3 holds a carriage return inside a string (not JSON: a
+    control character must be escaped there) and line 5 one between two members (white space,
+    as a space would be); line 7 has negative tokens."""
+    text = [line(f"T{i}").encode() for i in range(1, count + 1)]
+    text[2] = text[2].replace(b'"gpt-5.4-mini"', b'"gpt-5.4\rmini"')
+    text[4] = text[4].replace(b', "model"', b',\r"model"')
+    text[6] = line("T7", input_tokens=-2).encode()
+    return text
+
+
+def test_a_lone_carriage_return_inside_a_line_is_no_line_end(here):
+    # DuckDB's line reader takes a lone "\r" for a line end (the JSON reader does not), and it
+    # stopped the run when a bad line was to be numbered; the lines keep their numbers on a copy
+    # where it is a tab: 8 good lines of 100 + 50 tokens (T5 among them), lines 3 and 7 bad
+    Path("cr.jsonl").write_bytes(b"".join(lone_carriage_returns()))
+    data = totals("cr.jsonl")
+    assert data["requests"] == 8 and data["skipped"]["lines"] == 2
+    assert data["cost_usd"] == Decimal("0.0024")  # 8 × $0.0003
+    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    assert shown == [(3, "malformed JSON"), (7, "input_tokens is negative (got -2)")]
+
+
+def test_a_lone_carriage_return_before_the_tail_of_a_big_log(here):
+    # 12,000 lines of ~190 bytes (2.3 MB) whose bad lines are 3, 7 and the cut-off last one: the
+    # tail probe cannot count the lines (the "\r"), so the ordered pass on the copy numbers them
+    text = lone_carriage_returns(12_000)
+    text = [t.replace(b'"resolved"', b'"resolved", "tenant": "' + b"t" * 100 + b'"') for t in text]
+    text.append(b'{"ticket_id": "T-cut", "mo')
+    Path("log.jsonl").write_bytes(b"".join(text))
+    data = totals("log.jsonl")
+    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    assert shown == [
+        (3, "malformed JSON"),
+        (7, "input_tokens is negative (got -2)"),
+        (12_001, "malformed JSON"),
+    ]
+    assert data["requests"] == 11_998 and data["skipped"]["lines"] == 3
+
+
+def test_a_csv_with_a_lone_carriage_return_outside_quotes_is_refused_naming_the_line(here):
+    # DuckDB's CSV reader takes it for a line end and stops; inside quotes it is part of the field
+    good = "A1,gpt-5.4-mini,100,50,resolved\n"
+    Path("quoted.csv").write_text(HEADER + good + 'A2,"gpt-5.4-mini",100,50,"re\rsolved"\n')
+    assert totals("quoted.csv")["requests"] == 2
+    Path("bare.csv").write_text(HEADER + good + "A2,gpt-5.4-mini,100,50,re\rsolved\n", newline="")
+    assert error("attribute", "bare.csv") == (
+        "Error: bare.csv:3: a carriage return (\\r) stands inside this line, outside quotes; the "
+        "CSV reader takes it for a line end: quote that field or remove the \\r, and run again\n"
+    )
+
+
 def test_a_line_that_is_not_utf8_before_the_tail_is_still_shown(here):
     # the tail holds one of the two bad lines (the cut-off last one), so the ordered pass numbers
     # both: line 51 (not UTF-8) and line 12,001; 12,000 lines of ~190 bytes (2.3 MB)

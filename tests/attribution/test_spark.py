@@ -27,6 +27,7 @@ import pytest
 
 from ticketcost.attribution.engine import attribute
 from ticketcost.attribution.sources import build_options, find_sources
+from ticketcost.attribution.sql import MALFORMED
 from ticketcost.pricing.table import price_table
 
 
@@ -321,6 +322,60 @@ def test_names_priced_in_a_second_pass_are_equal_on_both_engines(tmp_path: Path)
     assert on_spark.cost_usd == Decimal("0.0036") and not on_spark.unpriced
 
 
+def _mini(ticket: str, **values: Any) -> bytes:
+    """A line of 100 input and 50 output tokens of gpt-5.4-mini ($0.75 in, $4.50 out per 1M):
+    100 x 0.75 / 1e6 + 50 x 4.50 / 1e6 = $0.000075 + $0.000225 = $0.0003."""
+    record = {"ticket_id": ticket, "model": "gpt-5.4-mini", "input_tokens": 100,
+              "output_tokens": 50, "outcome": "resolved"} | values  # fmt: skip
+    return json.dumps(record).encode() + b"\n"
+
+
+# Lines as damaged exports have them, and what both engines must make of them
+# (requests, skipped lines by reason, cost, resolved tickets)
+DAMAGED = {
+    # a lone "\r" inside a string (line 3: not JSON, a control character must be escaped) and
+    # between two members (line 5: white space); Spark ended a line at it, by default, making
+    # two bad halves of each. 8 good lines of $0.0003, T7's negative tokens skipped
+    "cr.jsonl": (
+        [_mini(f"T{i}") for i in (1, 2)]
+        + [_mini("T3").replace(b'"gpt-5.4-mini"', b'"gpt-5.4\rmini"')]
+        + [_mini("T4"), _mini("T5").replace(b', "model"', b',\r"model"'), _mini("T6")]
+        + [_mini("T7", input_tokens=-2)] + [_mini(f"T{i}") for i in (8, 9, 10)],
+        8, [("input_tokens is negative", 1), (MALFORMED, 1)], "0.0024", 8,
+    ),
+    # rows with too many or too few columns (Spark filled or dropped values, unsaid): A2 and A6
+    # too many (A6's quoted comma is no delimiter), A3 and A5 too few (A5's two quoted commas
+    # neither); A4's empty outcome is a value, not a missing column. A1, A4, A7: 3 x $0.0003
+    "columns.csv": (
+        [b"ticket_id,model,input_tokens,output_tokens,outcome\n",
+         b"A1,gpt-5.4-mini,100,50,resolved\n", b"A2,gpt-5.4-mini,100,50,resolved,extra\n",
+         b"A3,gpt-5.4-mini,100,50\n", b"A4,gpt-5.4-mini,100,50,\n", b'A5,"x,y,z",100,50\n',
+         b'A6,gpt-5.4-mini,100,50,"a,b",more\n', b"A7,gpt-5.4-mini,100,50,resolved\n"],
+        3, [("CSV: missing columns", 2), ("CSV: too many columns", 2)], "0.0009", 2,
+    ),
+    "columns.tsv": (
+        [b"ticket_id\tmodel\tinput_tokens\toutput_tokens\toutcome\n",
+         b"A1\tgpt-5.4-mini\t100\t50\tresolved\n", b"A2\tgpt-5.4-mini\t100\t50\tresolved\tx\n",
+         b"A3\tgpt-5.4-mini\t100\n"],
+        1, [("CSV: missing columns", 1), ("CSV: too many columns", 1)], "0.0003", 1,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(DAMAGED))
+def test_damaged_lines_are_skipped_alike_on_both_engines(tmp_path: Path, name: str) -> None:
+    lines, requests, reasons, cost, resolved = DAMAGED[name]
+    path = tmp_path / name
+    path.write_bytes(b"".join(lines))
+    embedded, on_spark = _both(path)
+    left, right = _comparable(embedded), _comparable(on_spark)
+    assert [(k, left[k], right[k]) for k in left if left[k] != right[k]] == []
+    assert embedded.requests == requests
+    assert embedded.skipped_reasons == reasons
+    assert embedded.cost_usd == Decimal(cost)
+    assert embedded.resolved == resolved
+
+
 @pytest.mark.parametrize(
     ("name", "what"),
     [("otlp_file_exporter.jsonl", "OTLP span batches"),
@@ -349,7 +404,7 @@ def test_spark_refuses_an_outcomes_file_in_one_line(tmp_path: Path) -> None:
         )
 
 
-@pytest.mark.parametrize("kind", ["parquet", "jsonl"])
+@pytest.mark.parametrize("kind", ["parquet", "jsonl", "csv"])
 def test_the_emitted_spark_script_runs_unchanged_on_spark(tmp_path: Path, kind: str) -> None:
     from tests.helpers import run as cli
     from ticketcost.attribution.spark import session

@@ -36,9 +36,9 @@ from ticketcost.attribution.sources import (
     LogSource,
     Options,
     build_options,
+    csv_line_end,
     find_sources,
     literal_path,
-    mixed_line_end,
 )
 from ticketcost.errors import TicketcostError
 from ticketcost.pricing.table import PriceTable
@@ -104,15 +104,11 @@ def attribute_on(
         raise
     except duckdb.Error as exc:
         message = str(exc).splitlines()[0]
-        if "state machine" in message:  # (DuckDB's CSV reader on lines that end both ways)
+        if "state machine" in message:  # (DuckDB's CSV reader on how lines end)
             for source in sources:
-                line = mixed_line_end(source.path) if source.format == "csv" else None
-                if line is not None:
-                    raise TicketcostError(
-                        f"{source.path}:{line}: this line ends otherwise than line 1 (\\r\\n and "
-                        "\\n); the CSV reader needs every line to end alike: convert the file "
-                        "(e.g. dos2unix) and run again"
-                    ) from None
+                found = csv_line_end(source.path) if source.format == "csv" else None
+                if found is not None:
+                    raise TicketcostError(f"{source.path}:{found[0]}: {found[1]}") from None
         names = ", ".join(str(s.path) for s in sources)
         raise TicketcostError(f"{names}: reading the logs failed: {message}") from None
     finally:

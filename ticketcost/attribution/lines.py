@@ -75,7 +75,7 @@ def _layout(path: Path, records: int | None) -> CsvLayout:
 
 def csv_rejects(con: Connection, sources: Sequence[LogSource]) -> list[BadLine]:
     if con.dialect != "duckdb" or not any(s.format == "csv" for s in sources):
-        return []  # (Spark reads a malformed CSV row as far as it can: no rejects to list)
+        return []  # (on Spark, a row with too many or too few columns is a bad line of the scan)
     names = {str(s.read_path): str(s.path) for s in sources}
     assert isinstance(con, DuckDb)
     try:
@@ -156,11 +156,13 @@ def _located(
 ) -> list[tuple[Any, Any]]:
     """(line ordinal, reason) of the first ``wanted`` bad lines the locating query finds.
 
-    Two kinds of JSON Lines file stop DuckDB's line reader: one with a line that is not valid
-    UTF-8, and one whose lines end both ways (``\\n`` and ``\\r\\n``, as when logs from two
-    systems are joined). The query then runs on a copy of the file in which the lines that are
-    not UTF-8 are blank (appended to ``found`` here) and every line ends in ``\\n``, so every line
-    keeps its number.
+    Three kinds of JSON Lines file stop DuckDB's line reader: one with a line that is not valid
+    UTF-8, one whose lines end both ways (``\\n`` and ``\\r\\n``, as when logs from two
+    systems are joined), and one with a lone ``\\r`` inside a line (which the line reader takes
+    for a line end, while the JSON reader does not). The query then runs on a copy of the file in
+    which the lines that are not UTF-8 are blank (appended to ``found`` here), every line ends in
+    ``\\n`` and a lone ``\\r`` is a tab, so every line keeps its number and its verdict (both
+    are white space between JSON values, and neither may stand unescaped inside a string).
     """
     import duckdb
 
@@ -180,7 +182,9 @@ def _located(
                 except UnicodeDecodeError as exc:
                     found.append(BadLine(str(path), number, f"not UTF-8 text ({exc.reason})"))
                     raw = b"\n"
-                target.write(raw[:-2] + b"\n" if raw.endswith(b"\r\n") else raw)
+                if raw.endswith(b"\r\n"):
+                    raw = raw[:-2] + b"\n"
+                target.write(raw.replace(b"\r", b"\t"))
         return con.execute(f"{_reading(b.locate, b, copy)} LIMIT {wanted}").fetchall()
     finally:
         shutil.rmtree(copy.parent, ignore_errors=True)

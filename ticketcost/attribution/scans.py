@@ -52,7 +52,11 @@ INTEGER_TYPES = frozenset(
     {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
      "HUGEINT", "INT"}
 )  # fmt: skip
-CORRUPT = "_corrupt_record"  # Spark's column for a line that is no JSON
+CORRUPT = "_corrupt_record"  # Spark's column for a line that is no JSON, or a short or long CSV row
+
+
+# Spark keeps a line it cannot read whole, with its text in _corrupt_record
+_PERMISSIVE = {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": CORRUPT}
 
 
 def view_name(index: int) -> str:
@@ -74,12 +78,19 @@ def _source_view(
     if src.format == "table":
         spark = f"CREATE OR REPLACE TEMPORARY VIEW {name} AS SELECT * FROM {location}"
     elif src.format == "jsonl":  # a line that is no JSON keeps its text in _corrupt_record
-        spark = _spark_view(name, "json", location, [*columns, CORRUPT], mode="PERMISSIVE")
-    elif src.format == "csv":
+        # (lines end at \n alone, as DuckDB reads them: by default Spark also ends a line at a
+        # lone \r, splitting a line into two bad halves)
+        spark = _spark_view(
+            name, "json", location, [*columns, CORRUPT], lineSep="\n", **_PERMISSIVE
+        )
+    elif src.format == "csv":  # a row with too many or too few columns keeps its text there
         sep = "\t" if is_tsv(src.path) else ","
         spark = _spark_view(
-            name, "csv", location, columns, header="true", quote='"', escape='"', sep=sep
-        )
+            name, "csv", location, [*columns, CORRUPT], header="true", quote='"', escape='"',
+            sep=sep, **_PERMISSIVE,
+        )  # fmt: skip
+        # (DuckDB's reader sets such rows apart itself: the column is there, always NULL)
+        duckdb_scan = f"(SELECT *, NULL::VARCHAR AS {ident(CORRUPT)} FROM {duckdb_scan})"
     else:
         spark = _spark_view(name, "parquet", location, ())
     duckdb = f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {duckdb_scan}"
@@ -355,11 +366,27 @@ def _csv_sql(
         scan = through.name
     columns = Columns(fields, lambda top: ident(top) if top in present else None)
     _require_ticket_id(columns, src, header)
-    select = typed_select(columns, fields, "NULL::BIGINT", tag, scan)
+    valid, invalid = "true", None
+    if through is not None:  # (read through the view: the rows Spark could not read whole)
+        valid, invalid = f"{ident(CORRUPT)} IS NULL", _wrong_columns(len(header), delim)
+    select = typed_select(columns, fields, "NULL::BIGINT", tag, scan, valid, invalid=invalid)
     locate = numbered(typed_select(columns, fields, "NULL::BIGINT", tag, plain_scan, values=True))
     if con.dialect != "duckdb" and through is not None:
-        locate = _examples(columns, fields, through)
+        locate = _examples(columns, fields, through, valid, invalid)
     return SourceSql(src, select, locate, "row", fields, through)
+
+
+def _wrong_columns(columns: int, delim: str) -> str:
+    """SQL of why Spark could not read a CSV row whole (its text in _corrupt_record), worded as
+    DuckDB's reader rejects it: too many columns, or missing ones. The row's delimiters are
+    counted outside its quoted fields (RFC 4180: a quote inside one is doubled)."""
+    outside = f"regexp_replace({ident(CORRUPT)}, '\"[^\"]*(\"\"[^\"]*)*\"', '', 'g')"
+    sep = "chr(9)" if delim == "\\t" else "','"
+    delimiters = f"length({outside}) - length(replace({outside}, {sep}, ''))"
+    return (
+        f"CASE WHEN {delimiters} >= {columns} THEN 'CSV: too many columns' "
+        "ELSE 'CSV: missing columns' END"
+    )
 
 
 def _parquet_sql(
@@ -404,9 +431,17 @@ def _parquet_sql(
     return SourceSql(src, select, locate, "row", fields, view)
 
 
-def _examples(columns: Columns, fields: FieldMap, view: SourceView, valid: str = "true") -> str:
+def _examples(
+    columns: Columns,
+    fields: FieldMap,
+    view: SourceView,
+    valid: str = "true",
+    invalid: str | None = None,
+) -> str:
     """Bad lines with their reasons but no line numbers (a distributed engine keeps no order)."""
-    checked = typed_select(columns, fields, "NULL::BIGINT", "0", view.name, valid, values=True)
+    checked = typed_select(
+        columns, fields, "NULL::BIGINT", "0", view.name, valid, values=True, invalid=invalid
+    )
     return f"SELECT __line, problem FROM ({checked}) WHERE {BAD}"
 
 

@@ -216,19 +216,38 @@ def check_encoding(path: Path) -> None:
         )
 
 
-def mixed_line_end(path: Path) -> int | None:
-    """The first line that ends otherwise than line 1 (``\\r\\n`` or ``\\n``), or None: DuckDB's
-    CSV reader stops at such a mix. Read only after a reader failed."""
-    first: bool | None = None  # whether line 1 ends in \\r\\n
+def csv_line_end(path: Path) -> tuple[int, str] | None:
+    """Where and why DuckDB's CSV reader stops at how the file's lines end, or None. Read only
+    after the reader failed: the first line that ends otherwise than line 1 (``\\r\\n`` or
+    ``\\n``), or that holds a lone ``\\r`` outside quotes (the reader takes it for a line end).
+    A line end inside a quoted field is part of the field (RFC 4180), and not looked at."""
+    first: bool | None = None  # whether line 1 ends in \r\n
+    inside = False  # within a quoted field that spans lines (quotes read by parity)
     with opener(path)(path, "rb") as handle:
         for number, raw in enumerate(handle, 1):
-            if not raw.endswith(b"\n"):
-                return None  # the last line, with no end
             crlf = raw.endswith(b"\r\n")
+            body = raw[:-2] if crlf else raw.removesuffix(b"\n")
+            at = body.find(b"\r")
+            while at >= 0:
+                quoted = inside != (body.count(b'"', 0, at) % 2 == 1)
+                if not quoted:
+                    return number, (
+                        "a carriage return (\\r) stands inside this line, outside quotes; the CSV "
+                        "reader takes it for a line end: quote that field or remove the \\r, "
+                        "and run again"
+                    )
+                at = body.find(b"\r", at + 1)
+            if raw.count(b'"') % 2:
+                inside = not inside
+            if not raw.endswith(b"\n") or inside:
+                continue  # the last line, with no end; or a line end inside a quoted field
             if first is None:
                 first = crlf
             elif crlf != first:
-                return number
+                return number, (
+                    "this line ends otherwise than line 1 (\\r\\n and \\n); the CSV reader needs "
+                    "every line to end alike: convert the file (e.g. dos2unix) and run again"
+                )
     return None
 
 

@@ -206,7 +206,7 @@ def _records(spark: SparkSession, src: LogSource) -> tuple[str, list[dict[str, A
     if local.is_file():
         return sample_json(local)
     records = []
-    for row in spark.read.text(location).limit(SAMPLE_LINES).collect():
+    for row in spark.read.option("lineSep", "\n").text(location).limit(SAMPLE_LINES).collect():
         try:
             value = json.loads(row[0])
         except ValueError:

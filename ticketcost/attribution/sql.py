@@ -294,12 +294,16 @@ def typed_select(
     source: str,
     valid: str = "true",
     values: bool = False,
+    invalid: str | None = None,
 ) -> str:
     """Per-request typed values plus ``problem`` (NULL for a good line, else why it is skipped).
 
     ``line`` and ``file`` are SQL for the line number (or NULL) and the file name; ``source`` is
     what follows FROM; ``valid`` is false for a line that is not JSON at all; with ``values`` the
     reason quotes the offending value (for the examples; counts group by the bare reason).
+    ``invalid``: SQL of the reason a line that is not ``valid`` is skipped for, when it may be
+    whole otherwise (a CSV row Spark read with too many or too few columns); such a line is then
+    always bad, whatever its values.
 
     Kept lean, as it runs on every line: values are not trimmed, status and outcome are
     normalised later on the grouped table, given costs are parsed as DECIMAL(18,12) (a 64-bit
@@ -309,6 +313,8 @@ def typed_select(
     """
     raw = columns.sql
     inner = [f"{line} AS __line", f"{file} AS __file", f"{valid} AS __valid"]
+    if invalid is not None:
+        inner.append(f"{invalid} AS __invalid")
     for name in TEXT_FIELDS:
         value = raw[name]
         if name == "status" and fields.paths.get("error"):  # an error object: it failed
@@ -332,8 +338,12 @@ def typed_select(
     cast.append(f"{includes_cache_sql(fields)} AS __incl")
 
     cheap, detail = _checks(fields, columns.integer)
+    if invalid is not None:
+        cheap.insert(0, "NOT __valid")
 
     def said(entry: tuple[str, ...]) -> str:
+        if invalid is not None and entry[0] == "NOT __valid":
+            return "__invalid"
         if values and len(entry) == 3:  # the offending value, cut short, for the examples
             quoted = f"CAST({entry[2]} AS VARCHAR)"
             return f"{sql_text(entry[1] + ' (got ')} || left({quoted}, 40) || ')'"
