@@ -348,6 +348,50 @@ def test_a_csv_with_a_lone_carriage_return_outside_quotes_is_refused_naming_the_
     )
 
 
+def test_lines_longer_than_2_mb_are_read_and_numbered(here):
+    # a request logged with its messages (an image, a long context): line 2 is 3 MB, past the
+    # line reader's default buffer, which stopped the run when a bad line was to be numbered;
+    # line 4 is not UTF-8 as well, so the copy is read with the long buffer too.
+    # 3 good lines (1, 2, 5) of 100 + 50 tokens: 3 × $0.0003
+    text = [
+        line("T1").encode(),
+        line("T2", messages=[{"role": "user", "content": "x" * 3_000_000}]).encode(),
+        line("T3", input_tokens=-1).encode(),
+        line("T4").encode().replace(b'"T4"', b'"T\xff4"'),
+        line("T5").encode(),
+    ]
+    Path("long.jsonl").write_bytes(b"".join(text))
+    data = totals("long.jsonl")
+    assert data["requests"] == 3 and data["cost_usd"] == Decimal("0.0009")
+    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    assert shown == [
+        (3, "input_tokens is negative (got -1)"),
+        (4, "not UTF-8 text (invalid start byte)"),
+    ]
+    # and in a CSV file, a 3 MB field is a value, not a rejected row
+    Path("long.csv").write_text(
+        HEADER.replace("\n", ",messages\n")
+        + "A1,gpt-5.4-mini,100,50,resolved,"
+        + "x" * 3_000_000
+        + "\nA2,gpt-5.4-mini,100,50,resolved,short\n"
+    )
+    found = totals("long.csv")
+    assert found["requests"] == 2 and found["skipped"]["lines"] == 0
+
+
+def test_a_line_longer_than_the_engine_reads_is_refused_naming_it(here):
+    # DuckDB's JSON reader holds a record in a 32 MiB buffer; a longer line stopped the run with
+    # its own message, naming no line
+    second = line("T2", messages=["x" * 40_000_000])
+    Path("huge.jsonl").write_text(line("T1") + second + line("T3"))
+    size = len(second.encode())  # the bytes written, its "\n" included
+    assert error("attribute", "huge.jsonl") == (
+        f"Error: huge.jsonl:2: this line is {size:,} bytes; the embedded engine reads a JSON "
+        "record of up to 32 MiB: leave the large fields (message bodies, images) out of the "
+        "export, or run with --engine spark\n"
+    )
+
+
 def test_a_line_that_is_not_utf8_before_the_tail_is_still_shown(here):
     # the tail holds one of the two bad lines (the cut-off last one), so the ordered pass numbers
     # both: line 51 (not UTF-8) and line 12,001; 12,000 lines of ~190 bytes (2.3 MB)

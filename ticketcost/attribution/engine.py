@@ -31,7 +31,7 @@ from ticketcost.attribution.connection import DuckDb, connect
 from ticketcost.attribution.fields import DIMENSIONS
 from ticketcost.attribution.query import run
 from ticketcost.attribution.results import Attribution
-from ticketcost.attribution.scans import plan_source
+from ticketcost.attribution.scans import LINE_BYTES, plan_source
 from ticketcost.attribution.sources import (
     LogSource,
     Options,
@@ -39,6 +39,7 @@ from ticketcost.attribution.sources import (
     csv_line_end,
     find_sources,
     literal_path,
+    long_line,
 )
 from ticketcost.errors import TicketcostError
 from ticketcost.pricing.table import PriceTable
@@ -109,6 +110,8 @@ def attribute_on(
                 found = csv_line_end(source.path) if source.format == "csv" else None
                 if found is not None:
                     raise TicketcostError(f"{source.path}:{found[0]}: {found[1]}") from None
+        if "maximum_object_size" in message:  # (DuckDB's JSON reader on a record over 32 MiB)
+            raise _too_long(sources) from None
         names = ", ".join(str(s.path) for s in sources)
         raise TicketcostError(f"{names}: reading the logs failed: {message}") from None
     finally:
@@ -116,6 +119,22 @@ def attribute_on(
         import shutil
 
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _too_long(sources: Sequence[LogSource]) -> TicketcostError:
+    """The error for a JSON record longer than the embedded engine reads: where, and what to do."""
+    advice = (
+        "the embedded engine reads a JSON record of up to 32 MiB: leave the large fields "
+        "(message bodies, images) out of the export, or run with --engine spark"
+    )
+    for source in sources:
+        found = long_line(source.path, LINE_BYTES) if source.format == "jsonl" else None
+        if found is not None:
+            return TicketcostError(
+                f"{source.path}:{found[0]}: this line is {found[1]:,} bytes; {advice}"
+            )
+    names = ", ".join(str(s.path) for s in sources)
+    return TicketcostError(f"{names}: a JSON record is longer than 32 MiB; {advice}")
 
 
 def attribute_logs(

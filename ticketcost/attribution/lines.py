@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ticketcost.attribution.connection import DuckDb
 from ticketcost.attribution.results import BadLine
+from ticketcost.attribution.scans import wide_lines
 from ticketcost.attribution.sources import LogSource, opener
 from ticketcost.attribution.sql import sql_text
 
@@ -156,13 +157,15 @@ def _located(
 ) -> list[tuple[Any, Any]]:
     """(line ordinal, reason) of the first ``wanted`` bad lines the locating query finds.
 
-    Three kinds of JSON Lines file stop DuckDB's line reader: one with a line that is not valid
-    UTF-8, one whose lines end both ways (``\\n`` and ``\\r\\n``, as when logs from two
-    systems are joined), and one with a lone ``\\r`` inside a line (which the line reader takes
-    for a line end, while the JSON reader does not). The query then runs on a copy of the file in
-    which the lines that are not UTF-8 are blank (appended to ``found`` here), every line ends in
-    ``\\n`` and a lone ``\\r`` is a tab, so every line keeps its number and its verdict (both
-    are white space between JSON values, and neither may stand unescaped inside a string).
+    Four kinds of JSON Lines file stop DuckDB's line reader: one with a line longer than its
+    buffer (2 MB; read again with one as long as the JSON reader's, ``wide_lines``), one with a
+    line that is not valid UTF-8, one whose lines end both ways (``\\n`` and ``\\r\\n``, as
+    when logs from two systems are joined), and one with a lone ``\\r`` inside a line (which
+    the line reader takes for a line end, while the JSON reader does not). For the last three the
+    query runs on a copy of the file in which the lines that are not UTF-8 are blank (appended to
+    ``found`` here), every line ends in ``\\n`` and a lone ``\\r`` is a tab, so every line
+    keeps its number and its verdict (both are white space between JSON values, and neither may
+    stand unescaped inside a string).
     """
     import duckdb
 
@@ -172,6 +175,14 @@ def _located(
     except duckdb.Error as exc:
         if b.source.format != "jsonl" or not _unreadable_lines(exc):
             raise
+        long = _long_lines(exc)
+    wide = wide_lines(b)
+    if long:
+        try:
+            return con.execute(f"{wide} LIMIT {wanted}").fetchall()
+        except duckdb.Error as exc:
+            if not _unreadable_lines(exc):
+                raise
     path = b.source.path
     copy = Path(tempfile.mkdtemp(prefix="ticketcost-lines-")) / "lines.jsonl"
     try:
@@ -185,7 +196,7 @@ def _located(
                 if raw.endswith(b"\r\n"):
                     raw = raw[:-2] + b"\n"
                 target.write(raw.replace(b"\r", b"\t"))
-        return con.execute(f"{_reading(b.locate, b, copy)} LIMIT {wanted}").fetchall()
+        return con.execute(f"{_reading(wide, b, copy)} LIMIT {wanted}").fetchall()
     finally:
         shutil.rmtree(copy.parent, ignore_errors=True)
 
@@ -196,10 +207,14 @@ def _reading(sql: str, b: SourceSql, copy: Path) -> str:
 
 
 def _unreadable_lines(error: Exception) -> bool:
-    """Whether DuckDB's line reader stopped at a line that is not UTF-8, or at lines that end
-    both ways (its CSV parser's "invalid state")."""
+    """Whether DuckDB's line reader stopped at a line that is not UTF-8, at lines that end both
+    ways or a lone \\r (its CSV parser's "invalid state"), or at a line longer than its buffer."""
     reading = str(error).lower()
-    return "unicode" in reading or "state machine" in reading
+    return "unicode" in reading or "state machine" in reading or _long_lines(error)
+
+
+def _long_lines(error: Exception) -> bool:
+    return "maximum line size" in str(error).lower()
 
 
 TAIL_BYTES = 1 << 20

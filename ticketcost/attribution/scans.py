@@ -55,8 +55,21 @@ INTEGER_TYPES = frozenset(
 CORRUPT = "_corrupt_record"  # Spark's column for a line that is no JSON, or a short or long CSV row
 
 
+# The longest line read: as long as DuckDB's JSON reader reads (a line must fit its buffer, twice
+# its 16 MiB maximum_object_size; a longer one stops the run, see sources.long_line). Each thread
+# of a reader holds a buffer that long, so the locating pass asks for it only when a line is
+# longer than its reader's default 2 MB (see wide_lines).
+LINE_BYTES = 32 << 20
 # Spark keeps a line it cannot read whole, with its text in _corrupt_record
 _PERMISSIVE = {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": CORRUPT}
+
+
+def wide_lines(b: SourceSql) -> str:
+    """``b``'s locating query, its lines read up to LINE_BYTES long."""
+    assert b.locate is not None and b.raw_lines is not None and b.raw_lines.endswith(")")
+    wide = f"{b.raw_lines[:-1]}, max_line_size={LINE_BYTES}, buffer_size={LINE_BYTES})"
+    assert b.raw_lines in b.locate
+    return b.locate.replace(b.raw_lines, wide)
 
 
 def view_name(index: int) -> str:
@@ -353,7 +366,8 @@ def _csv_sql(
     delim = "\\t" if is_tsv(src.path) else ","
     scan = (
         f"read_csv({path}, header=true, auto_detect=false, columns={{{declared}}}, "
-        f"delim='{delim}', quote='\"', escape='\"', store_rejects=true)"
+        f"delim='{delim}', quote='\"', escape='\"', max_line_size={LINE_BYTES}, "
+        f"buffer_size={LINE_BYTES}, store_rejects=true)"
     )
     plain_scan = scan.replace(", store_rejects=true", ", ignore_errors=true")
     through: SourceView | None = None

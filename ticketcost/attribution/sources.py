@@ -216,6 +216,16 @@ def check_encoding(path: Path) -> None:
         )
 
 
+def long_line(path: Path, limit: int) -> tuple[int, int] | None:
+    """The first line longer than ``limit`` bytes: its number and length (read only after the
+    reader stopped at it)."""
+    with opener(path)(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            if len(raw) > limit:
+                return number, len(raw)
+    return None
+
+
 def csv_line_end(path: Path) -> tuple[int, str] | None:
     """Where and why DuckDB's CSV reader stops at how the file's lines end, or None. Read only
     after the reader failed: the first line that ends otherwise than line 1 (``\\r\\n`` or
