@@ -87,11 +87,25 @@ def test_an_invalid_utf8_csv_row_is_skipped(here):
     ]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-be"])
 @pytest.mark.parametrize("name", ["wide.jsonl", "wide.csv"])
-def test_utf16_is_refused_naming_the_file(here, name):
+def test_utf16_is_refused_naming_the_file(here, name, encoding):
+    # with a byte-order mark or without one (then told by its NUL bytes)
     text = line("W1") if name.endswith("jsonl") else HEADER + "W1,gpt-5.4-mini,100,50,resolved\n"
-    Path(name).write_bytes(text.encode("utf-16"))
+    Path(name).write_bytes(text.encode(encoding))
     assert error("attribute", name).startswith(f"Error: {name}: UTF-16 or UTF-32 text")
+
+
+def test_a_stray_nul_byte_in_utf8_text_is_a_bad_line_not_another_encoding(here):
+    # a NUL inside a string (JSON wants a control character escaped) used to refuse the whole
+    # file as UTF-16; it is line 2's fault alone. 2 good lines: 2 × $0.0003
+    text = line("N1") + line("N2", outcome="res\x00olved") + line("N3")
+    Path("nul.jsonl").write_text(text.replace("\\u0000", "\x00"))
+    assert b"\x00" in Path("nul.jsonl").read_bytes()  # (json.dumps escapes it: put it back)
+    data = totals("nul.jsonl")
+    assert data["requests"] == 2 and data["cost_usd"] == Decimal("0.0006")
+    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    assert shown == [(2, "malformed JSON")]
 
 
 @pytest.mark.parametrize("name", ["bom.jsonl", "bom.csv"])

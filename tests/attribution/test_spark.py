@@ -343,6 +343,12 @@ DAMAGED = {
         + [_mini("T7", input_tokens=-2)] + [_mini(f"T{i}") for i in (8, 9, 10)],
         8, [("input_tokens is negative", 1), (MALFORMED, 1)], "0.0024", 8,
     ),
+    # a NUL byte inside a string (line 2): not JSON on either engine (the embedded one refused
+    # the whole file as UTF-16). 2 good lines of $0.0003
+    "nul.jsonl": (
+        [_mini("N1"), _mini("N2").replace(b'"resolved"', b'"res\x00olved"'), _mini("N3")],
+        2, [(MALFORMED, 1)], "0.0006", 2,
+    ),
     # rows with too many or too few columns (Spark filled or dropped values, unsaid): A2 and A6
     # too many (A6's quoted comma is no delimiter), A3 and A5 too few (A5's two quoted commas
     # neither); A4's empty outcome is a value, not a missing column. A1, A4, A7: 3 x $0.0003

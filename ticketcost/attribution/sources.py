@@ -203,13 +203,16 @@ def opener(path: Path) -> Any:
 
 def check_encoding(path: Path) -> None:
     """Refuse text that is not UTF-8 at all (UTF-16 or UTF-32, with or without a byte-order mark)
-    before a scan mistakes it for garbage; a UTF-8 byte-order mark is fine."""
+    before a scan mistakes it for garbage; a UTF-8 byte-order mark is fine. Without a mark, such
+    text is told by its NUL bytes: one in two or more of them, in text mostly ASCII (one in eight
+    is asked for); a stray NUL in UTF-8 text makes a bad line, not a file in another encoding."""
     try:
         with opener(path)(path, "rb") as handle:
             start = handle.read(4096)
     except (OSError, EOFError) as exc:
         raise TicketcostError(f"{path}: cannot read ({exc})") from None
-    if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
+    marked = start.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
+    if marked or start.count(b"\x00") * 8 >= len(start) > 0:
         raise TicketcostError(
             f"{path}: UTF-16 or UTF-32 text (it has NUL bytes); logs must be UTF-8: convert it, "
             "e.g. iconv -f UTF-16 -t UTF-8"
