@@ -359,6 +359,15 @@ DAMAGED = {
          b'A6,gpt-5.4-mini,100,50,"a,b",more\n', b"A7,gpt-5.4-mini,100,50,resolved\n"],
         3, [("CSV: missing columns", 2), ("CSV: too many columns", 2)], "0.0009", 2,
     ),
+    # a quoted field that spans lines (a note, before the usage): Spark read each line as a row,
+    # by default, giving B2's tokens to a ticket named 'line two"'. B1, B2, B3: 3 x $0.0003
+    "spanning.csv": (
+        [b"ticket_id,note,model,input_tokens,output_tokens,outcome\n",
+         b"B1,plain,gpt-5.4-mini,100,50,resolved\n",
+         b'B2,"line one\nline two",gpt-5.4-mini,100,50,resolved\n',
+         b"B3,plain,gpt-5.4-mini,100,50,resolved\n"],
+        3, [], "0.0009", 3,
+    ),
     "columns.tsv": (
         [b"ticket_id\tmodel\tinput_tokens\toutput_tokens\toutcome\n",
          b"A1\tgpt-5.4-mini\t100\t50\tresolved\n", b"A2\tgpt-5.4-mini\t100\t50\tresolved\tx\n",

@@ -97,10 +97,12 @@ def _source_view(
             name, "json", location, [*columns, CORRUPT], lineSep="\n", **_PERMISSIVE
         )
     elif src.format == "csv":  # a row with too many or too few columns keeps its text there
+        # (a quoted field may span lines, as DuckDB reads it: Spark then reads each file in one
+        # task, as it cannot split a file where a record might go on)
         sep = "\t" if is_tsv(src.path) else ","
         spark = _spark_view(
             name, "csv", location, [*columns, CORRUPT], header="true", quote='"', escape='"',
-            sep=sep, **_PERMISSIVE,
+            sep=sep, multiLine="true", **_PERMISSIVE,
         )  # fmt: skip
         # (DuckDB's reader sets such rows apart itself: the column is there, always NULL)
         duckdb_scan = f"(SELECT *, NULL::VARCHAR AS {ident(CORRUPT)} FROM {duckdb_scan})"
