@@ -235,6 +235,25 @@ def test_the_first_bad_parquet_rows_are_shown_in_file_order(here):
     assert shown == [(n, "input_tokens is negative (got -1)") for n in (8, 408, 808, 1208, 1608)]
 
 
+def test_a_nan_token_count_is_no_whole_number_not_a_huge_one(here):
+    # token counts in a DOUBLE column (as a dataframe writes them): NaN was "above
+    # 1,000,000,000" (both engines order NaN above every number); 100.0 is a whole number.
+    # Rows 1 and 3 priced: 2 × $0.0003
+    duckdb.sql(
+        "COPY (SELECT * FROM (VALUES ('T1', 100.0::DOUBLE), ('T2', 'nan'::DOUBLE), "
+        "('T3', 1e2::DOUBLE), ('T4', 1e20::DOUBLE)) v(ticket_id, input_tokens), "
+        "(SELECT 'gpt-5.4-mini' AS model, 50.0::DOUBLE AS output_tokens, 'resolved' AS outcome)) "
+        "TO 'floats.parquet' (FORMAT parquet)"
+    )
+    data = totals("floats.parquet")
+    assert data["requests"] == 2 and data["cost_usd"] == Decimal("0.0006")
+    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    assert shown == [
+        (2, "input_tokens is not a whole number (got nan)"),
+        (4, "input_tokens is above 1,000,000,000 (got 1e+20)"),
+    ]
+
+
 @pytest.mark.parametrize("early", [False, True], ids=["bad lines only at the end", "one early"])
 def test_bad_lines_at_the_end_of_a_large_log_are_numbered_from_its_line_count(
     here, early, monkeypatch

@@ -196,7 +196,12 @@ def _token_checks(name: str, integer: bool = False) -> tuple[str, list[tuple[str
     )
     return test, [
         (f"{number} < 0", f"{name} is negative", f"raw_{name}"),
-        (f"{number} > {MAX_TOKENS}", f"{name} is above {MAX_TOKENS:,}", f"raw_{name}"),
+        # (NaN, which both engines order above every number, is no number: it falls through)
+        (
+            f"{number} > {MAX_TOKENS} AND NOT isnan({number})",
+            f"{name} is above {MAX_TOKENS:,}",
+            f"raw_{name}",
+        ),
         (
             f"raw_{name} IS NOT NULL AND u_{name} IS NULL OR {number} <> u_{name}",
             f"{name} is not a whole number",
