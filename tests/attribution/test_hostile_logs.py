@@ -32,6 +32,11 @@ def totals(*args: str) -> dict:
     return data["totals"] | {"skipped": data["skipped"]}
 
 
+def first_bad(data: dict) -> list[tuple[int, str]]:
+    """The bad lines a report shows, as (line, reason)."""
+    return [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+
+
 @pytest.fixture
 def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
@@ -104,7 +109,7 @@ def test_a_stray_nul_byte_in_utf8_text_is_a_bad_line_not_another_encoding(here):
     assert b"\x00" in Path("nul.jsonl").read_bytes()  # (json.dumps escapes it: put it back)
     data = totals("nul.jsonl")
     assert data["requests"] == 2 and data["cost_usd"] == Decimal("0.0006")
-    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    shown = first_bad(data)
     assert shown == [(2, "malformed JSON")]
 
 
@@ -231,7 +236,7 @@ def test_the_first_bad_parquet_rows_are_shown_in_file_order(here):
         "ROW_GROUP_SIZE 512)"
     )
     data = as_json("attribute", "log.parquet")
-    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    shown = first_bad(data)
     assert shown == [(n, "input_tokens is negative (got -1)") for n in (8, 408, 808, 1208, 1608)]
 
 
@@ -247,7 +252,7 @@ def test_a_nan_token_count_is_no_whole_number_not_a_huge_one(here):
     )
     data = totals("floats.parquet")
     assert data["requests"] == 2 and data["cost_usd"] == Decimal("0.0006")
-    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    shown = first_bad(data)
     assert shown == [
         (2, "input_tokens is not a whole number (got nan)"),
         (4, "input_tokens is above 1,000,000,000 (got 1e+20)"),
@@ -281,7 +286,7 @@ def test_bad_lines_at_the_end_of_a_large_log_are_numbered_from_its_line_count(
 
         monkeypatch.setattr(lines, "_located", ordered)
     data = totals("log.jsonl")
-    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    shown = first_bad(data)
     expected = [
         (11_001, "input_tokens is negative (got -3)"),
         (12_002, "input_tokens is negative (got -7)"),
@@ -306,7 +311,7 @@ def test_lines_that_end_both_ways_keep_their_numbers(here, first):
     data = totals("joined.jsonl")
     # 8 good lines of 100 + 50 tokens of gpt-5.4-mini
     assert data["requests"] == 8 and data["skipped"]["lines"] == 2
-    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    shown = first_bad(data)
     assert shown == [
         (7, "input_tokens is negative (got -2)"),
         (9, "output_tokens is negative (got -4)"),
@@ -348,7 +353,7 @@ def test_a_lone_carriage_return_inside_a_line_is_no_line_end(here):
     data = totals("cr.jsonl")
     assert data["requests"] == 8 and data["skipped"]["lines"] == 2
     assert data["cost_usd"] == Decimal("0.0024")  # 8 × $0.0003
-    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    shown = first_bad(data)
     assert shown == [(3, "malformed JSON"), (7, "input_tokens is negative (got -2)")]
 
 
@@ -360,7 +365,7 @@ def test_a_lone_carriage_return_before_the_tail_of_a_big_log(here):
     text.append(b'{"ticket_id": "T-cut", "mo')
     Path("log.jsonl").write_bytes(b"".join(text))
     data = totals("log.jsonl")
-    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    shown = first_bad(data)
     assert shown == [
         (3, "malformed JSON"),
         (7, "input_tokens is negative (got -2)"),
@@ -396,7 +401,7 @@ def test_lines_longer_than_2_mb_are_read_and_numbered(here):
     Path("long.jsonl").write_bytes(b"".join(text))
     data = totals("long.jsonl")
     assert data["requests"] == 3 and data["cost_usd"] == Decimal("0.0009")
-    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    shown = first_bad(data)
     assert shown == [
         (3, "input_tokens is negative (got -1)"),
         (4, "not UTF-8 text (invalid start byte)"),
@@ -433,6 +438,6 @@ def test_a_line_that_is_not_utf8_before_the_tail_is_still_shown(here):
     text.append(b'{"ticket_id": "T-cut", "mo')
     Path("log.jsonl").write_bytes(b"".join(text))
     data = totals("log.jsonl")
-    shown = [(b["line"], b["reason"]) for b in data["skipped"]["first"]]
+    shown = first_bad(data)
     assert shown == [(51, "not UTF-8 text (invalid start byte)"), (12_001, "malformed JSON")]
     assert data["requests"] == 11_999 and data["skipped"]["lines"] == 2
