@@ -241,12 +241,13 @@ def test_the_first_bad_parquet_rows_are_shown_in_file_order(here):
 
 
 def test_a_nan_token_count_is_no_whole_number_not_a_huge_one(here):
-    # token counts in a DOUBLE column (as a dataframe writes them): NaN was "above
-    # 1,000,000,000" (both engines order NaN above every number); 100.0 is a whole number.
-    # Rows 1 and 3 priced: 2 × $0.0003
+    # token counts and costs in DOUBLE columns (as a dataframe writes them): NaN was "above
+    # 1,000,000,000" and "1,000,000 or more" (both engines order NaN above every number);
+    # 100.0 is a whole number. Rows 1 and 3 priced: 2 × $0.0003
     duckdb.sql(
-        "COPY (SELECT * FROM (VALUES ('T1', 100.0::DOUBLE), ('T2', 'nan'::DOUBLE), "
-        "('T3', 1e2::DOUBLE), ('T4', 1e20::DOUBLE)) v(ticket_id, input_tokens), "
+        "COPY (SELECT * FROM (VALUES ('T1', 100.0::DOUBLE, NULL::DOUBLE), "
+        "('T2', 'nan'::DOUBLE, NULL), ('T3', 1e2::DOUBLE, NULL), ('T4', 1e20::DOUBLE, NULL), "
+        "('T5', 100.0::DOUBLE, 'nan'::DOUBLE)) v(ticket_id, input_tokens, cost_usd), "
         "(SELECT 'gpt-5.4-mini' AS model, 50.0::DOUBLE AS output_tokens, 'resolved' AS outcome)) "
         "TO 'floats.parquet' (FORMAT parquet)"
     )
@@ -256,6 +257,7 @@ def test_a_nan_token_count_is_no_whole_number_not_a_huge_one(here):
     assert shown == [
         (2, "input_tokens is not a whole number (got nan)"),
         (4, "input_tokens is above 1,000,000,000 (got 1e+20)"),
+        (5, "cost_usd is not a number (got nan)"),
     ]
 
 

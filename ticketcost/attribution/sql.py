@@ -218,7 +218,8 @@ _COST_CHECKS: list[tuple[str, ...]] = [
     ),
     (
         f"raw_cost_usd IS NOT NULL AND TRY_CAST(raw_cost_usd AS {GIVEN_SQL}) IS NULL AND "
-        "TRY_CAST(raw_cost_usd AS DOUBLE) IS NOT NULL",
+        "TRY_CAST(raw_cost_usd AS DOUBLE) IS NOT NULL AND NOT isnan(TRY_CAST(raw_cost_usd AS "
+        "DOUBLE))",  # (NaN, ordered above every number, is no number)
         "cost_usd is 1,000,000 or more",
         "raw_cost_usd",
     ),
