@@ -149,12 +149,17 @@ def _comparable(result: Any) -> dict[str, Any]:
     return found
 
 
+def _differing(embedded: Any, on_spark: Any) -> list[tuple[str, Any, Any]]:
+    """Every figure the two results give differently: (field, embedded, Spark)."""
+    left, right = _comparable(embedded), _comparable(on_spark)
+    return [(k, left[k], right[k]) for k in left if left[k] != right[k]]
+
+
 @pytest.mark.parametrize("kind", ["parquet", "jsonl", "csv"])
 def test_every_figure_is_equal_on_duckdb_and_spark(tmp_path: Path, kind: str) -> None:
     path = _write(tmp_path, kind)
     embedded, on_spark = _both(path, by=("intent", "model", "tenant,outcome", "day"), top=20)
-    left, right = _comparable(embedded), _comparable(on_spark)
-    assert [(k, left[k], right[k]) for k in left if left[k] != right[k]] == []
+    assert _differing(embedded, on_spark) == []
     # and the figures are the ones the fixture should give, not merely the same on both:
     # 18 good requests read, two repeated ids (18 - 2 = 16 requests), 3 bad lines and the line
     # that is no JSON (an empty row in the CSV and Parquet copies): 4 skipped
@@ -189,8 +194,7 @@ def test_integer_typed_parquet_is_read_as_numbers_alike_on_both_engines(tmp_path
     chosen = ", ".join(f"TRY_CAST({n} AS BIGINT) AS {n}" if n in tokens else n for n in names)
     con.execute(f"COPY (SELECT {chosen} FROM '{text}') TO '{typed}' (FORMAT parquet)")
     embedded, on_spark = _both(typed, top=20)
-    left, right = _comparable(embedded), _comparable(on_spark)
-    assert [(k, left[k], right[k]) for k in left if left[k] != right[k]] == []
+    assert _differing(embedded, on_spark) == []
     # the negative count is still refused, quoted as a number
     assert ("input_tokens is negative", 1) in embedded.skipped_reasons
 
@@ -202,8 +206,7 @@ def test_windows_and_time_breakdowns_are_equal_on_both_engines(tmp_path: Path) -
         since="2026-10-03",
         until="2026-10-08T12:00:00",
     )
-    left, right = _comparable(embedded), _comparable(on_spark)
-    assert [k for k in left if left[k] != right[k]] == []
+    assert _differing(embedded, on_spark) == []
     # T2 (Oct 3) to T7 (Oct 8 16:00 is past the window): T2, T3, T4, T5, T6, T10 = 3 + 1 + 2 + 2
     # + 2 + 1 (T10's two copies of one request)
     assert embedded.requests == 11
@@ -298,9 +301,8 @@ def test_every_real_log_format_gives_the_same_figures_on_spark() -> None:
     differing = {}
     for name in REAL_FORMATS:
         embedded, on_spark = _both(LOGS / name, by=("intent", "model"))
-        left, right = _comparable(embedded), _comparable(on_spark)
         assert embedded.requests > 0, name
-        differing[name] = [k for k in left if left[k] != right[k]]
+        differing[name] = [k for k, _, _ in _differing(embedded, on_spark)]
     assert differing == {name: [] for name in REAL_FORMATS}
 
 
@@ -317,8 +319,7 @@ def test_names_priced_in_a_second_pass_are_equal_on_both_engines(tmp_path: Path)
         )
     )  # fmt: skip
     embedded, on_spark = _both(path)
-    left, right = _comparable(embedded), _comparable(on_spark)
-    assert [(k, left[k], right[k]) for k in left if left[k] != right[k]] == []
+    assert _differing(embedded, on_spark) == []
     assert on_spark.cost_usd == Decimal("0.0036") and not on_spark.unpriced
 
 
@@ -368,6 +369,7 @@ DAMAGED = {
          b"B3,plain,gpt-5.4-mini,100,50,resolved\n"],
         3, [], "0.0009", 3,
     ),
+    # the same in a TSV file: A2 one column too many, A3 two missing. A1 alone: $0.0003
     "columns.tsv": (
         [b"ticket_id\tmodel\tinput_tokens\toutput_tokens\toutcome\n",
          b"A1\tgpt-5.4-mini\t100\t50\tresolved\n", b"A2\tgpt-5.4-mini\t100\t50\tresolved\tx\n",
@@ -383,8 +385,7 @@ def test_damaged_lines_are_skipped_alike_on_both_engines(tmp_path: Path, name: s
     path = tmp_path / name
     path.write_bytes(b"".join(lines))
     embedded, on_spark = _both(path)
-    left, right = _comparable(embedded), _comparable(on_spark)
-    assert [(k, left[k], right[k]) for k in left if left[k] != right[k]] == []
+    assert _differing(embedded, on_spark) == []
     assert embedded.requests == requests
     assert embedded.skipped_reasons == reasons
     assert embedded.cost_usd == Decimal(cost)
