@@ -17,7 +17,7 @@ from ticketcost.attribution import attribute, find_sources
 from ticketcost.attribution.formats import recognise_record
 from ticketcost.attribution.prices import resolve
 from ticketcost.attribution.sources import build_options
-from ticketcost.attribution.sql import normal_status, timestamp_sql
+from ticketcost.attribution.sql import PLAIN_STATUSES, normal_status, plain_status, timestamp_sql
 from ticketcost.pricing.table import bundled_prices, price_table
 
 D = Decimal
@@ -192,6 +192,47 @@ def test_a_part_of_a_sum_that_is_no_count_refuses_the_line(tmp_path: Path) -> No
 def test_statuses_normalise(raw: str, normal: str) -> None:
     sql = f"SELECT {normal_status('s')} FROM (SELECT ?::VARCHAR AS s)"
     assert duckdb.connect().execute(sql, [raw]).fetchone() == (normal,)
+
+
+def test_plain_spellings_of_a_status_mean_what_the_whole_rule_says() -> None:
+    # the tally reads these spellings per request by comparing, and the rest once each with the
+    # whole rule: the two must agree, or a request's status would depend on which read it
+    con = duckdb.connect()
+    sql = f"SELECT {plain_status('s')}, {normal_status('s')} FROM (SELECT ?::VARCHAR AS s)"
+    for raw in [*PLAIN_STATUSES, None]:
+        assert con.execute(sql, [raw]).fetchone() == (PLAIN_STATUSES.get(raw, "ok"),) * 2, raw
+    assert con.execute(sql, [" Error "]).fetchone() == (None, "error")  # left to the rule
+
+
+def test_tickets_by_status_however_the_log_spells_it(tmp_path: Path) -> None:
+    # a ticket counts once under each status it had a request of, spelt plainly or not
+    call = {"model": "gpt-4o", "input_tokens": 10, "output_tokens": 0}  # 10 * 2.50 = 25 µ$
+    records = [
+        call | {"ticket_id": "T1", "status": "ok", "intent": "billing", "timestamp": "09:00"},
+        call | {"ticket_id": "T1", "status": "500", "intent": "billing", "timestamp": "09:01"},
+        call | {"ticket_id": "T1", "status": " Timeout ", "intent": "refund", "timestamp": "09:02"},
+        call | {"ticket_id": "T2", "status": "ERROR"},
+        call | {"ticket_id": "T2", "status": "timeout"},
+        call | {"ticket_id": "T2", "status": "503"},  # T2's second error: one ticket still
+        call | {"ticket_id": "T3"},  # no status: ok
+        call | {"ticket_id": "T3", "status": "success"},
+        call | {"ticket_id": "T4", "status": "Retried"},
+    ]
+    for r in records:
+        if "timestamp" in r:
+            r["timestamp"] = f"2026-10-02T{r['timestamp']}:00Z"
+    result = run_core(write(tmp_path / "t.jsonl", records))
+    statuses = {g.values[0]: (g.requests, g.tickets, g.cost_usd) for g in result.statuses}
+    assert statuses == {
+        "ok": (3, 2, D("0.000075")),  # T1 ok, T3 twice: 3 * 25 µ$
+        "error": (3, 2, D("0.000075")),  # T1 500, T2 ERROR and 503
+        "timeout": (2, 2, D("0.00005")),  # T1 " Timeout ", T2 timeout
+        "retry": (1, 1, D("0.000025")),  # T4
+    }
+    tickets = {t.ticket_id: (t.intent, t.requests, t.cost_usd) for t in result.top_tickets}
+    # T1: its latest intent, its three requests
+    assert tickets["T1"] == ("refund", 3, D("0.000075")) and result.tickets == 4
+    assert result.multi_valued["intent"] == 1
 
 
 @pytest.mark.parametrize(

@@ -95,8 +95,11 @@ def test_the_script_holds_for_rows_other_than_the_sample(tmp_path):
         con.execute(statement)
     tickets = con.execute("SELECT ticket_id, intent FROM tk ORDER BY 1").fetchall()
     assert tickets == [("T1", "refund"), ("T2", "refund")]
-    statuses = con.execute("SELECT status, sum(requests) FROM tt GROUP BY 1 ORDER BY 1").fetchall()
-    assert statuses == [("error", 1), ("ok", 3)]
+    statuses = "SELECT status, sum(requests) FROM tc WHERE problem IS NULL GROUP BY 1 ORDER BY 1"
+    assert con.execute(statuses).fetchall() == [("error", 1), ("ok", 3)]
+    # tickets with such a request: error T1; ok T1 and T2 (no status given is ok)
+    flags = "SELECT count(*) FILTER (WHERE has_error), count(*) FILTER (WHERE has_ok) FROM tk"
+    assert con.execute(flags).fetchall() == [(1, 2)]
 
 
 def test_a_request_repeated_in_the_rows_but_not_the_sample_is_counted_once(tmp_path):

@@ -232,6 +232,8 @@ def _tally(
                 hour=scanned.hour,
                 prices=prices,
                 name=name,
+                # (a script for --emit-sql keeps the form Spark also runs in one pass)
+                split=isinstance(con, DuckDb) and con.statements is None,
             )
     finally:
         if native is not None:

@@ -170,6 +170,34 @@ def normal_status(column: str) -> str:
     )
 
 
+# The spellings of a status that normal_status reads most often, as logs write them (lower case,
+# upper case, capitalised; the usual HTTP codes): the tally reads their meaning per request by
+# comparing, and leaves any other spelling to normal_status, once per distinct value (.tally)
+HTTP_ERRORS = ("400", "401", "403", "404", "408", "409", "413", "422", "429", "500", "502", "503",
+               "504", "529")  # fmt: skip
+PLAIN_STATUSES = (
+    {
+        spelling: name
+        for name, values in STATUS_SYNONYMS.items()
+        for value in values
+        for spelling in (value, value.upper(), value.capitalize())
+    }
+    | {"200": "ok"}
+    | dict.fromkeys(HTTP_ERRORS, "error")
+)
+
+
+def plain_status(column: str) -> str:
+    """SQL: what ``column`` means when it is NULL or a plain spelling (ok, error, retry or
+    fallback), else NULL (it is then read by :func:`normal_status`)."""
+    spellings = {
+        name: ", ".join(sql_text(v) for v, n in PLAIN_STATUSES.items() if n == name)
+        for name in STATUS_SYNONYMS
+    }
+    cases = " ".join(f"WHEN {column} IN ({v}) THEN {sql_text(n)}" for n, v in spellings.items())
+    return f"CASE WHEN {column} = 'ok' OR {column} IS NULL THEN 'ok' {cases} END"
+
+
 FAILED = ("error", "retry", "fallback")
 FAILED_SQL = f"{normal_status('status')} IN ({', '.join(sql_text(f) for f in FAILED)})"
 NO_USAGE = "raw_input_tokens IS NULL AND raw_output_tokens IS NULL AND raw_cost_usd IS NULL"
@@ -177,6 +205,7 @@ NO_USAGE = "raw_input_tokens IS NULL AND raw_output_tokens IS NULL AND raw_cost_
 # over and counted, neither priced nor a bad line
 NOT_A_CALL = "not a model call (no model, usage or cost)"
 BAD = f"problem IS NOT NULL AND problem <> {sql_text(NOT_A_CALL)}"
+USED = "problem IS NULL AND inside"  # a request counted: a good line inside --since/--until
 
 
 def _token_checks(name: str, integer: bool = False) -> tuple[str, list[tuple[str, ...]]]:

@@ -2,18 +2,24 @@
 
 The requests (each line of the logs, or each request left after repeated ones were removed: see
 :mod:`.query`) are joined to table ``prices`` by model name, long-context band, price period,
-time-of-day slot and variant, each priced at its own rates, and summed in one ``GROUP BY
-GROUPING SETS`` into table ``tally``:
+time-of-day slot and variant, each priced at its own rates, and summed in one pass into table
+``tally`` (a ``GROUP BY GROUPING SETS``, or on DuckDB one ``GROUP BY`` per set: see
+:func:`tally`), a row per group of these sets:
 
 - the **ticket set**: per ticket and combination of its properties (tenant, intent, queue,
-  prompt version, outcome) and status: cost, requests, the latest timestamp. A ticket has one
-  such row, or a few when its requests disagree; view ``tt`` reads them, table ``tk`` (one row
-  per ticket, its latest values) is made from them.
-- the **class set**: per file, problem, model, variant, band, period, slot and whether the cost
-  was given or could be priced, without the ticket: a few hundred rows (view ``tc``) that every
-  report by model, tier, date, window, skipped line and unpriced request reads.
+  prompt version, outcome): cost, requests, the latest timestamp, and which statuses its
+  requests had (``has_ok``, ``has_error``, ...). A status spelled otherwise than the usual ways
+  (``PLAIN_STATUSES``: ``ok``, ``ERROR``, ``200``, ...) is a column of the set (``other_status``),
+  read once per distinct value afterwards. A ticket has one such row, or a few when its requests
+  disagree; view ``tt`` reads them, and ``tk`` (one row per ticket, its latest values) is them,
+  or made from them when a ticket has several.
+- the **class set**: per file, problem, model, status, variant, band, period, slot and whether
+  the cost was given or could be priced, without the ticket: a few hundred rows (view ``tc``)
+  that every report by model, status, tier, date, window, skipped line and unpriced request
+  reads.
 - one **breakdown set** per ``--by`` that names a per-request dimension (model, endpoint, status,
-  day, week, month): per ticket and those values (views ``tb0``, ``tb1``, ...).
+  day, week, month) beside others: per ticket and those values (views ``tb0``, ``tb1``, ...).
+  Cost by status alone is read from the class set, and its tickets from the ticket set's flags.
 
 So the logs are grouped as often as there are tickets, not tickets × models × statuses × tiers ×
 dates, and nothing after the tally reads more rows than there are tickets.
@@ -27,7 +33,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ticketcost.attribution.fields import TIME_DIMENSIONS
 from ticketcost.attribution.sources import Options, load_outcomes
-from ticketcost.attribution.sql import MONEY_SQL, TICKET_DIMENSIONS, normal_status, sql_text
+from ticketcost.attribution.sql import (
+    MONEY_SQL,
+    STATUS_SYNONYMS,
+    TICKET_DIMENSIONS,
+    normal_status,
+    plain_status,
+    sql_text,
+)
 
 if TYPE_CHECKING:
     from ticketcost.attribution.connection import Connection
@@ -36,7 +49,7 @@ if TYPE_CHECKING:
 # requests have only as a constant (no service tier mapped, no window, ...): a constant key would
 # widen every row of the tally for nothing
 CLASS_KEYS = (
-    "__file", "problem", "model", "variant", "band", "period", "slot", "given", "undated",
+    "__file", "problem", "model", "status", "variant", "band", "period", "slot", "given", "undated",
     "inside", "unpriced", "rated",
 )  # fmt: skip
 CLASS_CONSTANTS = {
@@ -46,18 +59,26 @@ CLASS_CONSTANTS = {
 REQUEST_DIMENSIONS = {"model": "model", "endpoint": "endpoint", "status": "status"} | {
     d: "day" for d in TIME_DIMENSIONS
 }
-# (counts of requests as BIGINT, not the 128-bit sums of integers: the table is a row per ticket
-# and status, and at 10M lines it is most of the memory limit)
+# What every set sums (counts of requests as BIGINT, not the 128-bit sums of integers: the table
+# is a row per ticket, and at 10M lines it is most of the memory limit); what only the ticket set
+# needs, and only the class set
 SUMS = (
-    "CAST(sum(requests) AS BIGINT) AS requests", "max(last_ts) AS last_ts",
-    f"CAST(sum(cost) AS {MONEY_SQL}) AS cost",
+    "CAST(sum(requests) AS BIGINT) AS requests", f"CAST(sum(cost) AS {MONEY_SQL}) AS cost",
     "CAST(sum(CASE WHEN unpriced THEN requests ELSE 0 END) AS BIGINT) AS unpriced_requests",
+)  # fmt: skip
+STATUS_FLAGS = tuple(f"has_{s}" for s in STATUS_SYNONYMS)
+TICKET_SUMS = (
+    "max(last_ts) AS last_ts",
     "bool_or(unpriced) AS any_unpriced", "bool_and(unpriced) AS only_unpriced",
+    # which statuses, spelled plainly, the ticket's requests had
+    *(f"bool_or(known_status = {sql_text(s)}) AS has_{s}" for s in STATUS_SYNONYMS),
+)  # fmt: skip
+CLASS_SUMS = (
     # the tokens of requests left unpriced (a price is all the others need)
     "sum(CASE WHEN unpriced THEN fresh_tokens + read_tokens + write_tokens + write_1h_tokens "
     "ELSE 0 END) AS unpriced_input",
     "sum(CASE WHEN unpriced THEN out_tokens ELSE 0 END) AS unpriced_output",
-)  # fmt: skip
+)
 
 
 class Sets(NamedTuple):
@@ -88,8 +109,6 @@ class Sets(NamedTuple):
     def view_for(self, columns: Sequence[str]) -> str:
         """The view of per-ticket rows that a breakdown by ``columns`` reads."""
         wanted = _request_columns(columns)
-        if set(wanted) <= {"status"}:
-            return "tt"
         return self.breakdowns[wanted]
 
 
@@ -99,12 +118,13 @@ def _request_columns(columns: Sequence[str]) -> tuple[str, ...]:
 
 def plan_sets(specs: Sequence[Sequence[str]], present: set[str]) -> Sets:
     """The grouping sets for the breakdowns ``specs`` (``present``: the requests' columns)."""
-    ticket = ("ticket", *(d for d in TICKET_DIMENSIONS if d in present), "status")
+    ticket = ("ticket", *(d for d in TICKET_DIMENSIONS if d in present), "other_status")
     classes = tuple(k for k in CLASS_KEYS if k not in CLASS_CONSTANTS or k in present)
     breakdowns: dict[tuple[str, ...], str] = {}
     for spec in specs:
         wanted = _request_columns(spec)
-        if wanted and not set(wanted) <= {"status"} and wanted not in breakdowns:
+        # (cost by status alone is read from the class set and the ticket set's flags)
+        if wanted and list(spec) != ["status"] and wanted not in breakdowns:
             breakdowns[wanted] = f"tb{len(breakdowns)}"
     return Sets(ticket, classes, breakdowns)
 
@@ -118,9 +138,15 @@ def tally(
     hour: bool,
     prices: str = "prices",
     name: str = "tally",
+    split: bool = False,
 ) -> None:
     """Table ``name``: the requests of ``requests`` (SQL of a relation with the columns of view
-    ``gv``, see :mod:`.query`) priced from table ``prices`` and summed per grouping set."""
+    ``gv``, see :mod:`.query`) priced from table ``prices`` and summed per grouping set.
+
+    In one ``GROUP BY GROUPING SETS``, which Spark runs in one pass over the rows; or (``split``,
+    on DuckDB) as one ``GROUP BY`` per set over the priced requests as a materialized CTE, which
+    DuckDB also runs in one pass, each set with only the sums it needs. The rows are the same:
+    the sums a set does not need are NULL."""
     # A request costs what its log gave, or its tokens times its rates; it is unpriced when it has
     # tokens to price and no rate (its model, variant or 1-hour write price unknown). A bad line
     # or a request outside --since/--until costs nothing and belongs to no ticket.
@@ -143,58 +169,99 @@ def tally(
     same_variant = "r.variant IS NOT DISTINCT FROM p.variant" if variant else "p.variant IS NULL"
     lines = (
         f"SELECT r.*, CASE WHEN {used} THEN r.ticket_id END AS ticket, {unpriced} AS unpriced, "
-        f"p.inp IS NOT NULL AS rated, {cost} AS cost FROM ({requests}) r LEFT JOIN {prices} p "
+        f"p.inp IS NOT NULL AS rated, {cost} AS cost, {plain_status('r.status')} AS known_status "
+        f"FROM ({requests}) r LEFT JOIN {prices} p "
         "ON r.model = p.log_model AND r.band = p.band AND r.period = p.period "
         f"AND r.slot = p.slot AND {same_variant}"
     )
+    lines = (
+        f"SELECT *, CASE WHEN known_status IS NULL THEN status END AS other_status FROM ({lines})"
+    )
     keys = sets.keys
-    # which set a row belongs to: a bit per column it is not grouped by (Spark and DuckDB alike)
-    mask = " + ".join(f"CAST(grouping({k}) AS INTEGER) * {1 << i}" for i, k in enumerate(keys))
-    groups = ", ".join("(" + ", ".join(group) + ")" for group in sets.all)
-    hours = "bool_or(write_1h_tokens > 0)" if hour else "false"
+    hours = f"{'bool_or(write_1h_tokens > 0)' if hour else 'false'} AS has_1h"
+    if not split:
+        # which set a row belongs to: a bit per column it is not grouped by (Spark, DuckDB alike)
+        mask = " + ".join(f"CAST(grouping({k}) AS INTEGER) * {1 << i}" for i, k in enumerate(keys))
+        groups = ", ".join("(" + ", ".join(group) + ")" for group in sets.all)
+        sums = ", ".join([*SUMS, *TICKET_SUMS, *CLASS_SUMS, hours])
+        con.execute(
+            f"CREATE TEMP TABLE {name} AS SELECT {mask} AS grouping_set, {', '.join(keys)}, "
+            f"{sums} FROM ({lines}) GROUP BY GROUPING SETS ({groups})"
+        )
+        return
+
+    def one_set(group: Sequence[str]) -> str:
+        own = {
+            **dict.fromkeys(TICKET_SUMS, group == sets.ticket),
+            **dict.fromkeys([*CLASS_SUMS, hours], group == sets.classes),
+        }
+        columns = [k if k in group else f"NULL AS {k}" for k in keys]
+        columns += [*SUMS] + [s if mine else f"NULL AS {_alias(s)}" for s, mine in own.items()]
+        return (
+            f"SELECT {sets.mask(group)} AS grouping_set, {', '.join(columns)} FROM l "
+            f"GROUP BY {', '.join(group)}"
+        )
+
     con.execute(
-        f"CREATE TEMP TABLE {name} AS SELECT {mask} AS grouping_set, {', '.join(keys)}, "
-        f"{', '.join(SUMS)}, {hours} AS has_1h FROM ({lines}) GROUP BY GROUPING SETS ({groups})"
+        f"CREATE TEMP TABLE {name} AS WITH l AS MATERIALIZED ({lines}) "
+        + " UNION ALL ".join(one_set(group) for group in sets.all)
     )
 
 
+def _alias(expression: str) -> str:
+    """The name an ``... AS name`` expression gives its column."""
+    return expression.rsplit(" AS ", 1)[1]
+
+
 def tally_views(con: Connection, sets: Sets, name: str = "tally", portable: bool = False) -> None:
-    """Views ``tt`` (ticket rows, statuses normalised), ``tc`` (class rows) and one per
-    breakdown set over table ``name``. Statuses are normalised by a CASE over the ones that
-    occur, or (``portable``: for any rows) by the whole rule."""
-    ticket = sets.mask(sets.ticket)
-    status = normal_status("status")
-    if not portable:
-        statuses = con.execute(
-            f"SELECT status, {status} FROM (SELECT DISTINCT status FROM {name} "
-            f"WHERE grouping_set = {ticket} AND status IS NOT NULL)"
+    """Views ``tt`` (ticket rows), ``tc`` (class rows) and one per breakdown set over table
+    ``name``, statuses normalised: by a CASE over the ones that occur, or (``portable``: for any
+    rows) by the whole rule."""
+    classes = sets.mask(sets.classes)
+    found = (
+        None
+        if portable
+        else con.execute(
+            f"SELECT status, {normal_status('status')} FROM (SELECT DISTINCT status FROM {name} "
+            f"WHERE grouping_set = {classes} AND status IS NOT NULL)"
         ).fetchall()
-        status = (
-            "CASE status "
-            + " ".join(f"WHEN {sql_text(raw)} THEN {sql_text(norm)}" for raw, norm in statuses)
-            + " ELSE 'ok' END"
-            if statuses
-            else "'ok'"
-        )
+    )
+
+    def status(column: str) -> str:  # (a NULL status is ok)
+        if found is None:
+            return normal_status(column)
+        whens = " ".join(f"WHEN {sql_text(raw)} THEN {sql_text(norm)}" for raw, norm in found)
+        return f"CASE {column} {whens} ELSE 'ok' END" if found else "'ok'"
+
     sums = "requests, cost, unpriced_requests"
     dimensions = ", ".join(
         "lower(outcome) AS outcome" if d == "outcome" else d for d in sets.ticket[1:-1]
     )
-    con.execute(
-        f"CREATE TEMP VIEW tt AS SELECT ticket AS ticket_id, {dimensions}, {status} AS status, "
-        f"{sums}, last_ts, any_unpriced AS unpriced, only_unpriced FROM {name} "
-        f"WHERE grouping_set = {ticket} AND ticket IS NOT NULL"
+    # a ticket row's flags: the statuses spelled plainly, and its other status if it means one
+    other = f"CASE WHEN other_status IS NOT NULL THEN {status('other_status')} END"
+    flags = ", ".join(
+        f"has_{s} OR coalesce(other = {sql_text(s)}, false) AS has_{s}" for s in STATUS_SYNONYMS
     )
-    classes = ", ".join(f"{sets.class_column(k)} AS {k}" for k in CLASS_KEYS)
+    rest = f"{sums}, last_ts, only_unpriced"
     con.execute(
-        f"CREATE TEMP VIEW tc AS SELECT {classes}, {sums}, unpriced_input, unpriced_output, "
-        f"has_1h FROM {name} WHERE grouping_set = {sets.mask(sets.classes)}"
+        f"CREATE TEMP VIEW tt AS SELECT ticket_id, {', '.join(sets.ticket[1:-1])}, other AS "
+        f"other_status, {flags}, {rest}, unpriced FROM (SELECT ticket AS ticket_id, {dimensions}, "
+        f"{other} AS other, {', '.join(STATUS_FLAGS)}, {rest}, any_unpriced AS unpriced FROM "
+        f"{name} WHERE grouping_set = {sets.mask(sets.ticket)} AND ticket IS NOT NULL)"
     )
-    for columns, view in sets.breakdowns.items():
-        chosen = ", ".join(f"{status} AS status" if c == "status" else c for c in columns)
+    columns = ", ".join(
+        f"{status('status')} AS status" if k == "status" else f"{sets.class_column(k)} AS {k}"
+        for k in CLASS_KEYS
+    )
+    con.execute(
+        f"CREATE TEMP VIEW tc AS SELECT {columns}, {sums}, unpriced_input, unpriced_output, "
+        f"has_1h FROM {name} WHERE grouping_set = {classes}"
+    )
+    for wanted, view in sets.breakdowns.items():
+        chosen = ", ".join(f"{status('status')} AS status" if c == "status" else c for c in wanted)
         con.execute(
             f"CREATE TEMP VIEW {view} AS SELECT ticket AS ticket_id, {chosen}, {sums} FROM {name} "
-            f"WHERE grouping_set = {sets.mask(('ticket', *columns))} AND ticket IS NOT NULL"
+            f"WHERE grouping_set = {sets.mask(('ticket', *wanted))} AND ticket IS NOT NULL"
         )
 
 
@@ -217,20 +284,10 @@ def ticket_table(
     if options.outcomes_file is not None:
         outcome_source, orphans = load_outcomes(con, options.outcomes_file, outcomes_read_path)
     present = [d for d in TICKET_DIMENSIONS if d in sets.ticket]
-    # The ticket rows without their statuses: most tickets have one combination of values, and
-    # grouping by them costs less than picking any of them (strings are hashed, not copied twice)
-    sums = (
-        "sum(cost) AS cost, sum(requests) AS requests, bool_or(unpriced) AS unpriced, "
-        "sum(unpriced_requests) AS unpriced_requests, bool_and(only_unpriced) AS only_unpriced"
-    )
-    grouped = ", ".join(["ticket_id", *present])
+    # tickets with several rows: their requests disagree (on a value, or one has it and another
+    # not), or had statuses spelled otherwise than plainly. Their values are their latest ones.
     con.execute(
-        f"CREATE TEMP TABLE tk0 AS SELECT {grouped}, {sums}, max(last_ts) AS last_ts FROM tt "
-        f"GROUP BY {grouped}"
-    )
-    # tickets whose requests disagree (on a value, or one has it and another not): their latest
-    con.execute(
-        "CREATE TEMP TABLE tk_several AS SELECT ticket_id FROM tk0 GROUP BY ticket_id "
+        "CREATE TEMP TABLE tk_several AS SELECT ticket_id FROM tt GROUP BY ticket_id "
         "HAVING count(*) > 1"
     )
     found = con.execute("SELECT count(*) FROM tk_several").fetchone()
@@ -239,9 +296,16 @@ def ticket_table(
         (f"t.{d}" if d in present else f"CAST(NULL AS VARCHAR) AS {d}") + f", false AS many_{d}"
         for d in TICKET_DIMENSIONS
     )
-    values = "t.cost, t.requests, t.unpriced, t.unpriced_requests, t.only_unpriced"
-    rows = f"SELECT t.ticket_id, {kept}, {values} FROM tk0 t"
+    flags = ", ".join(f"t.{f}" for f in STATUS_FLAGS)
+    values = f"t.cost, t.requests, t.unpriced, t.unpriced_requests, t.only_unpriced, {flags}"
+    rows = f"SELECT t.ticket_id, {kept}, {values} FROM tt t"
     if several:
+        sums = (
+            "sum(cost) AS cost, sum(requests) AS requests, bool_or(unpriced) AS unpriced, "
+            "sum(unpriced_requests) AS unpriced_requests, "
+            "bool_and(only_unpriced) AS only_unpriced, "
+            + ", ".join(f"bool_or({f}) AS {f}" for f in STATUS_FLAGS)
+        )
         # latest first; on a tie (or no timestamps) the alphabetically last value
         latest = ", ".join(
             f"max_by({d}, coalesce(last_ts, '') || chr(1) || {d}) FILTER (WHERE {d} IS NOT NULL) "
@@ -252,7 +316,7 @@ def ticket_table(
         )
         rows = (
             f"{rows} LEFT JOIN tk_several s ON s.ticket_id = t.ticket_id WHERE s.ticket_id IS NULL "
-            f"UNION ALL SELECT ticket_id, {latest}, {sums} FROM tk0 "
+            f"UNION ALL SELECT ticket_id, {latest}, {sums} FROM tt "
             "WHERE ticket_id IN (SELECT ticket_id FROM tk_several) GROUP BY ticket_id"
         )
     outcome, joins = "t.outcome", ""
@@ -268,11 +332,13 @@ def ticket_table(
     resolved_list = ", ".join(sql_text(o) for o in options.resolved_outcomes)
     # a ticket none of whose requests has a price cost an unknown amount: it is not counted as
     # resolved at $0 (it would lower the cost per resolved ticket), and is named in the report
-    # (a table when values were looked up, else a view: a copy of tk0 costs a tenth of the run)
-    kind = "TABLE" if several else "VIEW"
+    # (a table when values were looked up, else a view: a copy costs a tenth of the run; Spark
+    # keeps a table's rows, and plans a view again for every query that reads it)
+    kind = "TABLE" if several or con.dialect == "spark" else "VIEW"
     con.execute(
         f"CREATE TEMP {kind} tk AS SELECT *, coalesce(outcome IN ({resolved_list}) AND NOT "
         f"only_unpriced, false) AS resolved FROM (SELECT t.ticket_id, t.cost, t.requests, "
-        f"{columns}, t.unpriced, t.unpriced_requests, t.only_unpriced FROM ({rows}) t {joins})"
+        f"{columns}, t.unpriced, t.unpriced_requests, t.only_unpriced, {flags} "
+        f"FROM ({rows}) t {joins})"
     )
     return outcome_source, orphans
