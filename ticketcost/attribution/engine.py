@@ -1,16 +1,13 @@
 """Attribute request logs to tickets: what a resolved ticket really cost, and where it went.
 
-The engine is DuckDB (imported only here, only when logs are attributed). One scan of the logs
-validates every line and sums tokens and given costs per (ticket, model, status, tenant, intent,
-prompt version, outcome; endpoint and queue too when a breakdown asks for them), and per "band"
-(which long-context thresholds the request's input passes) and "period" (which recorded price
-changes its date is past), so that each request can be priced at its own tier and date. Everything
-else runs on that much smaller table: pricing is a join against per-token prices by model, band and
-period, each distinct model name resolved once in Python, in ``DECIMAL(38,18)`` arithmetic. A
-token count times a per-token price is exact (every bundled price is a whole number of 10^-18
-dollars a token) and cost is linear in tokens, so pricing a group's summed tokens equals summing
-per-request costs, and a sum over millions of requests matches Python's ``decimal`` to the last
-digit. Given costs (``cost_usd``) are read to 12 decimal places.
+The engine is DuckDB (imported only here, only when logs are attributed). One pass over the logs
+validates every line and prices each request as it is read: a join against per-token prices by
+model, "band" (which long-context thresholds its input passes), "period" (which recorded price
+changes its date is past), time-of-day slot and service tier, in ``DECIMAL(38,18)`` arithmetic.
+The same pass sums the costs per ticket and per class of request (:mod:`.tally`); everything else
+runs on those much smaller rows. A token count times a per-token price is exact (every bundled
+price is a whole number of 10^-18 dollars a token), so a sum over millions of requests matches
+Python's ``decimal`` to the last digit. Given costs (``cost_usd``) are read to 12 decimal places.
 
 Line numbers of bad lines come from a second, ordered pass over the raw lines that applies the
 same checks and stops at the first few bad ones (it runs only when something was skipped).
