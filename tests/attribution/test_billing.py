@@ -18,6 +18,7 @@ from ticketcost.attribution.formats import recognise_record
 from ticketcost.attribution.prices import resolve
 from ticketcost.attribution.sources import build_options
 from ticketcost.attribution.sql import PLAIN_STATUSES, normal_status, plain_status, timestamp_sql
+from ticketcost.attribution.tally import MANY_STATUSES
 from ticketcost.pricing.table import bundled_prices, price_table
 
 D = Decimal
@@ -202,6 +203,23 @@ def test_plain_spellings_of_a_status_mean_what_the_whole_rule_says() -> None:
     for raw in [*PLAIN_STATUSES, None]:
         assert con.execute(sql, [raw]).fetchone() == (PLAIN_STATUSES.get(raw, "ok"),) * 2, raw
     assert con.execute(sql, [" Error "]).fetchone() == (None, "error")  # left to the rule
+
+
+def test_a_log_with_many_spellings_of_a_status_reads_them_by_the_whole_rule(
+    tmp_path: Path,
+) -> None:
+    # more spellings than MANY_STATUSES: normalised by the rule itself, not a CASE on each one
+    call = {"model": "gpt-4o", "input_tokens": 10, "output_tokens": 0}  # 25 µ$ a request
+    many = MANY_STATUSES + 6
+    records = [
+        call | {"ticket_id": f"T{i % 7}", "status": f"Upstream Error #{i}"} for i in range(many)
+    ]
+    records += [call | {"ticket_id": "T0", "status": "Rate limited"}]
+    result = run_core(write(tmp_path / "t.jsonl", records))
+    statuses = {g.values[0]: (g.requests, g.tickets) for g in result.statuses}
+    # every "... Error #i" is an error (it names one); "Rate limited" is kept, lower-cased
+    assert statuses == {"error": (many, 7), "rate limited": (1, 1)}
+    assert result.cost_usd == D("0.000025") * (many + 1)
 
 
 def test_tickets_by_status_however_the_log_spells_it(tmp_path: Path) -> None:

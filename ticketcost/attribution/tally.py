@@ -67,6 +67,9 @@ SUMS = (
     "CAST(sum(CASE WHEN unpriced THEN requests ELSE 0 END) AS BIGINT) AS unpriced_requests",
 )  # fmt: skip
 STATUS_FLAGS = tuple(f"has_{s}" for s in STATUS_SYNONYMS)
+# more spellings of a status than this, and they are normalised by the whole rule, not a CASE on
+# each spelling found
+MANY_STATUSES = 64
 TICKET_SUMS = (
     "max(last_ts) AS last_ts",
     "bool_or(unpriced) AS any_unpriced", "bool_and(unpriced) AS only_unpriced",
@@ -216,16 +219,18 @@ def _alias(expression: str) -> str:
 def tally_views(con: Connection, sets: Sets, name: str = "tally", portable: bool = False) -> None:
     """Views ``tt`` (ticket rows), ``tc`` (class rows) and one per breakdown set over table
     ``name``, statuses normalised: by a CASE over the ones that occur, or (``portable``: for any
-    rows) by the whole rule."""
+    rows; or when there are many) by the whole rule."""
     classes = sets.mask(sets.classes)
     found = (
         None
         if portable
         else con.execute(
             f"SELECT status, {normal_status('status')} FROM (SELECT DISTINCT status FROM {name} "
-            f"WHERE grouping_set = {classes} AND status IS NOT NULL)"
+            f"WHERE grouping_set = {classes} AND status IS NOT NULL LIMIT {MANY_STATUSES + 1})"
         ).fetchall()
     )
+    if found is not None and len(found) > MANY_STATUSES:
+        found = None  # (a CASE per spelling would grow with them, and every query binds it)
 
     def status(column: str) -> str:  # (a NULL status is ok)
         if found is None:
