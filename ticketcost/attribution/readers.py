@@ -21,7 +21,7 @@ from ticketcost.attribution.results import (
     VersionRow,
     per_resolved,
 )
-from ticketcost.attribution.sql import STATUS_SYNONYMS, TICKET_DIMENSIONS, USED
+from ticketcost.attribution.sql import STATUS_SYNONYMS, TICKET_DIMENSIONS, USED, sql_text
 from ticketcost.pricing.model import ModelPrice
 
 if TYPE_CHECKING:
@@ -154,7 +154,7 @@ def statuses(con: Connection, total_cost: Decimal) -> list[Group]:
         + " FROM tk"
     ).fetchone()
     tickets = dict(zip(STATUS_SYNONYMS, flags or (), strict=True))
-    names = ", ".join(f"'{s}'" for s in STATUS_SYNONYMS)
+    names = ", ".join(sql_text(s) for s in STATUS_SYNONYMS)
     tickets |= dict(
         con.execute(
             "SELECT other_status, count(DISTINCT ticket_id) FROM tt "

@@ -67,9 +67,6 @@ SUMS = (
     "CAST(sum(CASE WHEN unpriced THEN requests ELSE 0 END) AS BIGINT) AS unpriced_requests",
 )  # fmt: skip
 STATUS_FLAGS = tuple(f"has_{s}" for s in STATUS_SYNONYMS)
-# more spellings of a status than this, and they are normalised by the whole rule, not a CASE on
-# each spelling found
-MANY_STATUSES = 64
 TICKET_SUMS = (
     "max(last_ts) AS last_ts",
     "bool_or(unpriced) AS any_unpriced", "bool_and(unpriced) AS only_unpriced",
@@ -82,6 +79,9 @@ CLASS_SUMS = (
     "ELSE 0 END) AS unpriced_input",
     "sum(CASE WHEN unpriced THEN out_tokens ELSE 0 END) AS unpriced_output",
 )
+# more spellings of a status than this, and they are normalised by the whole rule, not a CASE on
+# each spelling found
+MANY_STATUSES = 64
 
 
 class Sets(NamedTuple):
@@ -337,8 +337,9 @@ def ticket_table(
     resolved_list = ", ".join(sql_text(o) for o in options.resolved_outcomes)
     # a ticket none of whose requests has a price cost an unknown amount: it is not counted as
     # resolved at $0 (it would lower the cost per resolved ticket), and is named in the report
-    # (a table when values were looked up, else a view: a copy costs a tenth of the run; Spark
-    # keeps a table's rows, and plans a view again for every query that reads it)
+    # (a table when values were looked up, else a view: no second copy of the ticket rows in the
+    # memory limit, and no slower here; Spark keeps a table's rows, and plans a view again for
+    # every query that reads it)
     kind = "TABLE" if several or con.dialect == "spark" else "VIEW"
     con.execute(
         f"CREATE TEMP {kind} tk AS SELECT *, coalesce(outcome IN ({resolved_list}) AND NOT "
