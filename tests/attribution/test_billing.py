@@ -273,6 +273,35 @@ def test_timestamps_iso_and_epoch(raw: str, utc: str | None) -> None:
     assert con.execute(sql, [raw]).fetchone() == (utc,)
 
 
+def test_a_tickets_latest_request_is_the_latest_in_time_however_its_time_is_written(
+    tmp_path: Path,
+) -> None:
+    def mini(ticket: str, at: str, intent: str) -> dict[str, Any]:
+        return {"ticket_id": ticket, "model": "gpt-4o-mini", "input_tokens": 1000,
+                "output_tokens": 0, "timestamp": at, "intent": intent}  # fmt: skip
+
+    records = [
+        # T1: 12:00:00.5 is after 12:00:00, though as text "…00Z" sorts after "…00.5Z"
+        mini("T1", "2026-11-01T12:00:00.5Z", "billing"),
+        mini("T1", "2026-11-01T12:00:00Z", "refund"),
+        # T2: 13:00 at +02:00 is 11:00 UTC, before 12:00 UTC
+        mini("T2", "2026-11-01T13:00:00+02:00", "refund"),
+        mini("T2", "2026-11-01T12:00:00Z", "billing"),
+        # T3: epoch seconds 1790000000 is 2026-09-21T12:53:20Z, after 2026-01-01
+        mini("T3", "2026-01-01T00:00:00Z", "refund"),
+        mini("T3", "1790000000", "billing"),
+        # T4: one instant written two ways, a tie: the alphabetically last value
+        mini("T4", "2026-11-01T12:00:00+02:00", "billing"),
+        mini("T4", "2026-11-01T10:00:00Z", "refund"),
+    ]
+    result = run_core(write(tmp_path / "t.jsonl", records))
+    assert {t.ticket_id: t.intent for t in result.top_tickets} == {
+        "T1": "billing", "T2": "billing", "T3": "billing", "T4": "refund",
+    }  # fmt: skip
+    # 8 requests of 1,000 input tokens at $0.15 per 1M: 150 µ$ each, 1,200 µ$ in all
+    assert result.multi_valued["intent"] == 4 and result.cost_usd == D("0.0012")
+
+
 def test_a_window_and_the_requests_it_leaves_out(tmp_path: Path) -> None:
     records = [
         {"ticket_id": "T1", "model": "gpt-4o-mini", "input_tokens": 1000, "output_tokens": 0,

@@ -216,6 +216,29 @@ def test_windows_and_time_breakdowns_are_equal_on_both_engines(tmp_path: Path) -
     assert embedded.duplicates.requests == 2  # T7's and T10's second copies
 
 
+def test_a_tickets_latest_request_is_found_by_its_instant_on_both_engines(tmp_path: Path) -> None:
+    # the same instants written as fractions, offsets and epoch seconds (see test_billing.py):
+    # T1's 12:00:00.5Z is after 12:00:00Z, T2's 13:00+02:00 before 12:00Z, T3's 1790000000
+    # (2026-09-21) after 2026-01-01, and T4's two spellings of one instant tie (the
+    # alphabetically last intent)
+    times = [
+        ("T1", "2026-11-01T12:00:00.5Z", "billing"), ("T1", "2026-11-01T12:00:00Z", "refund"),
+        ("T2", "2026-11-01T13:00:00+02:00", "refund"), ("T2", "2026-11-01T12:00:00Z", "billing"),
+        ("T3", "2026-01-01T00:00:00Z", "refund"), ("T3", "1790000000", "billing"),
+        ("T4", "2026-11-01T12:00:00+02:00", "billing"), ("T4", "2026-11-01T10:00:00Z", "refund"),
+    ]  # fmt: skip
+    path = tmp_path / "times.jsonl"
+    path.write_text(
+        "".join(json.dumps(_request(t, at, "gpt-5.4-mini", 100, 10, intent=i)) + "\n"
+                for t, at, i in times)
+    )  # fmt: skip
+    embedded, on_spark = _both(path, by=("intent",))
+    assert _differing(embedded, on_spark) == []
+    assert {t.ticket_id: t.intent for t in on_spark.top_tickets} == {
+        "T1": "billing", "T2": "billing", "T3": "billing", "T4": "refund",
+    }  # fmt: skip
+
+
 def _without_line_numbers(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _without_line_numbers(v) for k, v in value.items() if k != "line"}

@@ -50,10 +50,8 @@ from ticketcost.attribution.skipped import refuse_unusable, skipped_lines
 from ticketcost.attribution.sources import LogSource, Options
 from ticketcost.attribution.sql import (
     MONEY_SQL,
-    day_sql,
     edges_passed,
     sql_text,
-    time_of_day_sql,
     timestamp_sql,
 )
 from ticketcost.attribution.tally import (
@@ -296,7 +294,7 @@ def scan(
     keys += ["cost_usd IS NOT NULL AS given", *_axes_keys(axes)]
     # each sum: as summed per request (repeated ids), and as one line's own value
     sums = [
-        ("count(*)", "1", "requests"), ("max(timestamp)", "timestamp", "last_ts"),
+        ("count(*)", "1", "requests"), ("max(__ts)", "__ts", "last_ts"),
         ("sum(__fresh)", "__fresh", "fresh_tokens"),
         ("sum(cache_read_tokens)", "cache_read_tokens", "read_tokens"),
         ("sum(output_tokens)", "output_tokens", "out_tokens"),
@@ -312,17 +310,17 @@ def scan(
     inside, outside = _window(options)
     if outside:
         keys.append(f"{inside} AS inside")
-    stamp = timestamp_sql("timestamp") if windowed else "NULL::TIMESTAMP"
-    if windowed:
-        dated_day = "CAST(__ts AS DATE)"
-    else:
-        dated_day = day_sql("timestamp") if dated else "NULL::DATE"
+    # each line's instant, read once: its day, the window and which request of a ticket is its
+    # latest all follow from it (the text itself would compare "…:18Z" after "…:18.5Z", and a
+    # local time with an offset by its clock)
+    stamp = timestamp_sql("timestamp")
+    dated_day = "CAST(__ts AS DATE)" if dated else "NULL::DATE"
 
     def lines(timed: str) -> str:
         """The lines, those of the models ``timed`` (an SQL test) with their time of day."""
         tod = "NULL::INTEGER"
         if axes.minutes:
-            tod = f"CASE WHEN {timed} THEN {time_of_day_sql('timestamp')} END"
+            tod = f"CASE WHEN {timed} THEN hour(__ts) * 60 + minute(__ts) END"
         return (
             f"SELECT *, {dated_day} AS __day, {tod} AS __tod, {all_input} AS __all_in, "
             f"{fresh} AS __fresh FROM (SELECT *, {stamp} AS __ts FROM ({union}))"

@@ -420,31 +420,11 @@ def edges_passed(value: str, edges: Sequence[str], operator: str = ">=") -> str:
     return passed(0, len(edges))
 
 
-def day_sql(column: str) -> str:
-    """A log timestamp's UTC day as a DATE; ISO text in UTC (``...Z``, the usual case) is read
-    from its first ten characters, anything else by :func:`timestamp_sql`."""
-    return (
-        f"CASE WHEN suffix({column}, 'Z') THEN TRY_CAST(left({column}, 10) AS DATE) "
-        f"ELSE CAST({timestamp_sql(column)} AS DATE) END"
-    )
-
-
-def time_of_day_sql(column: str) -> str:
-    """A log timestamp's UTC time of day in minutes after midnight; ISO text in UTC (``...Z``)
-    is read from its characters, anything else by :func:`timestamp_sql`."""
-    parsed = timestamp_sql(column)
-    return (
-        f"CASE WHEN suffix({column}, 'Z') AND substr({column}, 11, 1) IN ('T', ' ') "
-        f"THEN TRY_CAST(substr({column}, 12, 2) AS INTEGER) * 60 "
-        f"+ TRY_CAST(substr({column}, 15, 2) AS INTEGER) "
-        f"ELSE hour({parsed}) * 60 + minute({parsed}) END"
-    )
-
-
 def timestamp_sql(column: str) -> str:
     """A log timestamp as a UTC TIMESTAMP: ISO 8601 text (an offset is applied; none is UTC), or
     epoch seconds, milliseconds, microseconds or nanoseconds (told apart by size; OTLP's
-    startTimeUnixNano is nanoseconds). Text with no offset skips the slower zone-aware parse."""
+    startTimeUnixNano is nanoseconds). Text in UTC (``...Z``, the usual case) or with no offset
+    skips the slower zone-aware parse."""
     whole = f"TRY_CAST({column} AS HUGEINT)"
     micros = (
         f"CASE WHEN {whole} < 100000000000 THEN {whole} * 1000000 "
@@ -454,7 +434,8 @@ def timestamp_sql(column: str) -> str:
     seconds = f"TRY_CAST({column} AS DECIMAL(20,6))"
     clock = f"substr({column}, 12)"
     return (
-        f"CASE WHEN contains({clock}, '+') OR contains({clock}, '-') "
+        f"CASE WHEN suffix({column}, 'Z') THEN TRY_CAST({column} AS TIMESTAMP) "
+        f"WHEN contains({clock}, '+') OR contains({clock}, '-') "
         f"THEN TRY_CAST(TRY_CAST({column} AS TIMESTAMPTZ) AS TIMESTAMP) "
         f"WHEN contains({column}, '-') OR contains({column}, ':') "
         f"THEN TRY_CAST({column} AS TIMESTAMP) "

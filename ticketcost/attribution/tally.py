@@ -312,8 +312,9 @@ def ticket_table(
             + ", ".join(f"bool_or({f}) AS {f}" for f in STATUS_FLAGS)
         )
         # latest first; on a tie (or no timestamps) the alphabetically last value
+        when = "coalesce(strftime(last_ts, '%Y-%m-%d %H:%M:%S.%f'), '')"  # (fixed width)
         latest = ", ".join(
-            f"max_by({d}, coalesce(last_ts, '') || chr(1) || {d}) FILTER (WHERE {d} IS NOT NULL) "
+            f"max_by({d}, {when} || chr(1) || {d}) FILTER (WHERE {d} IS NOT NULL) "
             f"AS {d}, count(DISTINCT {d}) > 1 AS many_{d}"
             if d in present
             else f"CAST(NULL AS VARCHAR) AS {d}, false AS many_{d}"
