@@ -220,9 +220,9 @@ def test_a_tickets_latest_request_is_found_by_its_instant_on_both_engines(tmp_pa
     # the same instants written as fractions, offsets and epoch seconds (see test_billing.py):
     # T1's 12:00:00.5Z is after 12:00:00Z, T2's 13:00+02:00 before 12:00Z, T3's 1790000000
     # (2026-09-21) after 2026-01-01, and T4's two spellings of one instant tie (the
-    # alphabetically last intent)
+    # alphabetically last intent); T1's first time in RFC 3339's lower case
     times = [
-        ("T1", "2026-11-01T12:00:00.5Z", "billing"), ("T1", "2026-11-01T12:00:00Z", "refund"),
+        ("T1", "2026-11-01t12:00:00.5z", "billing"), ("T1", "2026-11-01T12:00:00Z", "refund"),
         ("T2", "2026-11-01T13:00:00+02:00", "refund"), ("T2", "2026-11-01T12:00:00Z", "billing"),
         ("T3", "2026-01-01T00:00:00Z", "refund"), ("T3", "1790000000", "billing"),
         ("T4", "2026-11-01T12:00:00+02:00", "billing"), ("T4", "2026-11-01T10:00:00Z", "refund"),

@@ -424,7 +424,13 @@ def timestamp_sql(column: str) -> str:
     """A log timestamp as a UTC TIMESTAMP: ISO 8601 text (an offset is applied; none is UTC), or
     epoch seconds, milliseconds, microseconds or nanoseconds (told apart by size; OTLP's
     startTimeUnixNano is nanoseconds). Text in UTC (``...Z``, the usual case) or with no offset
-    skips the slower zone-aware parse."""
+    skips the slower zone-aware parse. RFC 3339 allows a lower-case ``t`` and ``z``: text the
+    first reading leaves without a time is read again in upper case (only those lines)."""
+    upper = f"CASE WHEN contains({column}, 't') OR contains({column}, 'z') THEN upper({column}) END"
+    return f"coalesce({_instant(column)}, {_instant(upper)})"
+
+
+def _instant(column: str) -> str:
     whole = f"TRY_CAST({column} AS HUGEINT)"
     micros = (
         f"CASE WHEN {whole} < 100000000000 THEN {whole} * 1000000 "
