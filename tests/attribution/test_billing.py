@@ -290,7 +290,7 @@ def test_a_tickets_latest_request_is_the_latest_in_time_however_its_time_is_writ
         # T2: 13:00 at +02:00 is 11:00 UTC, before 12:00 UTC
         mini("T2", "2026-11-01T13:00:00+02:00", "refund"),
         mini("T2", "2026-11-01T12:00:00Z", "billing"),
-        # T3: epoch seconds 1790000000 is 2026-09-21T12:53:20Z, after 2026-01-01
+        # T3: epoch seconds 1790000000 is 2026-09-21T14:13:20Z, after 2026-01-01
         mini("T3", "2026-01-01T00:00:00Z", "refund"),
         mini("T3", "1790000000", "billing"),
         # T4: one instant written two ways, a tie: the alphabetically last value

@@ -431,6 +431,7 @@ def timestamp_sql(column: str) -> str:
 
 
 def _instant(column: str) -> str:
+    """:func:`timestamp_sql`'s reading of ``column`` as it is spelled (NULL: no time read)."""
     whole = f"TRY_CAST({column} AS HUGEINT)"
     micros = (
         f"CASE WHEN {whole} < 100000000000 THEN {whole} * 1000000 "
