@@ -47,8 +47,8 @@ def _run(path: Path, monkeypatch: pytest.MonkeyPatch, split: bool) -> tuple[Any,
         ticket, classes = sets.mask(sets.ticket), sets.mask(sets.classes)
         every = ", ".join(["grouping_set", *sets.keys, "requests", "cost", "unpriced_requests"])
         own = {
-            ticket: [c.rsplit(" AS ", 1)[1] for c in tally_module.TICKET_SUMS],
-            classes: [c.rsplit(" AS ", 1)[1] for c in tally_module.CLASS_SUMS] + ["has_1h"],
+            ticket: [tally_module._alias(c) for c in tally_module.TICKET_SUMS],
+            classes: [tally_module._alias(c) for c in tally_module.CLASS_SUMS] + ["has_1h"],
         }
         for mask, columns in own.items():
             seen.extend(

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ticketcost import money
 from ticketcost.attribution.prices import Resolution, price_in_period, slot_minute
@@ -124,23 +124,36 @@ def groups(
         + (", ".join(f"{c} NULLS LAST" for c in columns) if timed else f"cost DESC, {select}")
         + (f" LIMIT {limit}" if limit else "")
     )
-    found = []
     n = len(columns)
+    found = []
     for row in con.execute(query).fetchall():
-        group_cost = Decimal(row[n + 3])
-        found.append(
-            Group(
-                values=tuple(None if v is None else str(v) for v in row[:n]),
-                requests=int(row[n]),
-                tickets=int(row[n + 1]),
-                resolved=int(row[n + 2]),
-                cost_usd=group_cost,
-                cost_per_resolved_usd=per_resolved(group_cost, int(row[n + 2])),
-                share=money.divide(group_cost, total_cost) if total_cost else Decimal(0),
-                unpriced=int(row[n + 4]),
-            )
-        )
+        requests, tickets, resolved, cost, unpriced = row[n:]
+        values = tuple(None if v is None else str(v) for v in row[:n])
+        found.append(_group(values, requests, tickets, resolved, cost, unpriced, total_cost))
     return found
+
+
+def _group(
+    values: tuple[str | None, ...],
+    requests: Any,
+    tickets: Any,
+    resolved: Any,
+    cost: Any,
+    unpriced: Any,
+    total_cost: Decimal,
+) -> Group:
+    """A row of a breakdown, from the engine's values (its share of ``total_cost``)."""
+    group_cost = Decimal(cost)
+    return Group(
+        values=values,
+        requests=int(requests),
+        tickets=int(tickets),
+        resolved=int(resolved),
+        cost_usd=group_cost,
+        cost_per_resolved_usd=per_resolved(group_cost, int(resolved)),
+        share=money.divide(group_cost, total_cost) if total_cost else Decimal(0),
+        unpriced=int(unpriced),
+    )
 
 
 def statuses(con: Connection, total_cost: Decimal) -> list[Group]:
@@ -166,16 +179,7 @@ def statuses(con: Connection, total_cost: Decimal) -> list[Group]:
         f"WHERE {USED} GROUP BY status"
     ).fetchall()
     found = [
-        Group(
-            values=(str(status),),
-            requests=int(requests),
-            tickets=int(tickets.get(status, 0)),
-            resolved=0,
-            cost_usd=Decimal(cost),
-            cost_per_resolved_usd=per_resolved(Decimal(cost), 0),
-            share=money.divide(Decimal(cost), total_cost) if total_cost else Decimal(0),
-            unpriced=int(unpriced),
-        )
+        _group((str(status),), requests, tickets.get(status, 0), 0, cost, unpriced, total_cost)
         for status, requests, cost, unpriced in rows
     ]
     return sorted(found, key=lambda g: (-g.cost_usd, g.values))
